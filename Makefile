@@ -1,0 +1,47 @@
+# exportlab — two commands on a fresh machine:  make run  |  make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PROFILE ?= default
+STAGES ?=
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint format lab venv clean clean-outputs bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run [PROFILE=default|article2019|seminar|path.yaml] [STAGES="01 02"] — run the pipeline
+run: $(STAMP)
+	$(BIN)/exportlab run --profile $(PROFILE) $(if $(STAGES),--stages $(STAGES),) $(if $(FORCE),--force,)
+
+## make test — ruff and the test suite
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+## make lab — JupyterLab on the project, with the project's kernel
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: $(STAMP)
+	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean-outputs:
+	rm -rf data/processed/*.parquet data/processed/*.json data/processed/quality* figures/*.png figures/*.svg reports
+
+clean: clean-outputs
+	rm -rf $(VENV)

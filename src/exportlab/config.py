@@ -1,0 +1,195 @@
+"""Profiles: YAML files of parameters for the stage notebooks.
+
+A profile (``config/<name>.yaml`` or any YAML file) is a flat mapping ``parameter: value``. Its keys must
+be parameters of some stage notebook (their ``parameters`` cell declares them with their defaults) or of
+the runner itself (:data:`RUNNER_PARAMETERS`); anything else is an error, so a typo never passes silently.
+A notebook receives exactly the profile keys it declares; what a profile leaves out keeps the notebook's
+default. ``extends: <profile>`` starts from another profile.
+
+>>> profile = load_profile("default")            # doctest: +SKIP
+>>> profile.params["lang"]                         # doctest: +SKIP
+'en'
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exportlab import paths
+
+#: Parameters read by the runner, not by a notebook: ``demo`` writes the synthetic demo data set into
+#: ``raw_dir`` when it is not there yet; ``demo_size`` is ``"full"`` or ``"small"``.
+RUNNER_PARAMETERS: dict[str, Any] = {"demo": True, "demo_size": "full", "demo_seed": 2021}
+META_KEYS = ("description", "extends")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used: unknown file, unknown key, or a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named set of parameters. ``params`` holds only what the profile sets (after ``extends``)."""
+
+    name: str
+    path: Path | None
+    params: dict[str, Any]
+    description: str = ""
+    chain: tuple[str, ...] = field(default=())
+
+    def runner(self, key: str) -> Any:
+        """A runner parameter of this profile, or its default."""
+        return self.params.get(key, RUNNER_PARAMETERS[key])
+
+
+def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
+    """The parameters a notebook declares: ``name -> default`` from its cell tagged ``parameters``.
+
+    Only plain assignments of literals are allowed there (``year = 2021``, ``lang = "en"``, lists,
+    dicts, ``None``), so the defaults can be read without running the notebook.
+    """
+    notebook = Path(notebook)
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            params: dict[str, Any] = {}
+            for node in ast.parse(source).body:
+                if not (
+                    isinstance(node, ast.Assign | ast.AnnAssign)
+                    and isinstance(
+                        node.targets[0] if isinstance(node, ast.Assign) else node.target, ast.Name
+                    )
+                ):
+                    raise ProfileError(
+                        f"{notebook.name}: the parameters cell may hold only assignments, "
+                        f"line {node.lineno} is not one"
+                    )
+                target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                try:
+                    params[target.id] = ast.literal_eval(node.value)  # type: ignore[arg-type]
+                except ValueError as exc:
+                    raise ProfileError(
+                        f"{notebook.name}: parameter {target.id!r} (line {node.lineno}) must be a "
+                        "literal (number, string, list, dict, True/False/None)"
+                    ) from exc
+            return params
+    raise ProfileError(f"{notebook.name}: no code cell tagged 'parameters'")
+
+
+def declared_parameters(notebooks: Iterable[str | Path]) -> dict[str, dict[str, Any]]:
+    """``parameter -> {notebook name: default}`` over ``notebooks``."""
+    declared: dict[str, dict[str, Any]] = {}
+    for notebook in notebooks:
+        for key, default in notebook_parameters(notebook).items():
+            declared.setdefault(key, {})[Path(notebook).name] = default
+    return declared
+
+
+def profile_path(name_or_path: str | Path) -> Path:
+    """The YAML file of a profile given by name (``config/<name>.yaml``) or by path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml"):
+        resolved = candidate if candidate.is_absolute() else Path.cwd() / candidate
+        if not resolved.exists():
+            resolved = paths.resolve(candidate)
+        if not resolved.exists():
+            raise ProfileError(f"profile file not found: {name_or_path}")
+        return resolved
+    resolved = paths.config_dir() / f"{name_or_path}.yaml"
+    if not resolved.exists():
+        known = sorted(p.stem for p in paths.config_dir().glob("*.yaml"))
+        raise ProfileError(f"unknown profile {str(name_or_path)!r}; known profiles: {known}")
+    return resolved
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}: a profile must be a mapping of parameter: value")
+    return data
+
+
+def load_profile(
+    name_or_path: str | Path = "default", notebooks: Iterable[str | Path] | None = None
+) -> Profile:
+    """Read and validate a profile against the parameters the stage notebooks declare.
+
+    ``notebooks`` defaults to every ``notebooks/*.ipynb`` of the project.
+    """
+    if notebooks is None:
+        notebooks = sorted(paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    declared = declared_parameters(notebooks)
+    chain: list[str] = []
+    params: dict[str, Any] = {}
+    description = ""
+    path = profile_path(name_or_path)
+    layers = []
+    while True:
+        if str(path) in chain:
+            raise ProfileError(f"profile {path.name}: 'extends' goes round in a circle")
+        chain.append(str(path))
+        data = _read_yaml(path)
+        layers.append((path, data))
+        parent = data.get("extends")
+        if not parent:
+            break
+        path = profile_path(parent)
+    for layer_path, data in reversed(layers):
+        description = str(data.get("description", description))
+        for key, value in data.items():
+            if key in META_KEYS:
+                continue
+            _check_key(layer_path, key, value, declared)
+            params[key] = value
+    return Profile(
+        name=Path(chain[0]).stem,
+        path=Path(chain[0]),
+        params=params,
+        description=description,
+        chain=tuple(chain),
+    )
+
+
+def _check_key(path: Path, key: str, value: Any, declared: Mapping[str, Mapping[str, Any]]) -> None:
+    if key in RUNNER_PARAMETERS:
+        default = RUNNER_PARAMETERS[key]
+        where = "the runner"
+    elif key in declared:
+        defaults = [d for d in declared[key].values() if d is not None]
+        default = defaults[0] if defaults else None
+        where = ", ".join(declared[key])
+    else:
+        known = sorted({*declared, *RUNNER_PARAMETERS})
+        close = difflib.get_close_matches(key, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ProfileError(
+            f"{path.name}: unknown parameter {key!r}: no stage notebook declares it{hint} "
+            f"(known: {', '.join(known)})"
+        )
+    if default is None or value is None:
+        return
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    else:
+        return
+    if not ok:
+        raise ProfileError(
+            f"{path.name}: parameter {key!r} should be a {type(default).__name__} like its "
+            f"default in {where} ({default!r}), got {value!r}"
+        )

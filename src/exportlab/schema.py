@@ -1,0 +1,132 @@
+"""The canonical trade table and the regional indicator table.
+
+The trade table has one row per region × product × partner × year × flow (SPEC, "Data model"):
+
+========== ============ =====================================================================
+column     dtype        meaning
+========== ============ =====================================================================
+year       int16        calendar year
+region     string       ISO 3166-2 code of the region (``RU-TA``) or a code of a user reference
+hs6        string       HS 6-digit code of the edition in force that year
+partner    string       ISO 3166-1 alpha-2 code, or a special code of :data:`SPECIAL_PARTNERS`
+flow       string       ``export`` or ``import``
+value_usd  float64      value, US dollars
+netto_kg   float64      net weight, kilograms (may be missing)
+========== ============ =====================================================================
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"year": [2020], "region": ["RU-TA"], "hs6": ["270900"], "partner": ["CN"],
+...                    "flow": ["export"], "value_usd": [1.5e6], "netto_kg": [3.0e6]})
+>>> list(coerce_trade(df).dtypes.astype(str))
+['int16', 'string', 'string', 'string', 'string', 'float64', 'float64']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+TRADE_DTYPES: dict[str, str] = {
+    "year": "int16",
+    "region": "string",
+    "hs6": "string",
+    "partner": "string",
+    "flow": "string",
+    "value_usd": "float64",
+    "netto_kg": "float64",
+}
+TRADE_COLUMNS: tuple[str, ...] = tuple(TRADE_DTYPES)
+TRADE_KEY: tuple[str, ...] = ("year", "region", "hs6", "partner", "flow")
+FLOWS: tuple[str, ...] = ("export", "import")
+
+#: Partner codes that are not ISO 3166-1 countries but occur in customs data.
+SPECIAL_PARTNERS: dict[str, str] = {
+    "NNN": "unknown country (FCS)",
+    "XX": "unknown or confidential partner",
+    "EU": "European Union, not broken down by country (FCS)",
+    "QQ": "ship stores and bunkering",
+    "QU": "countries and territories not specified",
+    "ZZ": "not specified",
+}
+
+INDICATOR_DTYPES: dict[str, str] = {
+    "region": "string",
+    "year": "int16",
+    "indicator": "string",
+    "value": "float64",
+}
+INDICATOR_COLUMNS: tuple[str, ...] = tuple(INDICATOR_DTYPES)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A regional indicator: its unit and English / Russian names."""
+
+    unit: str
+    name_en: str
+    name_ru: str
+
+
+#: Regional indicators the stages understand (the ``indicator`` column of the indicator table).
+INDICATORS: dict[str, Indicator] = {
+    "population": Indicator("persons", "Population", "Численность населения"),
+    "grp_rub": Indicator("RUB", "Gross regional product", "Валовой региональный продукт"),
+    "grp_per_capita_rub": Indicator("RUB per person", "GRP per capita", "ВРП на душу населения"),
+    "unemployment_pct": Indicator("%", "Unemployment rate", "Уровень безработицы"),
+    "investment_per_capita_rub": Indicator(
+        "RUB per person", "Fixed investment per capita", "Инвестиции в основной капитал на душу"
+    ),
+    "rnd_spending_rub": Indicator(
+        "RUB", "Domestic R&D spending", "Внутренние затраты на исследования и разработки"
+    ),
+    "mining_share_grp_pct": Indicator(
+        "% of GRP", "Mining share of GRP", "Доля добычи полезных ископаемых в ВРП"
+    ),
+    "nne_support_rub": Indicator(
+        "RUB",
+        "State and regional support of NNE export",
+        "Государственная и региональная поддержка ННЭ",
+    ),
+    "sme_exporters": Indicator("firms", "SME exporters", "Число экспортёров — субъектов МСП"),
+    "sme_nne_export_usd": Indicator("USD", "NNE export of SMEs", "Несырьевой экспорт МСП"),
+    "total_export_usd": Indicator("USD", "Total export", "Экспорт, всего"),
+    "shipped_output_rub": Indicator(
+        "RUB", "Shipped goods of own production", "Отгружено товаров собственного производства"
+    ),
+    "innovative_output_rub": Indicator(
+        "RUB", "Innovative goods and services", "Инновационные товары, работы, услуги"
+    ),
+    "rnd_it_export_usd": Indicator(
+        "USD", "Export of R&D and IT services", "Экспорт услуг НИОКР и ИТ"
+    ),
+    "budget_revenue_rub": Indicator(
+        "RUB", "Consolidated budget revenue", "Доходы консолидированного бюджета"
+    ),
+    "sales_revenue_rub": Indicator("RUB", "Sales revenue", "Выручка от реализации"),
+}
+
+
+def coerce_trade(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the canonical columns of ``df`` in order, with the canonical dtypes."""
+    missing = [c for c in TRADE_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"trade table lacks column(s) {missing}; expected {list(TRADE_COLUMNS)}")
+    return df.loc[:, list(TRADE_COLUMNS)].astype(TRADE_DTYPES)
+
+
+def coerce_indicators(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the indicator table's columns in order, with their dtypes."""
+    missing = [c for c in INDICATOR_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"indicator table lacks column(s) {missing}; expected {list(INDICATOR_COLUMNS)}"
+        )
+    return df.loc[:, list(INDICATOR_COLUMNS)].astype(INDICATOR_DTYPES)
+
+
+def indicator_wide(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """The long indicator table as region × indicator (one year) or (region, year) × indicator."""
+    df = indicators if year is None else indicators[indicators["year"] == year]
+    index = ["region"] if year is not None else ["region", "year"]
+    return df.pivot_table(index=index, columns="indicator", values="value", aggfunc="sum")

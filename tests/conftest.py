@@ -1,0 +1,52 @@
+"""Shared fixtures: the real-data folder beside the repository, and small canonical tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REALDATA = SHARED / "realdata"
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """``../shared/realdata`` beside the repository; the test is skipped when it is absent."""
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is not present (real-data checks run in CI)")
+    return REALDATA
+
+
+@pytest.fixture
+def tiny_trade() -> pd.DataFrame:
+    """Four regions, three products, two partners, two years (canonical trade table)."""
+    rows = [
+        # year, region, hs6, partner, value_usd
+        (2020, "RU-MOW", "880240", "IN", 100.0),
+        (2020, "RU-MOW", "300490", "KZ", 50.0),
+        (2020, "RU-TA", "880240", "CN", 30.0),
+        (2020, "RU-TA", "270900", "CN", 200.0),
+        (2020, "RU-KEM", "270112", "CN", 80.0),
+        (2020, "RU-KLU", "300490", "BY", 20.0),
+        (2021, "RU-MOW", "880240", "IN", 120.0),
+        (2021, "RU-MOW", "300490", "KZ", 40.0),
+        (2021, "RU-TA", "880240", "CN", 45.0),
+        (2021, "RU-TA", "270900", "TR", 210.0),
+        (2021, "RU-KEM", "270112", "CN", 90.0),
+        (2021, "RU-KLU", "300490", "BY", 35.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["year", "region", "hs6", "partner", "value_usd"])
+    frame["flow"] = "export"
+    frame["netto_kg"] = frame["value_usd"] * 10
+    from exportlab.schema import coerce_trade
+
+    return coerce_trade(frame)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that collected no test is a failure, never a silent success."""
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
