@@ -1,0 +1,120 @@
+"""The synthetic demo data set: deterministic, in the real FCS layout, and plausible enough to teach with."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+import pytest
+
+from exportlab import classify, demo
+from exportlab.regions import load_regions
+
+
+@pytest.fixture(scope="module")
+def small_trade() -> pd.DataFrame:
+    trade = demo.generate_trade(size="small", seed=7)
+    trade = trade[trade["tnved"] != "XXXXXXXXXX"].copy()
+    trade["hs6"] = trade["tnved"].str[:6]
+    return trade
+
+
+@pytest.fixture(scope="module")
+def exports(small_trade: pd.DataFrame) -> pd.DataFrame:
+    agg = small_trade[small_trade["flow"] == "export"]
+    return agg.groupby(["year", "region", "hs6", "partner", "flow"], as_index=False)[
+        ["value_usd", "netto_kg"]
+    ].sum()
+
+
+def test_same_seed_writes_identical_files(tmp_path: Path):
+    a = demo.write_demo(tmp_path / "a", size="small", seed=3)
+    b = demo.write_demo(tmp_path / "b", size="small", seed=3)
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    assert {"PROVENANCE.json", "indicators.csv", "experts.csv", "dattsvt_2015.csv"} <= set(names)
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_rewriting_replaces_the_folder_whole(tmp_path: Path):
+    target = demo.write_demo(tmp_path / "d", size="small", seed=3)
+    (target / "stale.csv").write_text("x")
+    demo.write_demo(target, size="small", seed=3)
+    assert not (target / "stale.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_files_follow_the_dattsvt_layout_and_say_synthetic(tmp_path: Path):
+    target = demo.write_demo(tmp_path / "d", size="small", seed=3)
+    provenance = json.loads((target / "PROVENANCE.json").read_text(encoding="utf-8"))
+    assert provenance["synthetic"] is True
+    assert "SYNTHETIC" in (target / "README.txt").read_text(encoding="utf-8")
+    with (target / "dattsvt_2016.csv").open(encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        header = next(reader)
+        row = next(reader)
+    assert header == "napr period nastranapr tnved edizm Stoim Netto Kol Region Region_s".split()
+    assert row[0] in ("EXP", "IMP") and row[1].endswith("/2016") and len(row[3]) == 10
+    assert row[8][:5].isdigit() and " - " in row[8]
+    with (target / "dattsvt_2020.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter="\t"))[1:50]
+    assert {r[0] for r in rows} <= {"ЭК", "ИМ"}
+    assert any("," in r[5] for r in rows), "the Russian unload uses decimal commas"
+
+
+def test_every_region_code_and_partner_is_real(small_trade: pd.DataFrame):
+    reference = set(load_regions()["iso"])
+    assert set(small_trade["region"]) <= reference
+    partners = set(small_trade["partner"])
+    assert all(pycountry.countries.get(alpha_2=p) is not None for p in partners)
+    assert len(set(small_trade["region"])) >= 85
+
+
+def test_resource_regions_are_dominated_by_resources(exports: pd.DataFrame):
+    shares = classify.resource_share(exports, by=("region",)).set_index("region")["resource_share"]
+    for iso in ("RU-KHM", "RU-YAN", "RU-KEM", "RU-SAK"):
+        assert shares[iso] > 0.7, iso
+    assert shares["RU-KLU"] < 0.5
+
+
+def test_capitals_are_the_most_diversified(exports: pd.DataFrame):
+    breadth = exports.groupby("region")["hs6"].nunique().sort_values(ascending=False)
+    assert "RU-MOW" in breadth.index[:3]
+
+
+def test_hightech_export_is_concentrated_in_few_regions(exports: pd.DataFrame):
+    hightech = classify.hightech_share(exports, by=("region",)).set_index("region")["hightech_usd"]
+    top10 = hightech.nlargest(10).sum() / hightech.sum()
+    assert top10 > 0.8
+    assert (hightech > 0).sum() < 45
+
+
+def test_new_products_and_new_markets_appear_over_time(exports: pd.DataFrame):
+    first_product = exports.groupby(["region", "hs6"])["year"].min()
+    first_market = exports.groupby(["region", "partner"])["year"].min()
+    assert (first_product > 2016).mean() > 0.05
+    assert (first_market > 2016).mean() > 0.05
+
+
+def test_confidential_codes_occur():
+    trade = demo.generate_trade(size="small", seed=7)
+    assert (trade["tnved"] == "XXXXXXXXXX").sum() >= 3
+
+
+def test_hs_codes_exist_in_the_edition_of_their_year(realdata: Path, small_trade: pd.DataFrame):
+    tables = realdata / "classifications"
+    for edition, years in (("2012", range(2015, 2017)), ("2017", range(2017, 2022))):
+        codes = set(
+            pd.read_csv(tables / f"hs{edition}_sitc4_conversion.csv", dtype=str)[f"hs{edition}_6"]
+        )
+        used = set(small_trade.loc[small_trade["year"].isin(list(years)), "hs6"])
+        assert used <= codes, sorted(used - codes)
+
+
+def test_unknown_size_is_rejected():
+    with pytest.raises(ValueError, match="size"):
+        demo.generate_trade(size="huge")
