@@ -1,0 +1,126 @@
+"""Generic bilingual charts used by several stages: stacked bars over years, structure bars, rankings.
+
+Each function takes a tidy table, draws one figure and returns it; labels come translated by the caller
+(or by ``lang``), and :func:`finish` adds the source / synthetic-data line.
+
+>>> import pandas as pd
+>>> wide = pd.DataFrame({"aerospace": [1.0, 2.0], "pharmacy": [0.5, 0.7]}, index=[2020, 2021])
+>>> fig = stacked_bars(wide, title="High-tech export", ylabel="million USD")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from exportlab.style import PALETTE, add_note, source_note
+
+
+def finish(fig: Figure, lang: str, synthetic: bool = False, source: str | None = None) -> Figure:
+    """Add the source / synthetic-data line under ``fig`` and tighten the layout."""
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    add_note(fig, source_note(lang, synthetic=synthetic, source=source))
+    return fig
+
+
+def stacked_bars(
+    wide: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    labels: Mapping[str, str] | None = None,
+    share: pd.Series | None = None,
+    share_label: str = "",
+    figsize: tuple[float, float] = (8.0, 4.6),
+) -> Figure:
+    """Bars stacked by column over the index (years); optional share line (%) on a second axis."""
+    fig, ax = plt.subplots(figsize=figsize)
+    bottom = np.zeros(len(wide))
+    x = np.arange(len(wide))
+    for i, column in enumerate(wide.columns):
+        values = wide[column].to_numpy(dtype=float)
+        name = labels.get(column, column) if labels else column
+        ax.bar(x, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=name, width=0.7)
+        bottom += values
+    ax.set_xticks(x, [str(i) for i in wide.index])
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    handles, names = ax.get_legend_handles_labels()
+    if share is not None:
+        twin = ax.twinx()
+        twin.plot(x, share.reindex(wide.index).to_numpy(dtype=float), color="black", marker="o")
+        twin.set_ylabel(share_label)
+        twin.set_ylim(0, max(float(np.nanmax(share.to_numpy(dtype=float))) * 1.3, 1e-9))
+        twin.grid(False)
+        twin.spines["right"].set_visible(True)
+        handles.append(twin.lines[0])
+        names.append(share_label)
+    anchor = 1.16 if share is not None else 1.01
+    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(anchor, 1.0))
+    return fig
+
+
+def structure_bars(
+    wide: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    labels: Mapping[str, str] | None = None,
+    row_labels: Mapping[str, str] | None = None,
+    figsize: tuple[float, float] | None = None,
+) -> Figure:
+    """Horizontal 100 % bars: the composition of each row (rows = regions, columns = categories)."""
+    totals = wide.sum(axis=1).replace(0, np.nan)
+    parts = wide.div(totals, axis=0).fillna(0.0) * 100
+    fig, ax = plt.subplots(figsize=figsize or (8.5, 0.38 * len(parts) + 1.6))
+    left = np.zeros(len(parts))
+    y = np.arange(len(parts))[::-1]
+    for i, column in enumerate(parts.columns):
+        values = parts[column].to_numpy(dtype=float)
+        name = labels.get(column, column) if labels else column
+        ax.barh(y, values, left=left, color=PALETTE[i % len(PALETTE)], label=name, height=0.7)
+        left += values
+    names = [row_labels.get(r, r) if row_labels else r for r in parts.index]
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09 - 0.6 / len(parts)), ncol=2)
+    return fig
+
+
+def ranked_bars(
+    values: pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    row_labels: Mapping[str, str] | None = None,
+    highlight: pd.Series | None = None,
+    highlight_label: str = "",
+    color: str = PALETTE[0],
+    figsize: tuple[float, float] | None = None,
+) -> Figure:
+    """Horizontal bars sorted from the largest value down; ``highlight`` (bool) colours some rows."""
+    ordered = values.dropna().sort_values(ascending=True)
+    fig, ax = plt.subplots(figsize=figsize or (7.5, 0.16 * len(ordered) + 1.4))
+    colors = [
+        PALETTE[1] if highlight is not None and bool(highlight.get(i, False)) else color
+        for i in ordered.index
+    ]
+    ax.barh(np.arange(len(ordered)), ordered.to_numpy(dtype=float), color=colors, height=0.75)
+    names = [row_labels.get(r, r) if row_labels else r for r in ordered.index]
+    ax.set_yticks(np.arange(len(ordered)), names, fontsize=6 if len(ordered) > 40 else 8)
+    ax.set_ylim(-0.6, len(ordered) - 0.4)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    if highlight is not None and highlight_label:
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=PALETTE[1], label=highlight_label)], loc="lower right")
+    return fig
