@@ -167,7 +167,7 @@ STAGES: tuple[Stage, ...] = (
 class StageFailed(RuntimeError):
     """A stage notebook raised: names the notebook, the cell and the error."""
 
-    def __init__(self, stage: Stage, cell: int | None, error: str, executed: Path | None):
+    def __init__(self, stage: Stage, cell: str | None, error: str, executed: Path | None):
         self.stage, self.cell, self.error, self.executed = stage, cell, error, executed
         where = f"cell {cell}" if cell is not None else "before the first cell"
         kept = f"; the executed notebook with the error is {executed}" if executed else ""
@@ -318,17 +318,23 @@ def _restore(stage: Stage, params: dict[str, Any], root: Path, backup_dir: Path)
         os.replace(saved, target)
 
 
-def _failing_cell(executed: Path) -> tuple[int | None, str]:
+def _failing_cell(executed: Path) -> tuple[str | None, str]:
+    """The failing cell as ``"N (In [k])"``, N counted from 1 over the notebook's own cells."""
     try:
         nb = json.loads(executed.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, "the notebook could not be executed"
-    for index, cell in enumerate(nb.get("cells", [])):
+    position = 0
+    for cell in nb.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        position += 1
         for output in cell.get("outputs", []) or []:
             if output.get("output_type") == "error":
                 count = cell.get("execution_count")
-                label = f"{index} (In [{count}])" if count else str(index)
-                return label, f"{output.get('ename')}: {output.get('evalue')}"  # type: ignore[return-value]
+                label = f"{position} (In [{count}])" if count else str(position)
+                return label, f"{output.get('ename')}: {output.get('evalue')}"
     return None, "unknown error"
 
 

@@ -138,9 +138,8 @@ def write_table(
     """Write ``df`` as ``<out_dir>/<stem>.<ext>`` for each of ``formats``, atomically.
 
     Column headers are translated by ``headers`` (``column -> (english, russian)``); ``note`` (source,
-    "synthetic demo data") goes under the table in XLSX, LaTeX and Markdown, and as a comment-free CSV
-    sidecar is avoided: the CSV holds the data only. ``out_dir`` defaults to ``reports/tables/``.
-    Output is byte-identical for identical input.
+    "synthetic demo data") goes under the table in XLSX, LaTeX and Markdown, while the CSV holds the
+    data only. ``out_dir`` defaults to ``reports/tables/``. Output is byte-identical for identical input.
     """
     if out_dir is None:
         from exportlab import paths
