@@ -60,7 +60,7 @@ def _xlsx_bytes(df: pd.DataFrame, title: str | None, note: str | None, float_for
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for j, column in enumerate(df.columns, start=1):
-            values = df[column].astype(str).tolist()
+            values = [str(v) for v in df[column].tolist()]
             width = max([len(str(column)) // 2 + 2, *(len(v) + 2 for v in values[:500])])
             sheet.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
             if pd.api.types.is_float_dtype(df[column]):
