@@ -24,10 +24,11 @@ def _run(args: argparse.Namespace) -> int:
     except StageFailed as exc:
         print(f"exportlab run: {exc}", file=sys.stderr)
         return 1
-    ran = [k for k, v in manifest["stages"].items() if not v.get("cache_hit")]
+    ran, selected = manifest["run"]["ran"], manifest["run"]["stages"]
     print(
         f"done in {manifest['total_seconds']:.1f} s (profile {manifest['profile']}; "
-        f"ran {len(ran)} stage(s)); reports/manifest.json written"
+        f"{len(ran)} of {len(selected)} stage(s) ran, {len(selected) - len(ran)} unchanged); "
+        "reports/manifest.json written"
     )
     return 0
 
@@ -65,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_run = sub.add_parser("run", help="run the stage notebooks with papermill")
-    p_run.add_argument("--profile", default="default", help="profile name in config/ or a YAML path")
+    p_run.add_argument(
+        "--profile", default="default", help="profile name in config/ or a YAML path"
+    )
     p_run.add_argument("--stages", nargs="*", help="stage ids or notebook names (default: all)")
     p_run.add_argument("--force", action="store_true", help="run stages even if unchanged")
     p_run.add_argument("--quiet", action="store_true", help="no cell progress bars")

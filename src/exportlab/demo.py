@@ -200,6 +200,13 @@ SECTOR_MARKET = {
     "instruments": "hightech",
     "armament": "hightech",
 }
+#: Partners of the long tail of small markets (ISO 3166-1 alpha-2).
+WORLD: tuple[str, ...] = tuple(
+    """AE AF AL AM AO AR AT AU AZ BA BD BE BG BH BO BR BY CA CH CL CM CN CO CR CU CY CZ DE DK DO DZ
+    EC EE EG ES ET FI FR GB GE GH GR GT HK HR HU ID IE IL IN IQ IR IS IT JO JP KE KG KH KR KW KZ LA
+    LB LK LT LU LV LY MA MD ME MK ML MM MN MT MX MY MZ NG NL NO NP NZ OM PA PE PH PK PL PT PY QA RO
+    RS SA SD SE SG SI SK SN SY TH TJ TM TN TR TW TZ UA UG US UY UZ VE VN YE ZA ZM ZW""".split()
+)
 EASTERN = {"CN", "IN", "TR", "VN", "KR", "IR", "EG", "SA", "AE", "MY", "ID", "UZ", "KZ", "MN"}
 
 #: Sector mix of region archetypes (relative weights).
@@ -231,7 +238,14 @@ ARCHETYPES: dict[str, dict[str, float]] = {
     "ores": {"ores": 55, "precious": 20, "nonferrous": 15, "coal": 5},
     "timber": {"timber": 75, "fish": 5, "machinery": 3, "food": 2},
     "fish": {"fish": 70, "timber": 10, "oil_gas": 10, "food": 2},
-    "agri": {"agri": 60, "food": 12, "fertilisers": 5, "machinery": 6, "chemicals": 3, "oil_gas": 8},
+    "agri": {
+        "agri": 60,
+        "food": 12,
+        "fertilisers": 5,
+        "machinery": 6,
+        "chemicals": 3,
+        "oil_gas": 8,
+    },
     "industrial": {
         "machinery": 30,
         "oil_gas": 6,
@@ -245,7 +259,15 @@ ARCHETYPES: dict[str, dict[str, float]] = {
         "electronics": 0.4,
     },
     "chemicals": {"fertilisers": 40, "chemicals": 25, "oil_gas": 20, "machinery": 5},
-    "small": {"agri": 25, "food": 25, "machinery": 15, "minerals": 15, "timber": 10, "oil_gas": 6, "coal": 2},
+    "small": {
+        "agri": 25,
+        "food": 25,
+        "machinery": 15,
+        "minerals": 15,
+        "timber": 10,
+        "oil_gas": 6,
+        "coal": 2,
+    },
 }
 
 #: Region archetype and total export (million USD in 2015) — the rest are "small" with random size.
@@ -409,6 +431,15 @@ def _rows_for_region(rng: np.random.Generator, iso: str, size: str) -> pd.DataFr
                 partner_start = int(rng.integers(start, YEARS[-1] + 1))
             lines.append((product, weight, str(partner), partner_start))
 
+    # A long tail of small markets, most of them entered during the period (new geographic markets).
+    products = [product for product, _, _, _ in lines]
+    free = sum(w for _, w, _, _ in lines if w > 0) or 1.0
+    for _ in range(int(breadth * 1.5)):
+        product = products[int(rng.integers(len(products)))]
+        partner = str(WORLD[int(rng.integers(len(WORLD)))])
+        start = YEARS[0] if rng.random() < 0.3 else int(rng.integers(YEARS[1], YEARS[-1] + 1))
+        lines.append((product, free * float(rng.uniform(0.0005, 0.004)), partner, start))
+
     fixed = sum(-w for _, w, _, _ in lines if w < 0)
     free_total = sum(w for _, w, _, _ in lines if w > 0) or 1.0
     growth = rng.normal(0.0, 0.04)
@@ -535,9 +566,11 @@ def indicators_frame(trade: pd.DataFrame, seed: int = 2021) -> pd.DataFrame:
     rng = np.random.default_rng([seed, 1])
     regions = load_regions()
     regions = regions[regions["added"].fillna("").astype(str) != "2022"]
-    exports = (
-        trade[trade["flow"] == "export"].groupby(["region", "year"])["value_usd"].sum().unstack()
-    )
+    from exportlab.classify import resource_classes
+
+    shipped = trade[(trade["flow"] == "export") & (trade["tnved"] != "XXXXXXXXXX")]
+    nne = resource_classes(shipped["tnved"].str[:6]).to_numpy() == "nne"
+    exports = shipped[nne].groupby(["region", "year"])["value_usd"].sum().unstack()
     rows = []
     for iso in sorted(regions["iso"]):
         archetype = REGION_PROFILE.get(iso, ("small", 0))[0]
@@ -570,6 +603,7 @@ def indicators_frame(trade: pd.DataFrame, seed: int = 2021) -> pd.DataFrame:
                         "rnd_spending_rub": grp_pc_t * population * rng.uniform(0.001, 0.02),
                         "sme_exporters": float(rng.poisson(40 + population / 40000) * (1.05**t)),
                         "sme_nne_export_usd": export
+                        * rng.uniform(0.04, 0.25)
                         * rng.uniform(0.02, 0.2)
                         * (1.0 if resource else 2.0),
                         "shipped_output_rub": grp_pc_t * population * rng.uniform(0.4, 0.9),

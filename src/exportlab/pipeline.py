@@ -479,6 +479,10 @@ def run(
             "cache_hit": False,
             "seconds": round(seconds, 2),
         }
+    manifest["run"] = {
+        "stages": [s.id for s in selected],
+        "ran": [s.id for s in selected if not manifest["stages"][s.id]["cache_hit"]],
+    }
     manifest["total_seconds"] = round(time.perf_counter() - started_all, 2)
     write_json(manifest, manifest_path)
     return manifest
