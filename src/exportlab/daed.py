@@ -1,0 +1,969 @@
+"""DAED — the diversification activity of export (ДАЭД) of a region, seed 000.
+
+The integral index of region ``r`` in year ``t`` is a weighted sum of four normalised components::
+
+    DAED(r, t) = a1·n(K1) + a2·n(K2) + a3·n(K3) + a4·n(K4),     a1 + a2 + a3 + a4 = 1
+
+* ``K1`` new-goods share: export of products the region did not export in the previous
+  ``novelty_window`` years, over its total export (:func:`new_goods_share`);
+* ``K2`` new-markets share: export to partners outside the region's traditional markets, over its
+  total export (:func:`new_markets_share`);
+* ``K3`` support of non-resource non-energy (NNE) export: average annual support over a period,
+  scaled (:func:`support_intensity`);
+* ``K4`` ISEU, the index of socio-economic conditions (:func:`iseu`);
+* ``n(·)`` a normalisation across regions of one year (min–max or z-score, :func:`normalise`);
+* ``a1..a4`` weights from experts' ranks (:func:`expert_weights`, with Kendall's W) or the shipped
+  default weights (:func:`default_weights`, an assumption).
+
+:func:`daed_table` assembles everything per region × year, with the resource specialisation
+(:func:`resource_share`) the typology needs. Because every component is a ratio or is normalised
+across regions, the index does not change when trade values or roubles are expressed in other units.
+
+>>> import pandas as pd
+>>> comps = pd.DataFrame({"region": ["A", "B"], "year": [2021, 2021],
+...                       "k1": [0.1, 0.3], "k2": [0.2, 0.0], "k3": [1.0, 3.0], "k4": [0.5, 0.5]})
+>>> daed_index(comps, {"k1": 0.25, "k2": 0.25, "k3": 0.25, "k4": 0.25})["daed_index"].tolist()
+[0.375, 0.625]
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from exportlab.style import t
+
+COMPONENTS: tuple[str, ...] = ("k1", "k2", "k3", "k4")
+
+#: English / Russian names of the components, for tables and figures.
+COMPONENT_LABELS: dict[str, tuple[str, str]] = {
+    "k1": ("K1 new goods share", "K1 доля новых товаров"),
+    "k2": ("K2 new markets share", "K2 доля новых рынков"),
+    "k3": ("K3 NNE export support", "K3 поддержка ННЭ"),
+    "k4": ("K4 socio-economic conditions (ISEU)", "K4 ИСЭУ"),
+}
+
+#: Column headers of the DAED table (``column -> (english, russian)``) for ``tables.write_table``.
+HEADERS: dict[str, tuple[str, str]] = {
+    "rank": ("Rank", "Место"),
+    "region": ("Code", "Код"),
+    "region_name": ("Region", "Регион"),
+    "year": ("Year", "Год"),
+    "k1": ("K1 new goods, share", "K1 новые товары, доля"),
+    "k2": ("K2 new markets, share", "K2 новые рынки, доля"),
+    "k3": ("K3 NNE support", "K3 поддержка ННЭ"),
+    "k4": ("K4 ISEU", "K4 ИСЭУ"),
+    "daed_index": ("DAED index", "Индекс ДАЭД"),
+    "resource_share": ("Resource specialisation, share", "Сырьевая специализация, доля"),
+    "type": ("Type no.", "Номер типа"),
+    "type_label": ("Type", "Тип"),
+    "history_complete": ("Full history", "Полная история"),
+}
+
+Normalisation = Literal["minmax", "zscore", "rank"]
+SupportScale = Literal["per_nne_export", "per_capita", "absolute"]
+
+#: K4 (ISEU) default composition: indicator -> (direction, weight). Direction +1: more is better;
+#: -1: less is better (unemployment). An assumption of this project, to be replaced by the user's.
+ISEU_DEFAULT: dict[str, tuple[int, float]] = {
+    "grp_per_capita_rub": (+1, 0.30),
+    "unemployment_pct": (-1, 0.20),
+    "investment_per_capita_rub": (+1, 0.25),
+    "rnd_spending_rub": (+1, 0.25),
+}
+#: Indicators of :data:`ISEU_DEFAULT` that are totals and are divided by ``population`` first.
+ISEU_PER_CAPITA: tuple[str, ...] = ("rnd_spending_rub",)
+
+#: Resource classes (stage 02 ``resource`` column) that make up resource specialisation.
+RESOURCE_CLASSES: tuple[str, ...] = ("raw", "energy")
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _exports(trade: pd.DataFrame, extra: Iterable[str] = ()) -> pd.DataFrame:
+    """Positive export rows of ``trade`` with plain dtypes."""
+    need = ["year", "region", "value_usd", *extra]
+    missing = [c for c in need if c not in trade.columns]
+    if missing:
+        raise ValueError(f"trade table lacks column(s) {missing}")
+    df = trade
+    if "flow" in df.columns:
+        df = df[df["flow"] == "export"]
+    df = df.loc[df["value_usd"] > 0, need].copy()
+    df["year"] = df["year"].astype("int64")
+    df["region"] = df["region"].astype(str)
+    return df
+
+
+def _complete_years(years: Iterable[int], window: int) -> set[int]:
+    """Years ``t`` of ``years`` whose previous ``window`` years ``t-window..t-1`` are all in ``years``."""
+    have = {int(y) for y in years}
+    return {y for y in have if all((y - k) in have for k in range(1, window + 1))}
+
+
+def _novelty_share(
+    trade: pd.DataFrame, key: str, novelty_window: int, years: Iterable[int] | None, out: str
+) -> pd.DataFrame:
+    """Share of export in lines (``key``) not exported in the previous ``novelty_window`` years."""
+    if novelty_window < 1:
+        raise ValueError(f"novelty_window must be at least 1, got {novelty_window}")
+    df = _exports(trade, [key])
+    lines = df.groupby(["region", key, "year"], as_index=False)["value_usd"].sum()
+    lines = lines.sort_values(["region", key, "year"])
+    previous = lines.groupby(["region", key])["year"].shift(1)
+    lines["new"] = previous.isna() | ((lines["year"] - previous) > novelty_window)
+    lines["new_value"] = lines["value_usd"].where(lines["new"], 0.0)
+    res = lines.groupby(["region", "year"], as_index=False)[["new_value", "value_usd"]].sum()
+    res = res.rename(columns={"new_value": f"new_{out}_usd", "value_usd": "total_export_usd"})
+    observed = df["year"].unique() if years is None else years
+    complete = _complete_years(observed, novelty_window)
+    res["history_complete"] = res["year"].isin(complete)
+    share = res[f"new_{out}_usd"] / res["total_export_usd"]
+    res[out] = share.where(res["history_complete"])
+    return res.sort_values(["region", "year"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# K1, K2
+# --------------------------------------------------------------------------------------------
+
+
+def new_goods_share(
+    trade: pd.DataFrame,
+    novelty_window: int = 3,
+    *,
+    digits: int = 6,
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """K1: export of new products over total export, per region and year.
+
+    ``K1(r, t) = Σ_p X(r, p, t)·[X(r, p, s) = 0 for s = t-w..t-1] / Σ_p X(r, p, t)``, where ``X`` is
+    export in USD, ``p`` a product at ``digits`` digits of HS (6 by default) and ``w`` the
+    ``novelty_window``. A year whose ``w`` previous years are not all in the data (``years``, by
+    default the years present in ``trade``) has no history: its ``k1`` is NaN and
+    ``history_complete`` is False — never zero.
+
+    Returns ``region, year, new_goods_usd, total_export_usd, history_complete, k1``.
+
+    >>> import pandas as pd
+    >>> tr = pd.DataFrame({"year": [2019, 2020, 2020], "region": "A", "hs6": ["010101", "010101", "020202"],
+    ...                    "partner": "CN", "flow": "export", "value_usd": [5.0, 6.0, 2.0]})
+    >>> new_goods_share(tr, novelty_window=1)["k1"].tolist()
+    [nan, 0.25]
+    """
+    if not 1 <= digits <= 6:
+        raise ValueError(f"digits must be between 1 and 6, got {digits}")
+    df = _exports(trade, ["hs6"])
+    df["product"] = df["hs6"].astype(str).str[:digits]
+    return _novelty_share(df, "product", novelty_window, years, "k1").rename(
+        columns={"new_k1_usd": "new_goods_usd"}
+    )
+
+
+def _traditional_partners(values: pd.Series, share: float) -> set[str]:
+    """The smallest set of top partners (by value, ties by code) reaching ``share`` of export."""
+    ordered = values.groupby(level=0).sum()
+    ordered = ordered[ordered > 0]
+    frame = ordered.rename("v").reset_index().sort_values(["v", "partner"], ascending=[False, True])
+    before = frame["v"].cumsum().shift(1, fill_value=0.0) / frame["v"].sum()
+    return set(frame.loc[before < share - 1e-12, "partner"])
+
+
+def new_markets_share(
+    trade: pd.DataFrame,
+    novelty_window: int = 3,
+    rule: Literal["window", "traditional"] = "window",
+    traditional_share: float = 0.8,
+    base_period: tuple[int, int] | None = None,
+    *,
+    years: Iterable[int] | None = None,
+    exclude_partners: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """K2: export to new (non-traditional) partner markets over total export, per region and year.
+
+    ``K2(r, t) = Σ_c X(r, c, t)·[c ∉ T(r, t)] / Σ_c X(r, c, t)`` with ``c`` a partner country and
+    ``T(r, t)`` the region's traditional markets:
+
+    * ``rule="window"``: partners served in any of the previous ``novelty_window`` years; a year
+      without that history is NaN with ``history_complete`` False (as in :func:`new_goods_share`);
+    * ``rule="traditional"``: the smallest set of largest partners that made up
+      ``traditional_share`` of the region's export over ``base_period`` (inclusive years; default:
+      the first ``novelty_window`` years of the data). Years up to the end of the base period are
+      NaN with ``history_complete`` False.
+
+    Partners in ``exclude_partners`` (default: ``schema.SPECIAL_PARTNERS``, i.e. unknown or
+    confidential) count in total export but never as a new market.
+
+    Returns ``region, year, new_markets_usd, total_export_usd, history_complete, k2``.
+
+    >>> import pandas as pd
+    >>> tr = pd.DataFrame({"year": [2019, 2020, 2020], "region": "A", "hs6": "010101",
+    ...                    "partner": ["CN", "CN", "IN"], "flow": "export", "value_usd": [5.0, 3.0, 1.0]})
+    >>> new_markets_share(tr, novelty_window=1)["k2"].tolist()
+    [nan, 0.25]
+    """
+    if exclude_partners is None:
+        from exportlab.schema import SPECIAL_PARTNERS
+
+        exclude_partners = tuple(SPECIAL_PARTNERS)
+    excluded = {str(p) for p in exclude_partners}
+    if rule == "window":
+        df = _exports(trade, ["partner"])
+        df["partner"] = df["partner"].astype(str)
+        res = _novelty_share(df, "partner", novelty_window, years, "k2")
+        if excluded:
+            # recompute the numerator without the excluded partners
+            kept = df[~df["partner"].isin(excluded)]
+            part = _novelty_share(kept, "partner", novelty_window, years, "k2")
+            res = res.drop(columns=["new_k2_usd"]).merge(
+                part[["region", "year", "new_k2_usd"]], on=["region", "year"], how="left"
+            )
+            res["new_k2_usd"] = res["new_k2_usd"].fillna(0.0)
+            res["k2"] = (res["new_k2_usd"] / res["total_export_usd"]).where(res["history_complete"])
+        res = res.rename(columns={"new_k2_usd": "new_markets_usd"})
+        return res[
+            ["region", "year", "new_markets_usd", "total_export_usd", "history_complete", "k2"]
+        ]
+    if rule != "traditional":
+        raise ValueError(f"rule must be 'window' or 'traditional', got {rule!r}")
+    if not 0 < traditional_share <= 1:
+        raise ValueError(f"traditional_share must be in (0, 1], got {traditional_share}")
+    df = _exports(trade, ["partner"])
+    df["partner"] = df["partner"].astype(str)
+    observed = sorted(df["year"].unique() if years is None else {int(y) for y in years})
+    if base_period is None:
+        if not observed:
+            raise ValueError("trade table has no export rows")
+        base_period = (observed[0], observed[0] + novelty_window - 1)
+    start, end = (int(base_period[0]), int(base_period[1]))
+    if start > end:
+        raise ValueError(f"base_period must be (first, last) year, got {base_period}")
+    base = df[df["year"].between(start, end) & ~df["partner"].isin(excluded)]
+    base_values = base.groupby(["region", "partner"])["value_usd"].sum()
+    traditional = {
+        region: _traditional_partners(values.droplevel("region"), traditional_share)
+        for region, values in base_values.groupby(level="region")
+    }
+    keys = pd.Series(list(zip(df["region"], df["partner"], strict=True)), index=df.index)
+    is_traditional = keys.map(lambda k: k[1] in traditional.get(k[0], set()))
+    df["new_value"] = df["value_usd"].where(~is_traditional & ~df["partner"].isin(excluded), 0.0)
+    res = df.groupby(["region", "year"], as_index=False)[["new_value", "value_usd"]].sum()
+    res = res.rename(columns={"new_value": "new_markets_usd", "value_usd": "total_export_usd"})
+    res["history_complete"] = res["year"] > end
+    res["k2"] = (res["new_markets_usd"] / res["total_export_usd"]).where(res["history_complete"])
+    return res.sort_values(["region", "year"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# K3, K4
+# --------------------------------------------------------------------------------------------
+
+
+def _indicator(indicators: pd.DataFrame, name: str) -> pd.DataFrame:
+    missing = [c for c in ("region", "year", "indicator", "value") if c not in indicators.columns]
+    if missing:
+        raise ValueError(f"indicator table lacks column(s) {missing}")
+    df = indicators.loc[indicators["indicator"] == name, ["region", "year", "value"]].copy()
+    df["region"] = df["region"].astype(str)
+    df["year"] = df["year"].astype("int64")
+    return df.groupby(["region", "year"], as_index=False)["value"].sum()
+
+
+def nne_export(trade: pd.DataFrame) -> pd.DataFrame:
+    """Non-resource non-energy (``resource == "nne"``) export in USD per region and year."""
+    df = _exports(trade, ["resource"])
+    df = df[df["resource"] == "nne"]
+    return df.groupby(["region", "year"], as_index=False)["value_usd"].sum()
+
+
+def support_intensity(
+    indicators: pd.DataFrame,
+    trade: pd.DataFrame | None = None,
+    scale: SupportScale = "per_nne_export",
+    period: tuple[int, int] | None = (2019, 2024),
+    *,
+    indicator: str = "nne_support_rub",
+) -> pd.DataFrame:
+    """K3: support of NNE export, averaged over ``period`` and scaled.
+
+    ``S̄(r) = mean_{t ∈ period} S(r, t)`` of the support indicator (RUB a year, over the years the
+    table has). Scales:
+
+    * ``"absolute"``: ``K3 = S̄`` (RUB a year);
+    * ``"per_capita"``: ``K3 = S̄ / mean population over the period`` (RUB per person);
+    * ``"per_nne_export"``: ``K3 = S̄ / mean annual NNE export over the period`` (RUB per USD of
+      non-resource non-energy export; a region with no NNE export gets NaN).
+
+    With ``period=None`` the support is not averaged: ``K3`` is computed per year. Returns
+    ``region, k3`` (with a period) or ``region, year, k3``, plus ``support_rub``.
+
+    >>> import pandas as pd
+    >>> ind = pd.DataFrame({"region": "A", "year": [2019, 2020], "indicator": "nne_support_rub",
+    ...                     "value": [10.0, 30.0]})
+    >>> support_intensity(ind, scale="absolute")["k3"].tolist()
+    [20.0]
+    """
+    if scale not in ("per_nne_export", "per_capita", "absolute"):
+        raise ValueError(
+            f"scale must be 'per_nne_export', 'per_capita' or 'absolute', got {scale!r}"
+        )
+    support = _indicator(indicators, indicator)
+    if support.empty:
+        raise ValueError(f"indicator table has no {indicator!r} rows (needed for K3)")
+    if scale == "per_nne_export":
+        if trade is None:
+            raise ValueError("scale='per_nne_export' needs the classified trade table")
+        denom = nne_export(trade)
+        # a region absent in a year the trade data covers had zero NNE export that year
+        all_years = _exports(trade)["year"].unique()
+        grid = pd.MultiIndex.from_product(
+            [sorted(support["region"].unique()), sorted(all_years)], names=["region", "year"]
+        )
+        denom = (
+            denom.set_index(["region", "year"])["value_usd"]
+            .reindex(grid, fill_value=0.0)
+            .rename("value")
+            .reset_index()
+        )
+    elif scale == "per_capita":
+        denom = _indicator(indicators, "population")
+        if denom.empty:
+            raise ValueError("indicator table has no 'population' rows (needed for per_capita)")
+    else:
+        denom = None
+
+    if period is not None:
+        first, last = (int(period[0]), int(period[1]))
+        support = support[support["year"].between(first, last)]
+        res = support.groupby("region", as_index=False)["value"].mean()
+        res = res.rename(columns={"value": "support_rub"})
+        if denom is not None:
+            d = denom[denom["year"].between(first, last)].groupby("region")["value"].mean()
+            res["denominator"] = res["region"].map(d)
+    else:
+        res = support.rename(columns={"value": "support_rub"})
+        if denom is not None:
+            d = denom.set_index(["region", "year"])["value"]
+            res["denominator"] = pd.Series(
+                d.reindex(pd.MultiIndex.from_frame(res[["region", "year"]])).to_numpy(),
+                index=res.index,
+            )
+    if denom is None:
+        res["k3"] = res["support_rub"]
+    else:
+        res["k3"] = res["support_rub"] / res["denominator"].where(res["denominator"] > 0)
+        res = res.drop(columns="denominator")
+    return res.sort_values([c for c in ("region", "year") if c in res.columns], ignore_index=True)
+
+
+def normalise(values: pd.Series, method: Normalisation = "minmax", direction: int = 1) -> pd.Series:
+    """Normalise ``values`` across regions.
+
+    * ``"minmax"``: ``(x - min) / (max - min)`` in [0, 1]; for ``direction=-1``
+      ``(max - x) / (max - min)``;
+    * ``"zscore"``: ``(x - mean) / sd`` (population sd, ``ddof=0``), times ``direction``;
+    * ``"rank"``: ``(rank(x) - 1) / (n - 1)`` in [0, 1] with mid-ranks for ties — robust to the
+      skew of ratios such as K3, where one outlier squeezes everyone else to ≈0 under min–max.
+
+    Missing values stay missing. When all values are equal the result is the centre of the scale
+    (0.5 for min–max, 0 for z-score).
+
+    >>> import pandas as pd
+    >>> normalise(pd.Series([1.0, 2.0, 5.0])).tolist()
+    [0.0, 0.25, 1.0]
+    """
+    if direction not in (1, -1):
+        raise ValueError(f"direction must be +1 or -1, got {direction}")
+    x = values.astype("float64") * direction
+    if method == "minmax":
+        lo, hi = x.min(), x.max()
+        if not np.isfinite(hi - lo) or hi - lo <= 1e-12 * max(abs(hi), abs(lo), 1.0):
+            return x.where(x.isna(), 0.5)
+        return (x - lo) / (hi - lo)
+    if method == "zscore":
+        sd = x.std(ddof=0)
+        if not np.isfinite(sd) or sd <= 1e-12 * max(abs(x.mean()), 1.0):
+            return x.where(x.isna(), 0.0)
+        return (x - x.mean()) / sd
+    if method == "rank":
+        n = x.notna().sum()
+        if n <= 1:
+            return x.where(x.isna(), 0.5)
+        return (x.rank(method="average") - 1) / (n - 1)
+    raise ValueError(f"normalisation must be 'minmax', 'zscore' or 'rank', got {method!r}")
+
+
+def iseu(
+    indicators: pd.DataFrame,
+    spec: Mapping[str, tuple[int, float]] | None = None,
+    *,
+    per_capita: Iterable[str] = ISEU_PER_CAPITA,
+    normalisation: Normalisation = "minmax",
+    years: Iterable[int] | None = None,
+    carry_forward: bool = True,
+) -> pd.DataFrame:
+    """K4: ISEU, the index of socio-economic conditions, per region and year.
+
+    ``ISEU(r, t) = Σ_j w_j · n_j(x_j(r, t)) / Σ_j w_j`` where ``spec`` gives, per indicator ``j``,
+    ``(direction, weight)`` and ``n_j`` is :func:`normalise` across the regions of year ``t`` with that
+    direction (unemployment: −1). Indicators in ``per_capita`` are divided by ``population`` first.
+    With ``carry_forward`` a region's latest earlier value fills a year the indicator table does not
+    cover yet (official statistics lag trade data). A region lacking any indicator gets NaN.
+    Default ``spec``: :data:`ISEU_DEFAULT` (an assumption). Returns ``region, year, k4``.
+
+    >>> import pandas as pd
+    >>> ind = pd.DataFrame({"region": ["A", "B", "A", "B"], "year": 2021,
+    ...     "indicator": ["grp_per_capita_rub"] * 2 + ["unemployment_pct"] * 2, "value": [1.0, 3.0, 5.0, 4.0]})
+    >>> iseu(ind, {"grp_per_capita_rub": (1, 1.0), "unemployment_pct": (-1, 1.0)})["k4"].tolist()
+    [0.0, 1.0]
+    """
+    spec = dict(ISEU_DEFAULT if spec is None else spec)
+    if not spec:
+        raise ValueError("ISEU spec is empty")
+    for name, (direction, weight) in spec.items():
+        if direction not in (1, -1) or not weight >= 0:
+            raise ValueError(f"ISEU spec for {name!r} must be (+1|-1, weight >= 0)")
+    total_weight = sum(w for _, w in spec.values())
+    if total_weight <= 0:
+        raise ValueError("ISEU weights sum to zero")
+    per_capita = set(per_capita)
+    needed = set(spec) | ({"population"} if per_capita & set(spec) else set())
+    df = indicators[indicators["indicator"].isin(needed)].copy()
+    absent = sorted(needed - set(df["indicator"].unique()))
+    if absent:
+        raise ValueError(f"indicator table has no rows for {absent} (needed for ISEU)")
+    df["region"] = df["region"].astype(str)
+    df["year"] = df["year"].astype("int64")
+    wide = df.pivot_table(index=["region", "year"], columns="indicator", values="value")
+    regions = sorted(wide.index.get_level_values("region").unique())
+    wanted = set() if years is None else {int(y) for y in years}
+    all_years = sorted(set(wide.index.get_level_values("year")) | wanted)
+    wide = wide.reindex(pd.MultiIndex.from_product([regions, all_years], names=["region", "year"]))
+    if carry_forward:
+        wide = wide.groupby(level="region").ffill()
+    for name in per_capita & set(spec):
+        wide[name] = wide[name] / wide["population"].where(wide["population"] > 0)
+    parts = []
+    for name, (direction, weight) in spec.items():
+        normed = (
+            wide[name]
+            .groupby(level="year", group_keys=False)
+            .apply(lambda s, d=direction: normalise(s, normalisation, d))
+        )
+        parts.append(normed * (weight / total_weight))
+    k4 = pd.concat(parts, axis=1).sum(axis=1, min_count=len(parts))
+    k4[pd.concat(parts, axis=1).isna().any(axis=1)] = np.nan
+    res = k4.rename("k4").reset_index()
+    if years is not None:
+        res = res[res["year"].isin(wanted)]
+    return res.sort_values(["region", "year"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# weights
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpertWeights:
+    """Component weights from experts' ranks, with Kendall's coefficient of concordance.
+
+    ``weights``: component -> weight (sum 1); ``mean_rank``: component -> mean rank;
+    ``kendall_w`` in [0, 1]; ``chi2 = m(n-1)W`` with ``df = n-1`` degrees of freedom and its
+    ``p_value``; ``agree``: ``p_value < alpha``; ``n_experts`` = m, ``n_components`` = n.
+    """
+
+    weights: pd.Series
+    mean_rank: pd.Series
+    kendall_w: float
+    chi2: float
+    df: int
+    p_value: float
+    agree: bool
+    n_experts: int
+    n_components: int
+    alpha: float = 0.05
+    ranks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Component, mean rank and weight as a table with headers in ``lang``."""
+        df = pd.DataFrame(
+            {
+                t("Component", "Компонента", lang): [
+                    t(*COMPONENT_LABELS.get(c, (c, c)), lang) for c in self.weights.index
+                ],
+                t("Mean rank", "Средний ранг", lang): self.mean_rank.to_numpy(),
+                t("Weight", "Вес", lang): self.weights.to_numpy(),
+            }
+        )
+        return df
+
+    def summary(self, lang: str = "en") -> str:
+        """One line: Kendall's W, chi-square, p-value and whether the experts agree."""
+        verdict = (
+            t("experts agree", "мнения экспертов согласованы", lang)
+            if self.agree
+            else t(
+                "experts do NOT agree — weights are unreliable",
+                "мнения экспертов НЕ согласованы — веса ненадёжны",
+                lang,
+            )
+        )
+        return (
+            f"Kendall W = {self.kendall_w:.3f}, χ²({self.df}) = {self.chi2:.2f}, "
+            f"p = {self.p_value:.4f} ({self.n_experts} "
+            f"{t('experts', 'экспертов', lang)}): {verdict}"
+        )
+
+
+def kendall_w(ranks: pd.DataFrame) -> tuple[float, float, int, float]:
+    """Kendall's W of a rank matrix (rows: experts, columns: objects), with the tie correction.
+
+    ``W = 12 S / (m²(n³ - n) - m Σ_j T_j)``, ``S = Σ_i (R_i - R̄)²``, ``R_i`` the rank sum of object
+    ``i``, ``T_j = Σ (t³ - t)`` over the groups of ``t`` tied ranks of expert ``j``;
+    ``χ² = m (n - 1) W`` with ``n - 1`` degrees of freedom. Returns ``(W, chi2, df, p_value)``.
+
+    >>> import pandas as pd
+    >>> kendall_w(pd.DataFrame([[1, 2, 3], [1, 2, 3]]))[0]
+    1.0
+    """
+    r = np.asarray(ranks, dtype="float64")
+    m, n = r.shape
+    if m < 2 or n < 2:
+        raise ValueError(f"Kendall's W needs at least 2 experts and 2 objects, got {m} × {n}")
+    sums = r.sum(axis=0)
+    s = float(((sums - sums.mean()) ** 2).sum())
+    ties = 0.0
+    for row in r:
+        _, counts = np.unique(row, return_counts=True)
+        ties += float((counts**3 - counts).sum())
+    denom = m**2 * (n**3 - n) - m * ties
+    w = 12.0 * s / denom if denom > 0 else float("nan")
+    chi2 = m * (n - 1) * w
+    dof = n - 1
+    return w, chi2, dof, float(stats.chi2.sf(chi2, dof))
+
+
+def expert_weights(
+    experts: pd.DataFrame,
+    components: Iterable[str] = COMPONENTS,
+    *,
+    alpha: float = 0.05,
+    warn: bool = True,
+) -> ExpertWeights:
+    """Weights of the components from experts' ranks (or scores), with Kendall's W.
+
+    ``experts`` has columns ``expert, component`` and either ``rank`` (1 = most important) or
+    ``score`` (higher = more important; turned into ranks). Each expert's ranks are re-ranked with
+    mid-ranks for ties. The weight of component ``i`` is its normalised mean rank score::
+
+        s_i = n + 1 - mean_j rank_ij,     a_i = s_i / Σ_k s_k
+
+    (one expert ranking 1, 2, 3, 4 gives 0.4, 0.3, 0.2, 0.1). Concordance: :func:`kendall_w`; when
+    ``p ≥ alpha`` the experts do not agree and a ``UserWarning`` says so.
+
+    >>> import pandas as pd
+    >>> ex = pd.DataFrame({"expert": ["a"] * 4 + ["b"] * 4, "component": ["k1", "k2", "k3", "k4"] * 2,
+    ...                    "rank": [1, 2, 3, 4, 1, 2, 3, 4]})
+    >>> expert_weights(ex).weights.round(2).tolist()
+    [0.4, 0.3, 0.2, 0.1]
+    """
+    components = list(components)
+    for col in ("expert", "component"):
+        if col not in experts.columns:
+            raise ValueError(
+                f"experts table lacks column {col!r}; expected expert, component, rank"
+            )
+    if "rank" in experts.columns:
+        value, ascending = "rank", True
+    elif "score" in experts.columns:
+        value, ascending = "score", False
+    else:
+        raise ValueError("experts table needs a 'rank' or a 'score' column")
+    df = experts[["expert", "component", value]].copy()
+    df["expert"] = df["expert"].astype(str)
+    df["component"] = df["component"].astype(str).str.strip().str.lower()
+    unknown = sorted(set(df["component"]) - set(components))
+    if unknown:
+        raise ValueError(f"experts table has unknown component(s) {unknown}; expected {components}")
+    if df[value].isna().any():
+        raise ValueError(f"experts table has missing {value}s")
+    dup = df[df.duplicated(["expert", "component"])]
+    if not dup.empty:
+        raise ValueError(
+            f"expert {dup['expert'].iloc[0]!r} rates {dup['component'].iloc[0]!r} more than once"
+        )
+    wide = df.pivot(index="expert", columns="component", values=value)
+    wide = wide.reindex(columns=components)
+    incomplete = wide[wide.isna().any(axis=1)]
+    if not incomplete.empty:
+        who = incomplete.index[0]
+        lacking = [c for c in components if pd.isna(incomplete.loc[who, c])]
+        raise ValueError(f"expert {who!r} does not rate component(s) {lacking}")
+    ranks = wide.astype("float64").rank(axis=1, method="average", ascending=ascending)
+    m, n = ranks.shape
+    mean_rank = ranks.mean(axis=0)
+    score = n + 1 - mean_rank
+    weights = (score / score.sum()).rename("weight")
+    if m >= 2:
+        w, chi2, dof, p = kendall_w(ranks)
+    else:
+        w, chi2, dof, p = float("nan"), float("nan"), n - 1, float("nan")
+    agree = bool(p < alpha) if np.isfinite(p) else False
+    if warn and not agree:
+        why = (
+            "only one expert: concordance cannot be tested"
+            if m < 2
+            else f"Kendall's W = {w:.3f}, chi2({dof}) = {chi2:.2f}, p = {p:.3f} >= {alpha}"
+        )
+        warnings.warn(
+            f"The experts do not agree on the DAED weights ({why}); "
+            "treat the weights as unreliable.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return ExpertWeights(
+        weights=weights,
+        mean_rank=mean_rank.rename("mean_rank"),
+        kendall_w=float(w),
+        chi2=float(chi2),
+        df=int(dof),
+        p_value=float(p),
+        agree=agree,
+        n_experts=int(m),
+        n_components=int(n),
+        alpha=alpha,
+        ranks=ranks,
+    )
+
+
+def default_weights() -> pd.Series:
+    """The shipped default weights (``data/daed_default_weights.csv``) — an assumption, not a finding.
+
+    >>> round(float(default_weights().sum()), 6)
+    1.0
+    """
+    text = resources.files("exportlab").joinpath("data/daed_default_weights.csv")
+    with text.open("r", encoding="utf-8") as fh:
+        df = pd.read_csv(fh, comment="#")
+    return df.set_index("component")["weight"].astype("float64").rename("weight")
+
+
+def resolve_weights(
+    weights: Mapping[str, float] | pd.Series | None = None,
+    experts_file: str | os.PathLike[str] | None = None,
+) -> tuple[pd.Series, ExpertWeights | None]:
+    """The weights a run uses, and the expert assessment behind them (or None).
+
+    Given ``weights`` win; otherwise the experts' ranks in ``experts_file`` (relative paths from the
+    project root) when the file exists; otherwise :func:`default_weights` (an assumption).
+    """
+    if weights is not None:
+        return check_weights(weights), None
+    if experts_file is not None:
+        from exportlab.paths import resolve
+
+        path = resolve(experts_file)
+        if path.is_file():
+            assessment = expert_weights(pd.read_csv(path))
+            return check_weights(assessment.weights), assessment
+    return check_weights(default_weights()), None
+
+
+def full_history_years(table: pd.DataFrame) -> list[int]:
+    """Years of a DAED table in which some region has a complete history (an index)."""
+    return sorted(int(y) for y in table.loc[table["daed_index"].notna(), "year"].unique())
+
+
+def check_weights(
+    weights: Mapping[str, float] | pd.Series, components: Iterable[str] = COMPONENTS
+) -> pd.Series:
+    """Weights as a Series over ``components``, non-negative and rescaled to sum 1."""
+    components = list(components)
+    w = pd.Series(dict(weights), dtype="float64")
+    missing = [c for c in components if c not in w.index]
+    extra = [c for c in w.index if c not in components]
+    if missing or extra:
+        raise ValueError(
+            f"weights must cover exactly {components}; missing {missing}, extra {extra}"
+        )
+    w = w.reindex(components)
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise ValueError(f"weights must be finite and non-negative, got {w.to_dict()}")
+    if w.sum() <= 0:
+        raise ValueError("weights sum to zero")
+    return (w / w.sum()).rename("weight")
+
+
+# --------------------------------------------------------------------------------------------
+# the index
+# --------------------------------------------------------------------------------------------
+
+
+def daed_index(
+    components: pd.DataFrame,
+    weights: Mapping[str, float] | pd.Series | None = None,
+    normalisation: Normalisation = "minmax",
+    *,
+    scope: Literal["year", "panel"] = "year",
+) -> pd.DataFrame:
+    """The DAED index: ``Σ_i a_i · n(K_i)`` with weights rescaled to sum 1, and its rank.
+
+    ``components`` has ``region, year, k1..k4``. Each component is normalised (:func:`normalise`)
+    across the regions of one year (``scope="year"``, the cross-section of seed 000) or across all
+    region-years (``scope="panel"``, so levels compare over time). A region-year with a missing
+    component gets NaN. ``rank`` is 1 for the highest index within a year. ``weights`` default to
+    :func:`default_weights`. Adds ``k1_norm..k4_norm, daed_index, rank``.
+    """
+    w = check_weights(default_weights() if weights is None else weights)
+    missing = [c for c in ("region", "year", *COMPONENTS) if c not in components.columns]
+    if missing:
+        raise ValueError(f"components table lacks column(s) {missing}")
+    if scope not in ("year", "panel"):
+        raise ValueError(f"scope must be 'year' or 'panel', got {scope!r}")
+    df = components.copy()
+    complete = df[list(COMPONENTS)].notna().all(axis=1)
+    for c in COMPONENTS:
+        values = df[c].where(complete)
+        if scope == "year":
+            df[f"{c}_norm"] = values.groupby(df["year"], group_keys=False).apply(
+                lambda s: normalise(s, normalisation)
+            )
+        else:
+            df[f"{c}_norm"] = normalise(values, normalisation)
+    index = sum(df[f"{c}_norm"] * w[c] for c in COMPONENTS)
+    df["daed_index"] = index.where(complete)
+    df["rank"] = (
+        df.groupby("year")["daed_index"].rank(ascending=False, method="min").astype("Int64")
+    )
+    return df
+
+
+def resource_share(trade: pd.DataFrame, classes: Iterable[str] = RESOURCE_CLASSES) -> pd.DataFrame:
+    """Resource specialisation: share of raw-material and energy export in total export.
+
+    ``R(r, t) = Σ X(r, p, t)·[resource(p) ∈ classes] / Σ X(r, p, t)`` with the stage 02
+    ``resource`` class. Returns ``region, year, resource_share``.
+    """
+    df = _exports(trade, ["resource"])
+    df["is_resource"] = df["resource"].isin(list(classes))
+    df["resource_value"] = df["value_usd"].where(df["is_resource"], 0.0)
+    res = df.groupby(["region", "year"], as_index=False)[["resource_value", "value_usd"]].sum()
+    res["resource_share"] = res["resource_value"] / res["value_usd"]
+    return res[["region", "year", "resource_share"]]
+
+
+def mining_share(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Resource specialisation from the mining share of GRP (``mining_share_grp_pct`` / 100)."""
+    df = _indicator(indicators, "mining_share_grp_pct")
+    if df.empty:
+        raise ValueError("indicator table has no 'mining_share_grp_pct' rows")
+    df["resource_share"] = df["value"] / 100.0
+    return df[["region", "year", "resource_share"]]
+
+
+def is_resource_region(share: pd.Series, threshold: float = 0.30) -> pd.Series:
+    """Seed 004's rule: a resource region has a resource (mining) share above ``threshold`` (30%)."""
+    return share > threshold
+
+
+def daed_table(
+    trade: pd.DataFrame,
+    indicators: pd.DataFrame,
+    weights: Mapping[str, float] | pd.Series | None = None,
+    *,
+    novelty_window: int = 3,
+    market_rule: Literal["window", "traditional"] = "window",
+    traditional_share: float = 0.8,
+    base_period: tuple[int, int] | None = None,
+    support_scale: SupportScale = "per_nne_export",
+    support_period: tuple[int, int] | None = (2019, 2024),
+    iseu_spec: Mapping[str, tuple[int, float]] | None = None,
+    normalisation: Normalisation = "minmax",
+    scope: Literal["year", "panel"] = "year",
+    resource_measure: Literal["export", "mining_grp"] = "export",
+) -> pd.DataFrame:
+    """The DAED table per region × year: K1–K4, the index, its rank and resource specialisation.
+
+    ``trade`` is the classified trade table (stage 02), ``indicators`` the long regional indicator
+    table. Years without the history K1/K2 need keep their rows with ``history_complete`` False and
+    a NaN index. Columns: ``region, year, k1, k2, k3, k4, history_complete, k1_norm..k4_norm,
+    daed_index, rank, resource_share``.
+    """
+    k1 = new_goods_share(trade, novelty_window)
+    k2 = new_markets_share(trade, novelty_window, market_rule, traditional_share, base_period)
+    df = k1[["region", "year", "k1", "history_complete"]].merge(
+        k2[["region", "year", "k2", "history_complete"]],
+        on=["region", "year"],
+        how="outer",
+        suffixes=("", "_k2"),
+    )
+    df["history_complete"] = df["history_complete"].fillna(False).astype(bool) & df[
+        "history_complete_k2"
+    ].fillna(False).astype(bool)
+    df = df.drop(columns="history_complete_k2")
+    k3 = support_intensity(indicators, trade, support_scale, support_period)
+    on = ["region"] if support_period is not None else ["region", "year"]
+    df = df.merge(k3[[*on, "k3"]], on=on, how="left")
+    k4 = iseu(indicators, iseu_spec, normalisation=normalisation, years=df["year"].unique())
+    df = df.merge(k4, on=["region", "year"], how="left")
+    df = daed_index(df, weights, normalisation, scope=scope)
+    if resource_measure == "export":
+        res = resource_share(trade)
+    elif resource_measure == "mining_grp":
+        res = mining_share(indicators)
+    else:
+        raise ValueError(
+            f"resource_measure must be 'export' or 'mining_grp', got {resource_measure!r}"
+        )
+    df = df.merge(res, on=["region", "year"], how="left")
+    columns = [
+        "region",
+        "year",
+        *COMPONENTS,
+        "history_complete",
+        *(f"{c}_norm" for c in COMPONENTS),
+        "daed_index",
+        "rank",
+        "resource_share",
+    ]
+    return df[columns].sort_values(["year", "region"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# figures
+# --------------------------------------------------------------------------------------------
+
+
+def ranking_chart(
+    table: pd.DataFrame,
+    year: int,
+    weights: Mapping[str, float] | pd.Series | None = None,
+    lang: str = "en",
+    *,
+    top: int | None = None,
+    label: Callable[[str], str] | None = None,
+):
+    """Horizontal bars of the DAED index in ``year``, split into the weighted components.
+
+    Each bar is ``Σ_i a_i n(K_i)`` drawn as four stacked parts, so a reader sees which component
+    lifts a region. ``label(region) -> str`` names regions (default: the region code).
+    """
+    import matplotlib.pyplot as plt
+
+    w = check_weights(default_weights() if weights is None else weights)
+    df = table[(table["year"] == year) & table["daed_index"].notna()]
+    if df.empty:
+        raise ValueError(f"no DAED index for year {year}")
+    df = df.sort_values(["daed_index", "region"], ascending=[True, True])
+    if top is not None:
+        df = df.tail(top)
+    names = [label(r) if label else r for r in df["region"]]
+    height = max(3.0, 0.18 * len(df) + 1.2)
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    left = np.zeros(len(df))
+    colors = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e")
+    if (df[[f"{c}_norm" for c in COMPONENTS]] < 0).any().any():
+        # z-scores: stacking negative parts is unreadable; draw the index alone
+        ax.barh(names, df["daed_index"], color="#4c72b0")
+    else:
+        for c, color in zip(COMPONENTS, colors, strict=True):
+            part = (df[f"{c}_norm"] * w[c]).to_numpy()
+            ax.barh(names, part, left=left, color=color, label=t(*COMPONENT_LABELS[c], lang))
+            left += part
+        ax.legend(loc="lower right", fontsize=7)
+    ax.set_xlabel(
+        t("DAED index (weighted components)", "Индекс ДАЭД (взвешенные компоненты)", lang)
+    )
+    ax.set_title(t(f"DAED index of regions, {year}", f"Индекс ДАЭД регионов, {year}", lang))
+    ax.tick_params(axis="y", labelsize=6 if len(df) > 40 else 8)
+    ax.grid(axis="y", visible=False)
+    ax.margins(y=0.005)
+    fig.tight_layout()
+    return fig
+
+
+def monitoring_chart(
+    table: pd.DataFrame,
+    lang: str = "en",
+    *,
+    types: pd.DataFrame | None = None,
+    highlight: Iterable[str] = (),
+    label: Callable[[str], str] | None = None,
+    value: str = "daed_index",
+):
+    """Monitoring chart: ``value`` (the DAED index) of every region over the years.
+
+    Thin lines per region (coloured by the region's type in the last year when ``types`` with
+    ``region, year, type`` is given), the median of all regions in black, and the ``highlight``
+    regions drawn thick and labelled at their last point.
+    """
+    import matplotlib.pyplot as plt
+
+    from exportlab.style import TYPE_COLORS
+
+    df = table[table[value].notna()].sort_values(["region", "year"])
+    if df.empty:
+        raise ValueError(f"no {value} values to chart")
+    last_type: dict[str, int] = {}
+    if types is not None and not types.empty:
+        last = types.dropna(subset=["type"]).sort_values("year").groupby("region")["type"].last()
+        last_type = {str(k): int(v) for k, v in last.items()}
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    for region, g in df.groupby("region", sort=True):
+        color = TYPE_COLORS.get(last_type.get(region), "#999999")
+        ax.plot(g["year"], g[value], color=color, alpha=0.35, linewidth=0.8)
+    median = df.groupby("year")[value].median()
+    ax.plot(
+        median.index,
+        median.to_numpy(),
+        color="black",
+        linewidth=2.2,
+        label=t("Median of regions", "Медиана по регионам", lang),
+    )
+    for region in highlight:
+        g = df[df["region"] == region]
+        if g.empty:
+            continue
+        color = TYPE_COLORS.get(last_type.get(region), "#333333")
+        ax.plot(g["year"], g[value], color=color, linewidth=2.0, marker="o", markersize=3)
+        ax.annotate(
+            label(region) if label else region,
+            (g["year"].iloc[-1], g[value].iloc[-1]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=7,
+            va="center",
+        )
+    if last_type:
+        from matplotlib.lines import Line2D
+
+        from exportlab.typology import type_label
+
+        handles = [
+            Line2D([], [], color=TYPE_COLORS[k], linewidth=1.5, label=type_label(k, lang))
+            for k in sorted(TYPE_COLORS)
+        ]
+        handles.append(ax.get_legend_handles_labels()[0][0])
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        ax.legend(fontsize=7)
+    years = sorted(df["year"].unique())
+    ax.set_xticks(years)
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
+    ax.set_xlabel(t("Year", "Год", lang))
+    ax.set_ylabel(t("DAED index", "Индекс ДАЭД", lang))
+    ax.set_title(t("Monitoring the DAED index", "Мониторинг индекса ДАЭД", lang))
+    fig.tight_layout()
+    return fig

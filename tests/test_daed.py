@@ -1,0 +1,471 @@
+"""DAED components K1–K4, normalisation, expert weights with Kendall's W, and the index."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exportlab import daed
+
+
+def _trade(rows, flow="export"):
+    """Rows (year, region, hs6, partner, value_usd[, resource]) as a classified trade table."""
+    records = []
+    for row in rows:
+        year, region, hs6, partner, value, *rest = row
+        records.append(
+            {
+                "year": year,
+                "region": region,
+                "hs6": hs6,
+                "partner": partner,
+                "flow": flow,
+                "value_usd": float(value),
+                "netto_kg": np.nan,
+                "resource": rest[0] if rest else "nne",
+            }
+        )
+    return pd.DataFrame(records)
+
+
+# Region A over 2017–2021, window 2; region B appears in 2019.
+K1_ROWS = [
+    (2017, "A", "010110", "CN", 10),
+    (2017, "A", "050500", "CN", 3),
+    (2018, "A", "010110", "CN", 10),
+    (2018, "A", "020200", "CN", 5),
+    (2019, "A", "010110", "CN", 8),
+    (2019, "A", "010120", "CN", 2),
+    (2020, "A", "010110", "CN", 5),
+    (2020, "A", "020200", "CN", 5),
+    (2021, "A", "020200", "CN", 4),
+    (2021, "A", "040400", "CN", 6),
+    (2021, "A", "050500", "CN", 10),
+    (2019, "B", "010110", "CN", 7),
+]
+
+
+def _k1(df, region, year):
+    return df.set_index(["region", "year"]).loc[(region, year), "k1"]
+
+
+def test_new_goods_share_hand_computed():
+    trade = pd.concat(
+        [
+            _trade(K1_ROWS),
+            _trade([(2019, "A", "999999", "CN", 1000)], flow="import"),  # imports ignored
+            _trade([(2019, "A", "888888", "CN", 0)]),  # zero export is no export
+        ]
+    )
+    res = daed.new_goods_share(trade, novelty_window=2)
+    # 2017, 2018: no two previous years in the data -> flagged and NaN, never zero
+    for year in (2017, 2018):
+        assert math.isnan(_k1(res, "A", year))
+    assert not res.loc[res["year"] < 2019, "history_complete"].any()
+    # 2019: 010120 never exported before -> 2 / (8 + 2)
+    assert _k1(res, "A", 2019) == pytest.approx(0.2)
+    # 2020: 020200 last exported 2018 (2020 - 2018 = 2 <= window) -> not new
+    assert _k1(res, "A", 2020) == pytest.approx(0.0)
+    # 2021: 040400 new; 050500 last exported 2017 (4 > 2 years ago) -> new: (6 + 10) / 20
+    assert _k1(res, "A", 2021) == pytest.approx(0.8)
+    # B's first year of export: the data covers 2017-2018, so everything it exports is new
+    assert _k1(res, "B", 2019) == pytest.approx(1.0)
+    row = res.set_index(["region", "year"]).loc[("A", 2021)]
+    assert row["new_goods_usd"] == 16 and row["total_export_usd"] == 20
+
+
+def test_new_goods_share_at_hs4():
+    # at 4 digits 010120 belongs to 0101, exported before -> nothing new in 2019
+    res = daed.new_goods_share(_trade(K1_ROWS), novelty_window=2, digits=4)
+    assert _k1(res, "A", 2019) == pytest.approx(0.0)
+
+
+def test_gap_year_breaks_history():
+    rows = [r for r in K1_ROWS if r[0] != 2018]
+    res = daed.new_goods_share(_trade(rows), novelty_window=2)
+    # 2018 is not in the data: 2019 and 2020 lack a full window, 2021 has 2019-2020
+    assert res.loc[res["year"].isin([2019, 2020]), "k1"].isna().all()
+    assert res.loc[res["year"] == 2021, "history_complete"].all()
+
+
+def test_bad_window():
+    with pytest.raises(ValueError, match="novelty_window"):
+        daed.new_goods_share(_trade(K1_ROWS), novelty_window=0)
+
+
+K2_ROWS = [
+    (2017, "A", "010110", "CN", 30),
+    (2017, "A", "010110", "DE", 20),
+    (2018, "A", "010110", "CN", 20),
+    (2018, "A", "010110", "DE", 10),
+    (2018, "A", "010110", "KZ", 15),
+    (2018, "A", "010110", "TR", 5),
+    (2019, "A", "010110", "CN", 40),
+    (2019, "A", "010110", "KZ", 40),
+    (2019, "A", "010110", "IN", 20),
+    (2019, "A", "010110", "XX", 10),
+    (2020, "A", "010110", "IN", 5),
+    (2020, "A", "010110", "BR", 15),
+]
+
+
+def _k2(df, year, region="A"):
+    return df.set_index(["region", "year"]).loc[(region, year), "k2"]
+
+
+def test_new_markets_window_hand_computed():
+    res = daed.new_markets_share(_trade(K2_ROWS), novelty_window=1)
+    assert math.isnan(_k2(res, 2017))
+    # 2018: KZ, TR new (not served in 2017): 20 / 50
+    assert _k2(res, 2018) == pytest.approx(20 / 50)
+    # 2019: IN new; XX (unknown partner) never a new market but counts in total: 20 / 110
+    assert _k2(res, 2019) == pytest.approx(20 / 110)
+    # 2020: IN served in 2019 -> old; BR new: 15 / 20
+    assert _k2(res, 2020) == pytest.approx(15 / 20)
+
+
+def test_new_markets_traditional_hand_computed():
+    # base 2017-2018: CN 50, DE 30, KZ 15, TR 5 (total 100); 80% -> {CN 50%, DE 30%}
+    res = daed.new_markets_share(
+        _trade(K2_ROWS), rule="traditional", traditional_share=0.8, base_period=(2017, 2018)
+    )
+    assert res.loc[res["year"] <= 2018, "k2"].isna().all()
+    assert not res.loc[res["year"] <= 2018, "history_complete"].any()
+    # 2019: KZ 40 + IN 20 outside {CN, DE}; XX never new; total 110
+    assert _k2(res, 2019) == pytest.approx(60 / 110)
+    assert _k2(res, 2020) == pytest.approx(1.0)
+    # 50%: CN alone reaches it -> DE is new too in 2019? DE not exported in 2019; KZ+IN = 60
+    res50 = daed.new_markets_share(
+        _trade(K2_ROWS), rule="traditional", traditional_share=0.5, base_period=(2017, 2018)
+    )
+    assert _k2(res50, 2019) == pytest.approx(60 / 110)
+    # 81%: CN, DE, KZ
+    res81 = daed.new_markets_share(
+        _trade(K2_ROWS), rule="traditional", traditional_share=0.81, base_period=(2017, 2018)
+    )
+    assert _k2(res81, 2019) == pytest.approx(20 / 110)
+
+
+def test_new_markets_default_base_period_and_errors():
+    res = daed.new_markets_share(_trade(K2_ROWS), novelty_window=2, rule="traditional")
+    assert res.loc[res["year"] <= 2018, "k2"].isna().all()  # base = first 2 years
+    with pytest.raises(ValueError, match="rule"):
+        daed.new_markets_share(_trade(K2_ROWS), rule="gravity")
+    with pytest.raises(ValueError, match="traditional_share"):
+        daed.new_markets_share(_trade(K2_ROWS), rule="traditional", traditional_share=1.5)
+
+
+def _indicators(rows):
+    return pd.DataFrame(rows, columns=["region", "year", "indicator", "value"])
+
+
+def test_support_intensity_scales():
+    ind = _indicators(
+        [
+            ("A", 2018, "nne_support_rub", 50.0),  # outside the period
+            ("A", 2019, "nne_support_rub", 100.0),
+            ("A", 2020, "nne_support_rub", 200.0),
+            ("A", 2021, "nne_support_rub", 300.0),
+            ("A", 2019, "population", 10.0),
+            ("A", 2020, "population", 10.0),
+            ("A", 2021, "population", 10.0),
+        ]
+    )
+    trade = _trade(
+        [
+            (2019, "A", "010110", "CN", 10, "nne"),
+            (2019, "A", "270900", "CN", 500, "energy"),  # not NNE
+            (2020, "A", "010110", "CN", 20, "nne"),
+            (2021, "A", "270900", "CN", 100, "energy"),  # no NNE export in 2021 -> zero
+        ]
+    )
+    # mean support 2019-2024 over the years present: (100 + 200 + 300) / 3 = 200 RUB
+    absolute = daed.support_intensity(ind, scale="absolute")
+    assert absolute["k3"].tolist() == [200.0]
+    # mean population 10 -> 20 RUB per person
+    assert daed.support_intensity(ind, scale="per_capita")["k3"].tolist() == [20.0]
+    # mean NNE export (10 + 20 + 0) / 3 = 10 USD -> 20 RUB per USD
+    assert daed.support_intensity(ind, trade)["k3"].tolist() == [pytest.approx(20.0)]
+    per_year = daed.support_intensity(ind, trade, period=None)
+    # per year: 2019 100/10, 2020 200/20, 2021 300/0 -> NaN (no NNE export)
+    assert per_year.set_index("year")["k3"].loc[2019] == pytest.approx(10.0)
+    assert per_year.set_index("year")["k3"].loc[2020] == pytest.approx(10.0)
+    assert math.isnan(per_year.set_index("year")["k3"].loc[2021])
+    with pytest.raises(ValueError, match="classified trade"):
+        daed.support_intensity(ind, None, scale="per_nne_export")
+    with pytest.raises(ValueError, match="scale"):
+        daed.support_intensity(ind, trade, scale="per_gdp")
+    with pytest.raises(ValueError, match="nne_support_rub"):
+        daed.support_intensity(ind[ind["indicator"] == "population"], trade)
+
+
+def test_normalise():
+    s = pd.Series([1.0, 2.0, 5.0, np.nan])
+    assert daed.normalise(s).tolist()[:3] == [0.0, 0.25, 1.0]
+    assert daed.normalise(s, direction=-1).tolist()[:3] == [1.0, 0.75, 0.0]
+    assert math.isnan(daed.normalise(s).iloc[3])
+    # z-score of 1, 2, 3: mean 2, population sd sqrt(2/3)
+    z = daed.normalise(pd.Series([1.0, 2.0, 3.0]), "zscore")
+    assert z.tolist() == pytest.approx([-1 / math.sqrt(2 / 3), 0.0, 1 / math.sqrt(2 / 3)])
+    assert daed.normalise(pd.Series([4.0, 4.0]), "minmax").tolist() == [0.5, 0.5]
+    assert daed.normalise(pd.Series([4.0, 4.0]), "zscore").tolist() == [0.0, 0.0]
+    # ranks of 1, 2, 5 -> 1, 2, 3 -> (r - 1) / 2; ties share a mid-rank
+    assert daed.normalise(s, "rank").tolist()[:3] == [0.0, 0.5, 1.0]
+    assert daed.normalise(pd.Series([3.0, 1.0, 3.0]), "rank").tolist() == [0.75, 0.0, 0.75]
+    with pytest.raises(ValueError, match="normalisation"):
+        daed.normalise(s, "median")
+
+
+def test_iseu_hand_computed():
+    ind = _indicators(
+        [
+            ("A", 2021, "grp_per_capita_rub", 100.0),
+            ("B", 2021, "grp_per_capita_rub", 300.0),
+            ("C", 2021, "grp_per_capita_rub", 200.0),
+            ("A", 2021, "unemployment_pct", 2.0),
+            ("B", 2021, "unemployment_pct", 10.0),
+            ("C", 2021, "unemployment_pct", 4.0),
+            ("A", 2021, "rnd_spending_rub", 1000.0),
+            ("B", 2021, "rnd_spending_rub", 1000.0),
+            ("C", 2021, "rnd_spending_rub", 3000.0),
+            ("A", 2021, "population", 10.0),
+            ("B", 2021, "population", 20.0),
+            ("C", 2021, "population", 10.0),
+        ]
+    )
+    spec = {
+        "grp_per_capita_rub": (1, 2.0),
+        "unemployment_pct": (-1, 1.0),
+        "rnd_spending_rub": (1, 1.0),
+    }
+    res = daed.iseu(ind, spec).set_index("region")["k4"]
+    # GRP: A 0, B 1, C 0.5; unemployment (less is better): A 1, B 0, C 0.75;
+    # R&D per capita 100, 50, 300: A 0.2, B 0, C 1. Weights 2/4, 1/4, 1/4.
+    assert res["A"] == pytest.approx(0.5 * 0 + 0.25 * 1 + 0.25 * 0.2)
+    assert res["B"] == pytest.approx(0.5 * 1 + 0.25 * 0 + 0.25 * 0)
+    assert res["C"] == pytest.approx(0.5 * 0.5 + 0.25 * 0.75 + 0.25 * 1)
+
+
+def test_iseu_carry_forward_and_missing():
+    ind = _indicators(
+        [
+            ("A", 2020, "grp_per_capita_rub", 1.0),
+            ("B", 2020, "grp_per_capita_rub", 3.0),
+            ("A", 2021, "grp_per_capita_rub", 2.0),
+        ]
+    )
+    spec = {"grp_per_capita_rub": (1, 1.0)}
+    res = daed.iseu(ind, spec, per_capita=()).set_index(["region", "year"])["k4"]
+    assert res[("B", 2021)] == 1.0 and res[("A", 2021)] == 0.0  # B's 2020 value carried
+    res = daed.iseu(ind, spec, per_capita=(), carry_forward=False).set_index(["region", "year"])
+    assert math.isnan(res.loc[("B", 2021), "k4"])
+    with pytest.raises(ValueError, match="unemployment_pct"):
+        daed.iseu(ind, {"unemployment_pct": (-1, 1.0)})
+    with pytest.raises(ValueError, match="spec"):
+        daed.iseu(ind, {"grp_per_capita_rub": (0, 1.0)})
+
+
+# --- expert weights ------------------------------------------------------------------------
+
+
+def _experts(matrix, components=daed.COMPONENTS, column="rank"):
+    rows = [
+        {"expert": f"e{i}", "component": c, column: v}
+        for i, ranks in enumerate(matrix)
+        for c, v in zip(components, ranks, strict=True)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_kendall_w_textbook_example():
+    # Siegel (1956), Nonparametric statistics, ch. 9: three executives rank six job applicants.
+    ranks = pd.DataFrame([[1, 6, 3, 2, 5, 4], [1, 5, 6, 4, 2, 3], [6, 3, 2, 5, 4, 1]])
+    w, chi2, dof, p = daed.kendall_w(ranks)
+    # rank sums 8, 14, 11, 11, 11, 8, mean 10.5 -> S = 25.5; W = 12·25.5 / (9·(216 - 6)) = 0.162
+    assert w == pytest.approx(12 * 25.5 / (9 * 210))
+    assert round(w, 3) == 0.162
+    assert chi2 == pytest.approx(3 * 5 * w) and dof == 5
+    assert p == pytest.approx(0.787, abs=1e-3)
+
+
+def test_expert_weights_with_ties():
+    experts = _experts([[1, 2, 3, 4], [1, 2, 4, 3], [1, 1, 3, 4]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = daed.expert_weights(experts)
+    # third expert ties k1 and k2 -> mid-ranks 1.5, 1.5
+    # rank sums 3.5, 5.5, 10, 11; mean 7.5; S = 16 + 4 + 6.25 + 12.25 = 38.5
+    # tie correction T = 2³ - 2 = 6: W = 12·38.5 / (9·60 - 3·6) = 462 / 522
+    assert res.kendall_w == pytest.approx(462 / 522)
+    assert res.chi2 == pytest.approx(3 * 3 * 462 / 522)
+    # mean ranks 7/6, 11/6, 10/3, 11/3 -> scores 5 - mean: 23/6, 19/6, 5/3, 4/3 (sum 10)
+    assert res.weights.tolist() == pytest.approx([23 / 60, 19 / 60, 1 / 6, 2 / 15])
+    assert res.weights.sum() == pytest.approx(1.0)
+
+
+def test_expert_weights_agreement_and_warning():
+    concordant = _experts([[1, 2, 3, 4]] * 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = daed.expert_weights(concordant)
+    # W = 1, chi2 = m(n-1) = 15 on 3 df, p = 0.0018
+    assert res.kendall_w == pytest.approx(1.0)
+    assert res.agree and res.p_value == pytest.approx(0.001817, rel=1e-3)
+    assert res.weights.tolist() == pytest.approx([0.4, 0.3, 0.2, 0.1])
+    discordant = _experts([[1, 2, 3, 4], [4, 3, 2, 1], [2, 1, 4, 3], [3, 4, 1, 2]])
+    with pytest.warns(UserWarning, match="do not agree"):
+        res = daed.expert_weights(discordant)
+    assert not res.agree and res.kendall_w == pytest.approx(0.0)
+    assert "NOT" in res.summary("en") and "НЕ" in res.summary("ru")
+
+
+def test_expert_scores_become_ranks():
+    # scores: higher is more important -> same as ranks 1, 2, 3, 4
+    scores = _experts([[10, 7, 5, 1]] * 3, column="score")
+    res = daed.expert_weights(scores)
+    assert res.weights.tolist() == pytest.approx([0.4, 0.3, 0.2, 0.1])
+
+
+def test_expert_weights_bad_input():
+    experts = _experts([[1, 2, 3, 4], [1, 2, 3, 4]])
+    with pytest.raises(ValueError, match="does not rate"):
+        daed.expert_weights(experts.iloc[:-1])
+    with pytest.raises(ValueError, match="unknown component"):
+        daed.expert_weights(experts.assign(component="k9"))
+    with pytest.raises(ValueError, match="more than once"):
+        daed.expert_weights(pd.concat([experts, experts.iloc[:1]]))
+    with pytest.raises(ValueError, match="'rank' or a 'score'"):
+        daed.expert_weights(experts.drop(columns="rank"))
+
+
+def test_default_weights_are_shipped():
+    w = daed.default_weights()
+    assert list(w.index) == list(daed.COMPONENTS)
+    assert w.sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="cover exactly"):
+        daed.check_weights({"k1": 1.0})
+    with pytest.raises(ValueError, match="non-negative"):
+        daed.check_weights({"k1": -1.0, "k2": 1, "k3": 1, "k4": 1})
+
+
+# --- index -----------------------------------------------------------------------------------
+
+
+def test_daed_index_hand_computed():
+    comps = pd.DataFrame(
+        {
+            "region": ["A", "B", "C", "D"],
+            "year": 2021,
+            "k1": [0.0, 0.5, 1.0, 0.2],
+            "k2": [0.2, 0.2, 0.0, np.nan],
+            "k3": [10.0, 30.0, 20.0, 5.0],
+            "k4": [0.9, 0.1, 0.5, 0.3],
+        }
+    )
+    res = daed.daed_index(comps, {"k1": 2, "k2": 1, "k3": 1, "k4": 0}).set_index("region")
+    # D lacks k2: no index, and it does not enter the normalisation of the others
+    assert math.isnan(res.loc["D", "daed_index"]) and pd.isna(res.loc["D", "rank"])
+    # normalised over A, B, C: k1 0, .5, 1; k2 1, 1, 0; k3 0, 1, .5; weights .5 .25 .25 0
+    assert res.loc["A", "daed_index"] == pytest.approx(0.25)
+    assert res.loc["B", "daed_index"] == pytest.approx(0.25 + 0.25 + 0.25)
+    assert res.loc["C", "daed_index"] == pytest.approx(0.5 + 0.125)
+    assert res.loc[["B", "C", "A"], "rank"].tolist() == [1, 2, 3]
+
+
+def _panel(seed: int = 0, n_regions: int = 10, years=range(2016, 2022)):
+    """A small deterministic classified trade table and indicator table."""
+    rng = np.random.default_rng(seed)
+    products = [f"{i:06d}" for i in range(100100, 100100 + 30)]
+    partners = ["CN", "DE", "IN", "KZ", "TR", "BR", "AE", "XX"]
+    resource = {
+        p: ("energy" if i < 5 else "raw" if i < 10 else "nne") for i, p in enumerate(products)
+    }
+    rows, ind = [], []
+    for r in range(n_regions):
+        region = f"R{r:02d}"
+        for year in years:
+            for _ in range(25):
+                p = products[rng.integers(0, len(products))]
+                rows.append(
+                    (
+                        year,
+                        region,
+                        p,
+                        partners[rng.integers(0, len(partners))],
+                        rng.gamma(2.0, 100.0),
+                        resource[p],
+                    )
+                )
+            for name, value in [
+                ("nne_support_rub", rng.uniform(1e6, 1e8)),
+                ("population", rng.uniform(5e5, 5e6)),
+                ("grp_per_capita_rub", rng.uniform(2e5, 2e6)),
+                ("unemployment_pct", rng.uniform(2, 12)),
+                ("investment_per_capita_rub", rng.uniform(5e4, 5e5)),
+                ("rnd_spending_rub", rng.uniform(1e7, 1e10)),
+                ("mining_share_grp_pct", rng.uniform(0, 60)),
+            ]:
+                ind.append((region, year, name, value))
+    return _trade(rows).drop_duplicates(["year", "region", "hs6", "partner"]), _indicators(ind)
+
+
+def test_daed_table_columns_and_history():
+    trade, ind = _panel()
+    table = daed.daed_table(trade, ind, novelty_window=3)
+    for col in ("region", "year", "k1", "k2", "k3", "k4", "daed_index", "rank", "resource_share"):
+        assert col in table.columns
+    assert table.loc[table["year"] < 2019, "daed_index"].isna().all()
+    full = table[table["history_complete"]]
+    assert full["daed_index"].notna().all()
+    assert full["daed_index"].between(0, 1).all()
+    assert (full["resource_share"].between(0, 1)).all()
+    mining = daed.daed_table(trade, ind, resource_measure="mining_grp")
+    assert mining["resource_share"].max() <= 0.6
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    usd=st.floats(min_value=1e-3, max_value=1e3),
+    rub=st.floats(min_value=1e-3, max_value=1e3),
+    scale=st.sampled_from(["per_nne_export", "per_capita", "absolute"]),
+    norm=st.sampled_from(["minmax", "zscore", "rank"]),
+)
+def test_index_invariant_to_currency_units(usd, rub, scale, norm):
+    trade, ind = _panel(seed=1, n_regions=6, years=range(2017, 2021))
+    base = daed.daed_table(trade, ind, support_scale=scale, normalisation=norm)
+    trade2 = trade.assign(value_usd=trade["value_usd"] * usd)
+    is_rub = ind["indicator"].str.endswith("_rub")
+    ind2 = ind.assign(value=ind["value"].where(~is_rub, ind["value"] * rub))
+    other = daed.daed_table(trade2, ind2, support_scale=scale, normalisation=norm)
+    np.testing.assert_allclose(other["daed_index"], base["daed_index"], rtol=1e-9, atol=1e-12)
+    assert other["rank"].equals(base["rank"])
+
+
+def test_index_does_not_depend_on_row_order():
+    trade, ind = _panel(seed=2, n_regions=6, years=range(2017, 2021))
+    base = daed.daed_table(trade, ind)
+    shuffled = daed.daed_table(
+        trade.sample(frac=1, random_state=3), ind.sample(frac=1, random_state=4)
+    )
+    pd.testing.assert_frame_equal(base, shuffled)
+
+
+def test_figures_draw(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    trade, ind = _panel(seed=3, n_regions=8)
+    table = daed.daed_table(trade, ind)
+    for lang in ("en", "ru"):
+        fig = daed.ranking_chart(table, 2021, lang=lang)
+        assert fig.axes[0].get_title()
+        fig = daed.monitoring_chart(table, lang, highlight=["R00"])
+        assert fig.axes[0].get_ylabel() in ("DAED index", "Индекс ДАЭД")
+    with pytest.raises(ValueError, match="no DAED index"):
+        daed.ranking_chart(table, 2016)
