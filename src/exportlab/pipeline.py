@@ -18,6 +18,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -106,7 +107,7 @@ STAGES: tuple[Stage, ...] = (
             P + "trade_classified.parquet",
             P + "indicators.parquet",
             P + "provenance.json",
-            "{raw_dir}/experts.csv",
+            "{experts_file}",
         ),
         outputs=(
             P + "daed.parquet",
@@ -134,7 +135,7 @@ STAGES: tuple[Stage, ...] = (
             P + "trade_classified.parquet",
             P + "indicators.parquet",
             P + "provenance.json",
-            "{raw_dir}/res_implementation.csv",
+            "{implementation_file}",
         ),
         outputs=(
             "reports/tables/scorecard_*",
@@ -211,10 +212,14 @@ def _sha256(path: Path) -> str:
 
 
 def _expand(patterns: Iterable[str], root: Path, params: dict[str, Any]) -> list[Path]:
-    raw_dir = str(params.get("raw_dir", "data/raw/demo")).rstrip("/")
+    """Files matching ``patterns``; ``{name}`` in a pattern is the value of parameter ``name``."""
     found: set[Path] = set()
     for pattern in patterns:
-        pattern = pattern.replace("{raw_dir}", raw_dir)
+        names = re.findall(r"\{(\w+)\}", pattern)
+        if any(params.get(name) is None for name in names):
+            continue
+        for name in names:
+            pattern = pattern.replace("{" + name + "}", str(params[name]).rstrip("/"))
         base = Path(pattern)
         if base.is_absolute():
             anchor, rel = Path(base.anchor), str(base.relative_to(base.anchor))

@@ -59,6 +59,7 @@ REGION_COLUMNS: tuple[str, ...] = (
     "name_en",
     "name_ru",
     "name_ru_short",
+    "name_en_short",
     "fcs_label_ru",
     "fcs_label_en",
     "kind",
