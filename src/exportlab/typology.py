@@ -650,6 +650,7 @@ def scatter_types(
                 expand=(1.05, 1.2),
                 ensure_inside_axes=True,
                 only_move={"text": "xy", "static": "xy", "explode": "xy", "pull": "xy"},
+                iter_lim=300,  # a fixed number of iterations, not a time limit: same figure every run
             )
         except ImportError:  # labels stay at their points
             pass
