@@ -1,0 +1,122 @@
+"""Benchmark of ``exportlab ingest`` against a plain pandas script, at 1M and 10M DATTSVT rows.
+
+Generates DATTSVT tab-separated text (10-digit codes, monthly periods, Russian labels, decimal comma)
+in a temporary folder, then runs, each as a separate process on the same file: ``exportlab.io.ingest``
+(parse, validate, match regions, aggregate to HS6 annual, write Parquet) and a baseline
+(``pandas.read_csv(sep="\\t")`` + ``groupby`` + ``to_parquet``). Reports wall time, rows/s and peak
+RSS of each process; the last line printed is one JSON object.
+
+    .venv/bin/python benchmarks/ingest.py            # 1M and 10M rows
+    .venv/bin/python benchmarks/ingest.py --rows 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HEADER = "napr\tperiod\tnastranapr\ttnved\tedizm\tStoim\tNetto\tKol\tSubject\tdistrict\n"
+
+INGEST = """
+import sys
+from exportlab.io import ingest
+report = ingest([sys.argv[1]], sys.argv[2])
+assert report.rows_read == int(sys.argv[3]), report.rows_read
+"""
+BASELINE = """
+import sys
+import pandas as pd
+df = pd.read_csv(sys.argv[1], sep="\\t", dtype={"tnved": str}, decimal=",")
+df["year"] = df["period"].str[-4:].astype("int16")
+df["hs6"] = df["tnved"].str[:6]
+out = df.groupby(["year", "Subject", "hs6", "nastranapr", "napr"], as_index=False)[["Stoim", "Netto"]].sum()
+out.to_parquet(sys.argv[2] + "/baseline.parquet", index=False)
+"""
+
+
+def generate(path: Path, n_rows: int, seed: int = 0) -> None:
+    """Write ``n_rows`` DATTSVT rows (all regions of the reference, 200 partners, 20 000 codes)."""
+    from exportlab.io.partners import partner_codes
+    from exportlab.regions import load_regions
+
+    ref = load_regions()
+    labels = np.array(
+        [f"{c} - {lab}" for c, lab in zip(ref["fcs_code"], ref["fcs_label_ru"], strict=True)]
+    )
+    rng = np.random.default_rng(seed)
+    partners = np.array(sorted(c for c in partner_codes() if len(c) == 2))[:200]
+    codes = np.array([f"{c:010d}" for c in rng.integers(100_000_000, 9_999_999_999, 20_000)])
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(HEADER)
+        for start in range(0, n_rows, 500_000):
+            m = min(500_000, n_rows - start)
+            flow = np.where(rng.random(m) < 0.6, "ЭК", "ИМ")
+            month = rng.integers(1, 13, m)
+            year = 2021
+            partner = partners[rng.integers(0, len(partners), m)]
+            code = codes[rng.integers(0, len(codes), m)]
+            value = np.char.replace(np.char.mod("%.2f", rng.gamma(1.0, 10_000, m)), ".", ",")
+            netto = np.char.replace(np.char.mod("%.3f", rng.gamma(1.0, 3_000, m)), ".", ",")
+            region = labels[rng.integers(0, len(labels), m)]
+            fh.writelines(
+                f"{f}\t{mo:02d}/{year}\t{p}\t{c}\t\t{v}\t{w}\t0\t{r}\t\n"
+                for f, mo, p, c, v, w, r in zip(
+                    flow, month, partner, code, value, netto, region, strict=True
+                )
+            )
+
+
+def run(script: str, *args: str) -> dict[str, float]:
+    """Run ``script`` in a fresh interpreter; wall time and that process's peak RSS (GB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode:
+        raise RuntimeError(proc.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the maximum over all children so far: report it when it grew
+    return {"seconds": round(seconds, 2), "peak_rss_gb": round(max(peak, before) / 1024**2, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument(
+        "--tmp", default=None, help="folder for the generated files (default: system temp)"
+    )
+    args = parser.parse_args()
+    results = {"cpus": os.cpu_count(), "runs": []}
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        for n in sorted(args.rows):
+            data = Path(tmp) / f"dattsvt_{n}.tsv"
+            generate(data, n)
+            size_gb = data.stat().st_size / 1024**3
+            out = Path(tmp) / f"out_{n}"
+            out.mkdir()
+            ours = run(INGEST, str(data), str(out), str(n))
+            base = run(BASELINE, str(data), str(out))
+            row = {
+                "rows": n,
+                "file_gb": round(size_gb, 3),
+                "ingest": {**ours, "rows_per_s": round(n / ours["seconds"])},
+                "pandas_baseline": {**base, "rows_per_s": round(n / base["seconds"])},
+                "speedup_vs_pandas": round(base["seconds"] / ours["seconds"], 2),
+            }
+            print(json.dumps(row), flush=True)
+            results["runs"].append(row)
+            data.unlink()
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""The quality report of an ingest, and the check for files written in another currency unit.
+
+A file whose typical value per kilogram is about 1000 times smaller (or larger) than that of the
+other files was very likely written in thousand USD (or the weights in tonnes):
+
+    ratio_f = median_f(value_usd / netto_kg) / median over the other files of the same
+
+and a warning is raised when ``ratio_f <= 1 / factor`` or ``ratio_f >= factor`` (``factor`` 100).
+
+>>> stats = pd.DataFrame({"file": ["a", "b", "c"], "usd_per_kg": [2.0, 2.5, 0.0021]})
+>>> unit_warnings(stats)
+['c: typical value per kg is 1071× smaller than in the other files (thousand USD, or weight in tonnes?)']
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from exportlab.io.errors import Rejection
+
+#: What each rejection reason means (the key of ``rejected_by_reason``) and what was expected.
+REASONS: dict[str, str] = {
+    "flow": "a flow ЭК/ИМ, EXP/IMP or export/import",
+    "period": "a period MM/YYYY, MM.YYYY, YYYY-MM, YYYYMM, DD.MM.YYYY, YYYY-MM-DD or a year",
+    "code": "a commodity code of 1-10 digits, or X… for a confidential code",
+    "code_level": "a commodity code at least as fine as the requested HS level",
+    "value": "a number (value, USD)",
+    "value_negative": "a non-negative value",
+    "netto": "a number or nothing (net weight, kg)",
+    "netto_negative": "a non-negative net weight",
+    "partner": "an ISO 3166-1 alpha-2 code or a special partner code (docs/data_formats.md)",
+    "region": "a region of the region reference",
+    "duplicate": "a row that is not an exact copy of an earlier row",
+}
+
+
+def unit_warnings(stats: pd.DataFrame, factor: float = 100.0) -> list[str]:
+    """Warnings for files whose median value per kg is ``factor`` times off the other files'.
+
+    ``stats`` has columns ``file`` and ``usd_per_kg`` (the file's median of value / net weight).
+    At least two files with a positive median are needed.
+    """
+    ok = stats[stats["usd_per_kg"] > 0].reset_index(drop=True)
+    out: list[str] = []
+    if len(ok) < 2:
+        return out
+    values = ok["usd_per_kg"].to_numpy(dtype=float)
+    for i, name in enumerate(ok["file"]):
+        others = float(np.median(np.delete(values, i)))
+        ratio = values[i] / others
+        if ratio <= 1 / factor:
+            out.append(
+                f"{name}: typical value per kg is {1 / ratio:.0f}× smaller than in the other files "
+                "(thousand USD, or weight in tonnes?)"
+            )
+        elif ratio >= factor:
+            out.append(
+                f"{name}: typical value per kg is {ratio:.0f}× larger than in the other files "
+                "(values in cents, or weight in tonnes written as kg?)"
+            )
+    return out
+
+
+@dataclass
+class IngestReport:
+    """What an ingest read, rejected and wrote (saved as ``quality.json``)."""
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rows_fine: int = 0
+    rows_trade: int = 0
+    hs_digits: int = 6
+    skip_invalid: bool = False
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    rejections: list[Rejection] = field(default_factory=list)
+    unmatched_regions: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: int = 0
+    restored_codes: int = 0
+    confidential_rows: int = 0
+    special_partners: dict[str, int] = field(default_factory=dict)
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    warnings: list[str] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self, max_rejections: int = 1000) -> dict[str, Any]:
+        """JSON-ready dictionary (the first ``max_rejections`` rejected rows; all are in the CSV)."""
+        return {
+            "files": self.files,
+            "skipped": self.skipped,
+            "rows_read": self.rows_read,
+            "rows_rejected": self.rows_rejected,
+            "rows_fine": self.rows_fine,
+            "rows_trade": self.rows_trade,
+            "hs_digits": self.hs_digits,
+            "skip_invalid": self.skip_invalid,
+            "rejected_by_reason": self.rejected_by_reason,
+            "reasons": {k: REASONS[k] for k in self.rejected_by_reason},
+            "rejections": [r.__dict__ for r in self.rejections[:max_rejections]],
+            "unmatched_regions": self.unmatched_regions,
+            "duplicates": self.duplicates,
+            "restored_codes": self.restored_codes,
+            "confidential_rows": self.confidential_rows,
+            "special_partners": self.special_partners,
+            "coverage": json.loads(self.coverage.to_json(orient="records")),
+            "totals": json.loads(self.totals.to_json(orient="records")),
+            "warnings": self.warnings,
+            "outputs": self.outputs,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IngestReport:
+        """Rebuild a report from ``quality.json`` (as written by :func:`exportlab.io.ingest`)."""
+        fields = dict(data)
+        fields.pop("reasons", None)
+        fields["rejections"] = [Rejection(**r) for r in data.get("rejections", [])]
+        fields["coverage"] = pd.DataFrame(data.get("coverage", []))
+        fields["totals"] = pd.DataFrame(data.get("totals", []))
+        return cls(**fields)
+
+    def rejection_frame(self) -> pd.DataFrame:
+        """Rejected rows as a table: file, line, column, reason, value."""
+        cols = ["file", "line", "column", "reason", "value"]
+        return pd.DataFrame([r.__dict__ for r in self.rejections], columns=cols)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per file: format, encoding, layout, rows read, rows rejected."""
+        cols = ["file", "format", "encoding", "layout", "rows", "rejected", "restored_codes"]
+        return pd.DataFrame(self.files, columns=cols)
+
+    def coverage_matrix(self, value: str = "rows") -> pd.DataFrame:
+        """Coverage as a region × year table of ``rows`` or ``value_usd``."""
+        if self.coverage.empty:
+            return pd.DataFrame()
+        return self.coverage.pivot_table(
+            index="region", columns="year", values=value, aggfunc="sum", fill_value=0
+        )
