@@ -18,7 +18,7 @@ venv: $(STAMP)
 
 ## make run [PROFILE=default|article2019|seminar|path.yaml] [STAGES="01 02"] — run the pipeline
 run: $(STAMP)
-	$(BIN)/exportlab run --profile $(PROFILE) $(if $(STAGES),--stages $(STAGES),) $(if $(FORCE),--force,)
+	$(BIN)/exportlab run --profile $(PROFILE) $(if $(JOBS),--jobs $(JOBS),) $(if $(STAGES),--stages $(STAGES),) $(if $(FORCE),--force,)
 
 ## make test — ruff and the test suite
 test: $(STAMP)

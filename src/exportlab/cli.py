@@ -17,7 +17,9 @@ def _run(args: argparse.Namespace) -> int:
     from exportlab.pipeline import StageFailed, run
 
     try:
-        manifest = run(args.profile, args.stages, force=args.force, progress=not args.quiet)
+        manifest = run(
+            args.profile, args.stages, force=args.force, progress=not args.quiet, jobs=args.jobs
+        )
     except (ProfileError, ValueError) as exc:
         print(f"exportlab run: {exc}", file=sys.stderr)
         return 2
@@ -72,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_run.add_argument("--stages", nargs="*", help="stage ids or notebook names (default: all)")
     p_run.add_argument("--force", action="store_true", help="run stages even if unchanged")
     p_run.add_argument("--quiet", action="store_true", help="no cell progress bars")
+    p_run.add_argument(
+        "--jobs", type=int, default=None, help="stages run at once (default: CPU cores, at most 4)"
+    )
     p_run.set_defaults(func=_run)
 
     sub.add_parser("ingest", help="read raw files into the canonical trade table (see --help)")

@@ -16,14 +16,17 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import multiprocessing
 import os
 import platform
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +67,7 @@ class Stage:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     title: str = ""
+    after: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -85,6 +89,7 @@ STAGES: tuple[Stage, ...] = (
             "figures/ingest_*",
         ),
         title="Ingestion",
+        after=(),
     ),
     Stage(
         "02",
@@ -92,6 +97,7 @@ STAGES: tuple[Stage, ...] = (
         inputs=(P + "trade.parquet", P + "provenance.json"),
         outputs=(P + "trade_classified.parquet", "figures/hightech_*", "reports/tables/hightech_*"),
         title="OECD high-tech and resource classification",
+        after=("01",),
     ),
     Stage(
         "03",
@@ -99,6 +105,7 @@ STAGES: tuple[Stage, ...] = (
         inputs=(P + "trade_classified.parquet", P + "provenance.json"),
         outputs=("reports/tables/trajectory_*", "figures/trajectory_*"),
         title="High-tech export trajectory tables",
+        after=("02",),
     ),
     Stage(
         "04",
@@ -116,6 +123,7 @@ STAGES: tuple[Stage, ...] = (
             "reports/tables/types_*",
         ),
         title="DAED index and region types",
+        after=("01", "02"),
     ),
     Stage(
         "05",
@@ -127,6 +135,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         outputs=("figures/map_*", P + "boundaries_*"),
         title="Choropleth maps",
+        after=("02", "04"),
     ),
     Stage(
         "06",
@@ -149,6 +158,7 @@ STAGES: tuple[Stage, ...] = (
             "figures/diversification_*",
         ),
         title="Regional Export Standard scorecard",
+        after=("01", "02"),
     ),
     Stage(
         "07",
@@ -161,6 +171,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         outputs=("reports/tables/complexity_*", "reports/tables/smart_*", "figures/smart_*"),
         title="Smart specialisation",
+        after=("01", "02", "04"),
     ),
 )
 
@@ -176,6 +187,9 @@ class StageFailed(RuntimeError):
             f"stage {stage.id} failed: notebooks/{stage.notebook}, {where}: {error}"
             f"{kept}; earlier outputs of this stage were kept"
         )
+
+    def __reduce__(self):  # picklable across worker processes
+        return (StageFailed, (self.stage, self.cell, self.error, self.executed))
 
 
 def available_stages(root: Path | None = None) -> list[Stage]:
@@ -373,7 +387,7 @@ def prepare_inputs(profile: Profile, log: Callable[[str], None] = print) -> None
 
 
 def execute_stage(
-    stage: Stage, params: dict[str, Any], root: Path, *, progress: bool = True
+    stage: Stage, params: dict[str, Any], root: Path, *, progress: bool | dict = True
 ) -> list[Path]:
     """Run one stage notebook with papermill; return its output files. Raises :class:`StageFailed`."""
     import papermill as pm
@@ -421,9 +435,15 @@ def run(
     *,
     force: bool = False,
     progress: bool = True,
+    jobs: int | None = None,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Run the pipeline; return the manifest (also written to ``reports/manifest.json``)."""
+    """Run the pipeline; return the manifest (also written to ``reports/manifest.json``).
+
+    Stages run as soon as the stages they depend on (``Stage.after``) are done, up to ``jobs`` at a
+    time in worker processes (default: the number of CPU cores, at most 4); ``jobs=1`` runs them one by
+    one in order. A failing stage stops the stages that depend on it; the first failure is raised.
+    """
     root = paths.project_root()
     os.environ["EXPORTLAB_ROOT"] = str(root)
     os.environ.setdefault("PYTHONHASHSEED", "0")
@@ -431,9 +451,9 @@ def run(
     if not isinstance(profile, Profile):
         profile = load_profile(profile)
     selected = select_stages(stages, root)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, 4))
     manifest_path = root / "reports" / "manifest.json"
-    previous = _read_manifest(manifest_path)
-    previous_stages = previous.get("stages", {})
+    previous_stages = _read_manifest(manifest_path).get("stages", {})
     code = package_hash()
     started_all = time.perf_counter()
     manifest: dict[str, Any] = {
@@ -443,37 +463,38 @@ def run(
         "git_commit": _git_commit(root),
         "packages": _package_versions(),
         "platform": platform.platform(),
+        "jobs": jobs,
         "stages": dict(previous_stages),
     }
     prepare_inputs(profile, log)
-    for number, stage in enumerate(selected, start=1):
+    # Cell progress bars need a terminal; in logs (CI, pipes) the stage lines are the progress.
+    progress = progress and sys.stderr.isatty()
+    number = {stage.id: n for n, stage in enumerate(selected, start=1)}
+    ids = set(number)
+
+    def header(stage: Stage) -> str:
+        return f"[{number[stage.id]}/{len(selected)}] stage {stage.id} {stage.name}"
+
+    def plan(stage: Stage) -> tuple[dict[str, Any], dict[str, str], str] | None:
+        """The stage's parameters, inputs and cache key; None when it can be skipped."""
         declared = notebook_parameters(root / "notebooks" / stage.notebook)
         params = {k: v for k, v in profile.params.items() if k in declared}
-        effective = {**declared, **params}
-        inputs = file_hashes(_expand(stage.inputs, root, effective), root)
+        inputs = file_hashes(_expand(stage.inputs, root, {**declared, **params}), root)
         key = cache_key(stage, params, inputs, code, root)
         old = previous_stages.get(stage.id, {})
-        header = f"[{number}/{len(selected)}] stage {stage.id} {stage.name}"
         outputs_ok = bool(old.get("outputs")) and all(
             (root / rel).exists() and _sha256(root / rel) == digest
             for rel, digest in old.get("outputs", {}).items()
         )
         if not force and old.get("cache_key") == key and outputs_ok:
-            log(f"{header}: unchanged, skipped")
+            log(f"{header(stage)}: unchanged, skipped")
             manifest["stages"][stage.id] = {**old, "cache_hit": True, "seconds": 0.0}
-            continue
-        log(f"{header}: running")
-        started = time.perf_counter()
-        try:
-            outputs = execute_stage(stage, params, root, progress=progress)
-        except StageFailed:
-            manifest["stages"].pop(stage.id, None)
-            manifest["failed"] = stage.id
-            manifest["total_seconds"] = round(time.perf_counter() - started_all, 2)
-            write_json(manifest, manifest_path)
-            raise
-        seconds = time.perf_counter() - started
-        log(f"{header}: done in {seconds:.1f} s")
+            return None
+        return params, inputs, key
+
+    def record(stage: Stage, planned: tuple, outputs: list[Path], seconds: float) -> None:
+        params, inputs, key = planned
+        log(f"{header(stage)}: done in {seconds:.1f} s")
         manifest["stages"][stage.id] = {
             "notebook": f"notebooks/{stage.notebook}",
             "report": f"reports/{stage.name}.html",
@@ -484,10 +505,78 @@ def run(
             "cache_hit": False,
             "seconds": round(seconds, 2),
         }
+
+    failure: StageFailed | None = None
+    pending = list(selected)
+    done: set[str] = set()
+    executor = None
+    running: dict[Any, tuple[Stage, tuple, float, int]] = {}
+    try:
+        while pending or running:
+            ready = (
+                [s for s in pending if all(d in done or d not in ids for d in s.after)]
+                if failure is None
+                else []
+            )
+            for stage in ready:
+                if len(running) >= jobs:
+                    break
+                pending.remove(stage)
+                planned = plan(stage)
+                if planned is None:
+                    done.add(stage.id)
+                    continue
+                log(f"{header(stage)}: running")
+                started = time.perf_counter()
+                slot = min(set(range(jobs)) - {r[3] for r in running.values()}, default=0)
+                bar = {"desc": f"stage {stage.id}", "position": slot, "leave": False}
+                if jobs == 1:
+                    try:
+                        outputs = execute_stage(stage, planned[0], root, progress=progress and bar)
+                    except StageFailed as exc:
+                        failure = exc
+                        break
+                    record(stage, planned, outputs, time.perf_counter() - started)
+                    done.add(stage.id)
+                    continue
+                if executor is None:
+                    executor = ProcessPoolExecutor(
+                        max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+                    )
+                future = executor.submit(
+                    execute_stage, stage, planned[0], root, progress=progress and bar
+                )
+                running[future] = (stage, planned, started, slot)
+            if not running:
+                if failure is not None or not pending:
+                    break
+                if not any(all(d in done or d not in ids for d in s.after) for s in pending):
+                    break
+                continue
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                stage, planned, started, _ = running.pop(future)
+                try:
+                    outputs = future.result()
+                except StageFailed as exc:
+                    failure = failure or exc
+                    continue
+                record(stage, planned, outputs, time.perf_counter() - started)
+                done.add(stage.id)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True)
     manifest["run"] = {
         "stages": [s.id for s in selected],
-        "ran": [s.id for s in selected if not manifest["stages"][s.id]["cache_hit"]],
+        "ran": [
+            s.id for s in selected if s.id in done and not manifest["stages"][s.id].get("cache_hit")
+        ],
     }
     manifest["total_seconds"] = round(time.perf_counter() - started_all, 2)
+    if failure is not None:
+        manifest["stages"].pop(failure.stage.id, None)
+        manifest["failed"] = failure.stage.id
+        write_json(manifest, manifest_path)
+        raise failure
     write_json(manifest, manifest_path)
     return manifest
