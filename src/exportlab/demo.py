@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import __version__
+from exportlab.io.writers import current_umask
 from exportlab.regions import load_regions
 
 YEARS: tuple[int, ...] = tuple(range(2015, 2022))
@@ -673,6 +674,7 @@ def write_demo(raw_dir: str | os.PathLike[str], size: str = "full", seed: int = 
     target.parent.mkdir(parents=True, exist_ok=True)
     trade = generate_trade(size=size, seed=seed)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o777 & ~current_umask())
     try:
         for year in YEARS:
             english = year in ENGLISH_LAYOUT_YEARS

@@ -33,7 +33,7 @@ from typing import Any
 
 from exportlab import __version__, paths
 from exportlab.config import Profile, load_profile, notebook_parameters
-from exportlab.io.writers import write_json
+from exportlab.io.writers import atomic_write_bytes, write_json
 
 KERNEL_NAME = "python3"
 REPORTED_PACKAGES = (
@@ -363,10 +363,7 @@ def _write_html(executed: Path, target: Path) -> None:
 
     notebook = nbformat.read(executed, as_version=4)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(body)
-    os.replace(tmp, target)
+    atomic_write_bytes(body.encode("utf-8"), target)
 
 
 def prepare_inputs(profile: Profile, log: Callable[[str], None] = print) -> None:

@@ -11,7 +11,6 @@ byte-identical when the same figure is drawn twice.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -115,6 +114,8 @@ def save_figure(
     PNG at 300 dpi and SVG, with no timestamps, so the files are byte-identical when the same figure
     is drawn again. ``figures_dir`` defaults to the project's ``figures/``. Returns the paths written.
     """
+    from exportlab.io.writers import atomic_path
+
     if figures_dir is None:
         from exportlab import paths
 
@@ -127,15 +128,8 @@ def save_figure(
         metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
         if fmt == "pdf":
             metadata = {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=folder)
-        os.close(fd)
-        try:
-            with mpl.rc_context({"svg.hashsalt": "exportlab"}):
-                fig.savefig(tmp, format=fmt, metadata=metadata, dpi=300, bbox_inches="tight")
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with atomic_path(target) as tmp, mpl.rc_context({"svg.hashsalt": "exportlab"}):
+            fig.savefig(tmp, format=fmt, metadata=metadata, dpi=300, bbox_inches="tight")
         written.append(target)
     if close:
         plt.close(fig)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from exportlab.io.writers import atomic_write_bytes
 from exportlab.style import check_lang
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "tex", "md")
@@ -31,18 +31,6 @@ def localize(
         return df
     pick = 0 if lang == "en" else 1
     return df.rename(columns={c: pair[pick] for c, pair in headers.items() if c in df.columns})
-
-
-def _atomic_write_bytes(data: bytes, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _xlsx_bytes(df: pd.DataFrame, title: str | None, note: str | None, float_format: str) -> bytes:
@@ -168,6 +156,6 @@ def write_table(
                 text += f"\n*{note}*\n"
             data = text.encode("utf-8")
         target = folder / f"{stem}.{fmt}"
-        _atomic_write_bytes(data, target)
+        atomic_write_bytes(data, target)
         written.append(target)
     return written

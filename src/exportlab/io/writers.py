@@ -5,45 +5,63 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 
+def current_umask() -> int:
+    """The process umask (read without changing it)."""
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def _temp_beside(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~current_umask())  # the mode a plain open() would give, not mkstemp's 0600
     return Path(tmp)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed onto ``path`` when the block succeeds.
+
+    >>> with atomic_path("/tmp/example.txt") as tmp:
+    ...     _ = tmp.write_text("complete")
+    """
+    target = Path(path)
+    tmp = _temp_beside(target)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_bytes(data: bytes, path: str | os.PathLike[str]) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
 
 
 def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``df`` to ``path`` as Parquet (zstd, no index), via a temporary file and a rename."""
-    target = Path(path)
-    tmp = _temp_beside(target)
-    try:
+    with atomic_path(path) as tmp:
         df.to_parquet(tmp, index=False, compression="zstd")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    return Path(path)
 
 
 def write_json(obj: Any, path: str | os.PathLike[str]) -> Path:
     """Write ``obj`` as indented UTF-8 JSON (sorted keys), via a temporary file and a rename."""
-    target = Path(path)
-    tmp = _temp_beside(target)
-    try:
-        tmp.write_text(
-            json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",
-            encoding="utf-8",
-        )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
+    return atomic_write_bytes(text.encode("utf-8"), path)
 
 
 def write_provenance(
