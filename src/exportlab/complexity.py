@@ -1,0 +1,1240 @@
+"""Economic complexity and relatedness of regions: RCA, ECI/PCI, proximity, density.
+
+The smart-specialisation toolkit of stage 07, after Hidalgo & Hausmann (2009), Hidalgo et al. (2007)
+and the EU S3 Platform tools (Eye@RIS3, the benchmarking of structurally similar regions):
+
+* :func:`export_matrix` — the region × product export matrix from the canonical trade table;
+* :func:`rca`, :func:`diversity_ubiquity` — Balassa's revealed comparative advantage and the binary
+  specialisation matrix ``Mcp``;
+* :func:`complexity` — everything at once (RCA, Mcp, diversity, ubiquity, ECI, PCI, proximity, density,
+  complexity outlook) as a :class:`ComplexityResult`;
+* :func:`proximity`, :func:`density` — the product space and each region's position in it;
+* :func:`opportunities` — ranked diversification opportunities of one region;
+* :func:`similar_regions` — regions with the most similar export structure (cosine similarity);
+* :func:`resource_regions`, :func:`sector_mix` — resource regions (seed 004) and the
+  raw-material / infrastructure / high-tech / knowledge-intensive sector mix of export.
+
+Definitions follow the ``ecomplexity`` package of the Harvard Growth Lab (Python port of the Stata
+command), so that results agree to floating-point precision:
+
+* ``RCA_cp = (X_cp / X_c) / (X_p / X)``; ``Mcp = 1`` when ``RCA_cp >= threshold`` (default 1).
+* diversity ``k_c = sum_p Mcp``, ubiquity ``k_p = sum_c Mcp``.
+* ``M~cc' = sum_p Mcp Mc'p / (k_c k_p)``; ECI is the eigenvector of the second largest eigenvalue
+  of ``M~cc'``; the product eigenvector is ``kp = (1 / lambda) * sum_c Mcp kc / k_p`` (so that
+  ``kc = sum_p Mcp kp / k_c`` exactly, as for the eigenvector of ``M~pp'``).
+* sign: chosen so that ECI correlates positively with diversity (when all diversities are equal,
+  so that PCI correlates negatively with ubiquity; ``ecomplexity`` returns NaN there).
+* standardisation: ``ECI = (kc - mean(kc)) / std(kc)`` and ``PCI = (kp - mean(kc)) / std(kc)``
+  (population std, ``ddof=0``; PCI uses the ECI moments, which keeps the identity
+  "ECI of a region = mean PCI of its Mcp = 1 products").
+* proximity ``phi_pp' = sum_c Mcp Mcp' / max(k_p, k_p')`` (minimum of the two conditional
+  probabilities), density ``w_cp = sum_p' Mcp' phi_pp' / sum_p' phi_pp'``.
+
+Differences from ``ecomplexity``, all on degenerate input only: ``ecomplexity`` drops regions and
+products whose total export is zero before computing; here they stay in the output with RCA and
+Mcp 0 and NaN ECI/PCI/density (and zero proximity rows), so the output keeps the input's shape.
+The eigenvector is computed from the small symmetric region × region matrix
+``D^-1/2 M U^-1 M' D^-1/2`` (same eigenvalues as ``M~cc'``) instead of the dense product × product
+matrix ``M~pp'``, and density and COG are computed by grouping products by ubiquity without
+multiplying by the product × product proximity matrix; these are the reasons for the speed
+difference (see ``benchmarks/complexity.py``).
+
+Example
+-------
+>>> import numpy as np, pandas as pd
+>>> x = pd.DataFrame([[10, 8, 1, 1], [4, 12, 14, 10], [16, 0, 20, 4]],
+...                  index=["A", "B", "C"], columns=["p1", "p2", "p3", "p4"])
+>>> res = complexity(x)
+>>> res.eci.round(4).tolist()
+[-0.7071, 1.4142, -0.7071]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = [
+    "LEVELS",
+    "SECTORS",
+    "SECTOR_LABELS",
+    "ComplexityResult",
+    "classify_sectors",
+    "complexity",
+    "density",
+    "diversity_ubiquity",
+    "export_matrix",
+    "load_sector_mapping",
+    "opportunities",
+    "plot_density_complexity",
+    "product_classes",
+    "proximity",
+    "rca",
+    "resource_regions",
+    "sector_mix",
+    "similar_regions",
+]
+
+#: Product levels of :func:`export_matrix`: name → number of leading HS digits.
+LEVELS: dict[str, int] = {"hs2": 2, "hs4": 4, "hs6": 6}
+
+#: Sectors of a resource region's export (seed 004), in display order.
+SECTORS: tuple[str, ...] = (
+    "raw_material",
+    "infrastructure",
+    "high_tech",
+    "knowledge_intensive",
+    "other",
+)
+
+#: Bilingual labels: key → {"en": ..., "ru": ...}.
+SECTOR_LABELS: dict[str, dict[str, str]] = {
+    "raw_material": {"en": "Raw materials", "ru": "Сырьевой"},
+    "infrastructure": {"en": "Infrastructure", "ru": "Инфраструктурный"},
+    "high_tech": {"en": "High-tech", "ru": "Высокотехнологичный"},
+    "knowledge_intensive": {"en": "Knowledge economy", "ru": "Экономика знаний"},
+    "other": {"en": "Other", "ru": "Прочее"},
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "density": {"en": "Relatedness density", "ru": "Плотность связанности"},
+    "pci": {"en": "Product complexity index (PCI)", "ru": "Индекс сложности продукта (PCI)"},
+    "eci": {"en": "Economic complexity index (ECI)", "ru": "Индекс экономической сложности (ECI)"},
+    "specialised": {"en": "Already specialised (RCA ≥ 1)", "ru": "Уже специализирован (RCA ≥ 1)"},
+    "candidate": {"en": "Not yet specialised", "ru": "Пока нет специализации"},
+    "hightech": {"en": "High-tech candidate", "ru": "Высокотехнологичный кандидат"},
+    "title": {
+        "en": "Diversification opportunities: {region}",
+        "ru": "Возможности диверсификации: {region}",
+    },
+}
+
+_RESOURCE_CLASSES = ("energy", "raw")
+_LABEL_COLUMNS = ("name", "name_en", "name_ru", "label", "label_en", "label_ru")
+
+
+def _label(key: str, lang: str) -> str:
+    if lang not in ("en", "ru"):
+        raise ValueError(f"lang must be 'en' or 'ru', got {lang!r}")
+    return LABELS[key][lang]
+
+
+# ----------------------------------------------------------------------------------------------
+# Input handling
+# ----------------------------------------------------------------------------------------------
+
+
+def export_matrix(
+    trade: pd.DataFrame,
+    year: int | Iterable[int] | None = None,
+    *,
+    level: str = "hs6",
+    flow: str | None = "export",
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+    value: str = "value_usd",
+    as_frame: bool = False,
+) -> tuple[sp.csr_matrix | pd.DataFrame, pd.Index, pd.Index]:
+    """Region × product export matrix from the canonical trade table.
+
+    ``X_cp = sum of value over partners (and over the selected years)`` for region ``c`` and product
+    ``p``, where ``p`` is the first 2, 4 or 6 digits of ``hs6`` (``level``). Units: those of
+    ``value`` (US dollars for ``value_usd``).
+
+    Parameters
+    ----------
+    trade : DataFrame with ``region``, ``hs6``, ``value`` and, if used, ``year`` and ``flow``.
+    year : a year, several years (summed) or None (every row).
+    level : ``"hs6"``, ``"hs4"`` or ``"hs2"``.
+    flow : ``"export"`` (default), ``"import"`` or None (no filter, e.g. a table without ``flow``).
+    regions, products : optional full label lists; rows/columns absent from ``trade`` are zeros,
+        rows of ``trade`` outside these lists are dropped. Default: the sorted labels present.
+    as_frame : return a dense DataFrame instead of a CSR matrix.
+
+    Returns
+    -------
+    (matrix, regions, products) — ``matrix`` is a ``scipy.sparse.csr_matrix`` (float64) or a
+    DataFrame indexed by region with one column per product.
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"year": 2020, "region": ["A", "A", "B"], "hs6": ["010121", "020110",
+    ...                   "010190"], "partner": "CN", "flow": "export", "value_usd": [1.0, 2.0, 3.0]})
+    >>> m, r, p = export_matrix(t, 2020, level="hs4")
+    >>> m.toarray().tolist(), list(r), list(p)
+    ([[1.0, 2.0], [3.0, 0.0]], ['A', 'B'], ['0101', '0201'])
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {sorted(LEVELS)}, got {level!r}")
+    missing = {"region", "hs6", value} - set(trade.columns)
+    if missing:
+        raise ValueError(f"trade table lacks column(s): {', '.join(sorted(missing))}")
+    mask = np.ones(len(trade), dtype=bool)
+    if flow is not None:
+        if "flow" not in trade.columns:
+            raise ValueError("trade table lacks column 'flow'; pass flow=None to use every row")
+        mask &= (trade["flow"] == flow).to_numpy()
+    if year is not None:
+        if "year" not in trade.columns:
+            raise ValueError("trade table lacks column 'year'; pass year=None to use every row")
+        years = [year] if np.isscalar(year) else list(year)
+        mask &= trade["year"].isin(years).to_numpy()
+    sub = trade.loc[mask, ["region", "hs6", value]]
+    prod = sub["hs6"].astype(str).str.slice(0, LEVELS[level])
+    vals = pd.to_numeric(sub[value], errors="raise").to_numpy(dtype=np.float64)
+    if np.isnan(vals).any():
+        raise ValueError(f"column {value!r} contains missing values")
+    if (vals < 0).any():
+        raise ValueError(f"column {value!r} contains negative values")
+    reg_cat = (
+        pd.Categorical(sub["region"].astype(str))
+        if regions is None
+        else pd.Categorical(sub["region"].astype(str), categories=pd.Index(regions).astype(str))
+    )
+    prod_cat = (
+        pd.Categorical(prod)
+        if products is None
+        else pd.Categorical(prod, categories=pd.Index(products).astype(str))
+    )
+    ri, pi = reg_cat.codes, prod_cat.codes
+    keep = (ri >= 0) & (pi >= 0)
+    shape = (len(reg_cat.categories), len(prod_cat.categories))
+    mat = sp.coo_matrix((vals[keep], (ri[keep], pi[keep])), shape=shape).tocsr()
+    mat.sum_duplicates()
+    r_index = pd.Index(reg_cat.categories, name="region")
+    p_index = pd.Index(prod_cat.categories, name="product")
+    if as_frame:
+        return pd.DataFrame(mat.toarray(), index=r_index, columns=p_index), r_index, p_index
+    return mat, r_index, p_index
+
+
+def _as_dense(
+    matrix: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> tuple[np.ndarray, pd.Index, pd.Index]:
+    """Dense float64 array and labels from a DataFrame, ndarray, sparse matrix or
+    the ``(matrix, regions, products)`` tuple of :func:`export_matrix`."""
+    if isinstance(matrix, tuple) and len(matrix) == 3:
+        matrix, regions, products = matrix
+    if isinstance(matrix, pd.DataFrame):
+        arr = matrix.to_numpy(dtype=np.float64)
+        r_index = pd.Index(matrix.index) if regions is None else pd.Index(regions)
+        p_index = pd.Index(matrix.columns) if products is None else pd.Index(products)
+    else:
+        if sp.issparse(matrix):
+            arr = np.asarray(matrix.toarray(), dtype=np.float64)
+        else:
+            arr = np.asarray(matrix, dtype=np.float64)
+        if arr.ndim != 2:
+            raise ValueError(f"matrix must be two-dimensional, got shape {arr.shape}")
+        r_index = pd.RangeIndex(arr.shape[0]) if regions is None else pd.Index(regions)
+        p_index = pd.RangeIndex(arr.shape[1]) if products is None else pd.Index(products)
+    if arr.shape != (len(r_index), len(p_index)):
+        raise ValueError(
+            f"matrix shape {arr.shape} does not match {len(r_index)} regions × "
+            f"{len(p_index)} products"
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError("matrix contains missing or infinite values")
+    if (arr < 0).any():
+        raise ValueError("matrix contains negative values")
+    if r_index.name is None:
+        r_index = r_index.rename("region")
+    if p_index.name is None:
+        p_index = p_index.rename("product")
+    return arr, r_index, p_index
+
+
+def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[Any]:
+    """Limit BLAS threads inside a block (threadpoolctl, installed with scikit-learn); a no-op when
+    ``threads`` is None or threadpoolctl is missing."""
+    if threads is None:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=threads, user_api="blas")
+
+
+def _like_input(arr: np.ndarray, template: Any, r_index: pd.Index, p_index: pd.Index) -> Any:
+    """Return ``arr`` in the container type of ``template``."""
+    if isinstance(template, tuple) or isinstance(template, pd.DataFrame):
+        return pd.DataFrame(arr, index=r_index, columns=p_index, copy=False)
+    if sp.issparse(template):
+        return sp.csr_matrix(arr)
+    return arr
+
+
+# ----------------------------------------------------------------------------------------------
+# Core computations on dense arrays
+# ----------------------------------------------------------------------------------------------
+
+
+def _rca_dense(x: np.ndarray) -> np.ndarray:
+    """Balassa RCA with the operation order of ``ecomplexity`` (bit-identical values)."""
+    row = x.sum(axis=1)
+    col = x.sum(axis=0)
+    total = col.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        num = x / row[:, None]
+        den = col[None, :] / total
+        out = num / den
+    out[~np.isfinite(out)] = 0.0  # zero rows / columns: no specialisation
+    return out
+
+
+def _proximity_dense(mcp: np.ndarray, ubiquity: np.ndarray) -> np.ndarray:
+    """``phi_pq = sum_c Mcp Mcq / max(k_p, k_q)``; 0 where both ubiquities are 0.
+
+    Bit-identical to ``min(C / k_q, C / k_p)`` of ``ecomplexity`` (the division is correctly
+    rounded and monotone). Co-occurrence counts are integers <= n_regions, exact in float32, so the
+    large product is done in single precision and converted while dividing, block by block.
+    """
+    n_reg, n_prod = mcp.shape
+    dtype = np.float32 if n_reg < 2**24 else np.float64
+    m = mcp.astype(dtype)
+    safe = np.where(ubiquity > 0, ubiquity, 1.0)  # both zero ⇒ count 0 ⇒ proximity 0
+    out = np.empty((n_prod, n_prod), dtype=np.float64)
+    block = max(1, 1_000_000 // max(n_prod, 1))
+    for start in range(0, n_prod, block):  # row blocks: counts, then divide into the output
+        stop = min(start + block, n_prod)
+        co = m[:, start:stop].T @ m
+        np.divide(co, np.maximum(safe[start:stop, None], safe[None, :]), out=out[start:stop])
+    return out
+
+
+def _times_proximity(left: np.ndarray, mcp: np.ndarray, ubiquity: np.ndarray) -> np.ndarray:
+    """``left @ phi`` for the regional proximity ``phi`` without forming ``phi``.
+
+    With ``C = M'M``, ``(left @ phi)_ap = sum_c' Mc'p K(u_p)_ac'`` where, for a ubiquity level
+    ``L``, ``K(L) = S_le(L) / L + S_gt(L)``, ``S_le(L) = sum_{q: u_q <= L} left_aq Mc'q`` and
+    ``S_gt(L) = sum_{q: u_q > L} left_aq Mc'q / u_q``. There are at most n_regions levels, so the
+    cost is O(a · n_regions · n_products) instead of O(a · n_products²).
+    """
+    n_left, n_prod = left.shape
+    n_reg = mcp.shape[0]
+    out = np.zeros((n_left, n_prod))
+    pos = np.flatnonzero(ubiquity > 0)
+    if pos.size == 0:
+        return out
+    levels, inv = np.unique(ubiquity[pos], return_inverse=True)
+    order = np.argsort(inv, kind="stable")
+    bounds = np.searchsorted(inv[order], np.arange(len(levels) + 1))
+    groups = [pos[order[bounds[k] : bounds[k + 1]]] for k in range(len(levels))]
+    blocks = np.empty((len(levels), n_left, n_reg))
+    for k, q in enumerate(groups):  # one small product per ubiquity level
+        blocks[k] = left[:, q] @ mcp[:, q].T
+    le = np.cumsum(blocks, axis=0)
+    gt = np.zeros_like(blocks)
+    if len(levels) > 1:
+        scaled = blocks[::-1] / levels[::-1, None, None]
+        gt[:-1] = np.cumsum(scaled, axis=0)[::-1][1:]
+    for k, q in enumerate(groups):
+        out[:, q] = (le[k] / levels[k] + gt[k]) @ mcp[:, q]
+    return out
+
+
+def _eci_pci(
+    mcp: np.ndarray, diversity: np.ndarray, ubiquity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Standardised ECI and PCI plus the signed raw eigenvectors and the eigenvalue.
+
+    Raw vectors are scaled so that ``kc = D^-1 M kp`` holds exactly; NaN outside the regions and
+    products with positive diversity / ubiquity.
+    """
+    n_reg, n_prod = mcp.shape
+    eci = np.full(n_reg, np.nan)
+    pci = np.full(n_prod, np.nan)
+    kc_full = np.full(n_reg, np.nan)
+    kp_full = np.full(n_prod, np.nan)
+    rv = diversity > 0
+    pv = ubiquity > 0
+    if rv.sum() < 2 or pv.sum() < 2:
+        warnings.warn(
+            "fewer than two regions or products with Mcp = 1: ECI/PCI undefined", stacklevel=3
+        )
+        return eci, pci, kc_full, kp_full, np.nan
+    m = mcp[np.ix_(rv, pv)]
+    d = diversity[rv]
+    u = ubiquity[pv]
+    sd = np.sqrt(d)
+    a = m / sd[:, None]
+    sym = (a / u[None, :]) @ a.T  # D^-1/2 M U^-1 M' D^-1/2, symmetric, same spectrum as Mcc
+    sym = (sym + sym.T) / 2.0
+    vals, vecs = np.linalg.eigh(sym)
+    lam = float(vals[-2])
+    kc = vecs[:, -2] / sd
+    if not lam > 0:
+        warnings.warn("second eigenvalue is not positive: ECI/PCI undefined", stacklevel=3)
+        return eci, pci, kc_full, kp_full, lam
+    if vals[-1] - lam < 1e-10:
+        warnings.warn(
+            "the region-product network is disconnected (repeated leading eigenvalue): "
+            "ECI/PCI are not unique",
+            stacklevel=3,
+        )
+    kp = (m.T @ kc) / u / lam
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = np.corrcoef(d, kc)[0, 1] if np.ptp(d) > 0 else np.nan
+        if np.isnan(corr) and np.ptp(u) > 0:  # equal diversities: complex products are rare
+            corr = -np.corrcoef(u, kp)[0, 1]
+    sign = -1.0 if corr < 0 else 1.0
+    kc *= sign
+    kp *= sign
+    mean, std = kc.mean(), kc.std()
+    eci[rv] = (kc - mean) / std
+    pci[pv] = (kp - mean) / std
+    kc_full[rv] = kc
+    kp_full[pv] = kp
+    return eci, pci, kc_full, kp_full, lam
+
+
+def _density_and_cog(
+    mcp: np.ndarray,
+    prox: np.ndarray | None,
+    kp: np.ndarray | None,
+    ubiquity: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Density ``(M phi') / rowsum(phi)`` and the raw complexity outlook gain
+
+    ``cog_cp = (1 - Mcp) * sum_p' (1 - Mcp') phi_p'p kp_p' / sum_q phi_p'q``.
+
+    ``prox=None`` means the regional proximity of ``mcp`` (computed through
+    :func:`_times_proximity`, never formed); otherwise ``prox`` is any finite product × product
+    matrix.
+    """
+    n_reg = mcp.shape[0]
+    if prox is None:
+        both = _times_proximity(np.vstack([mcp, np.ones((1, mcp.shape[1]))]), mcp, ubiquity)
+        num_d, den = both[:n_reg], both[n_reg]
+    else:
+        den = prox.sum(axis=1)
+        num_d = mcp @ prox.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dens = num_d / den[None, :]
+        if kp is None:
+            return dens, None
+        w = np.where(np.isfinite(kp), kp, 0.0) / den
+    w[~np.isfinite(w)] = 0.0
+    right = (1.0 - mcp) * w[None, :]
+    if prox is None:
+        # right @ phi by the same ubiquity-level decomposition (phi is symmetric)
+        num_c = _times_proximity(right, mcp, ubiquity)
+    else:
+        num_c = right @ prox
+    return dens, (1.0 - mcp) * num_c
+
+
+# ----------------------------------------------------------------------------------------------
+# Public functions
+# ----------------------------------------------------------------------------------------------
+
+
+def rca(
+    matrix: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> Any:
+    """Balassa's revealed comparative advantage.
+
+    ``RCA_cp = (X_cp / sum_p X_cp) / (sum_c X_cp / sum_cp X_cp)`` — dimensionless, unchanged by the
+    currency unit. Regions or products with zero total export get RCA 0.
+
+    Parameters
+    ----------
+    matrix : region × product values (DataFrame, ndarray, scipy sparse matrix, or the tuple of
+        :func:`export_matrix`).
+    regions, products : labels for array input.
+
+    Returns
+    -------
+    Same container as the input (a DataFrame for the tuple of :func:`export_matrix`).
+
+    Example
+    -------
+    >>> rca(np.array([[1.0, 1.0], [0.0, 2.0]])).round(3).tolist()
+    [[2.0, 0.667], [0.0, 1.333]]
+    """
+    arr, r_index, p_index = _as_dense(matrix, regions, products)
+    return _like_input(_rca_dense(arr), matrix, r_index, p_index)
+
+
+def diversity_ubiquity(
+    mcp: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """Diversity ``k_c = sum_p Mcp`` (number of products a region is specialised in) and ubiquity
+    ``k_p = sum_c Mcp`` (number of regions specialised in a product).
+
+    Example
+    -------
+    >>> d, u = diversity_ubiquity(np.array([[1, 1, 0], [0, 1, 1]]))
+    >>> d.tolist(), u.tolist()
+    ([2.0, 2.0], [1.0, 2.0, 1.0])
+    """
+    arr, r_index, p_index = _as_dense(mcp, regions, products)
+    return (
+        pd.Series(arr.sum(axis=1), index=r_index, name="diversity"),
+        pd.Series(arr.sum(axis=0), index=p_index, name="ubiquity"),
+    )
+
+
+def proximity(
+    mcp: Any,
+    products: Sequence[str] | None = None,
+) -> np.ndarray | pd.DataFrame:
+    """Product proximity (Hidalgo et al. 2007): the minimum of the two conditional probabilities
+    of co-specialisation,
+
+    ``phi_pq = min(P(Mcp=1 | Mcq=1), P(Mcq=1 | Mcp=1)) = sum_c Mcp Mcq / max(k_p, k_q)``.
+
+    Values in [0, 1], symmetric, diagonal 1 for products with ubiquity > 0 (0 for products no
+    region is specialised in).
+
+    Parameters
+    ----------
+    mcp : binary region × product matrix (DataFrame, ndarray or sparse).
+    products : product labels (for a DataFrame result from array input).
+
+    Returns
+    -------
+    Dense product × product ndarray, or a DataFrame when ``mcp`` is a DataFrame or ``products`` is
+    given.
+
+    Example
+    -------
+    >>> proximity(np.array([[1, 1], [1, 0]])).tolist()
+    [[1.0, 0.5], [0.5, 1.0]]
+    """
+    arr, _, p_index = _as_dense(mcp, None, products)
+    with _blas_limit(1):
+        phi = _proximity_dense(arr, arr.sum(axis=0))
+    if isinstance(mcp, pd.DataFrame) or products is not None:
+        return pd.DataFrame(phi, index=p_index, columns=p_index.copy(), copy=False)
+    return phi
+
+
+def density(
+    mcp: Any,
+    proximity: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> Any:
+    """Relatedness density of each region around each product (Hidalgo et al. 2007),
+
+    ``w_cp = sum_p' Mcp' phi_pp' / sum_p' phi_pp'`` — the share of the product's proximity mass
+    that falls on products the region is already specialised in. Dimensionless, in [0, 1];
+    NaN for products without any proximity (zero ubiquity and no user-supplied links).
+
+    Parameters
+    ----------
+    mcp : binary region × product matrix.
+    proximity : product × product matrix (ndarray or DataFrame aligned with ``mcp``'s products).
+
+    Example
+    -------
+    >>> m = np.array([[1, 0], [1, 1]])
+    >>> density(m, proximity(m)).tolist()
+    [[0.6666666666666666, 0.3333333333333333], [1.0, 1.0]]
+    """
+    arr, r_index, p_index = _as_dense(mcp, regions, products)
+    phi = _user_proximity(proximity, p_index)
+    with _blas_limit(1):
+        dens, _ = _density_and_cog(arr, phi, None)
+    return _like_input(dens, mcp, r_index, p_index)
+
+
+@dataclass
+class ComplexityResult:
+    """Output of :func:`complexity`.
+
+    Attributes
+    ----------
+    eci : Series (region) — economic complexity index, standardised (mean 0, std 1 over regions).
+    pci : Series (product) — product complexity index, on the ECI scale.
+    rca : DataFrame region × product — Balassa RCA.
+    mcp : DataFrame region × product — 1.0 where RCA ≥ threshold, else 0.0.
+    diversity, ubiquity : Series — row and column sums of ``mcp``.
+    proximity : DataFrame product × product or None.
+    density : DataFrame region × product or None.
+    coi : Series (region) or None — complexity outlook index, standardised.
+    cog : DataFrame region × product or None — complexity outlook gain (0 where Mcp = 1).
+    eigenvalue : the second largest eigenvalue of ``M~cc'``.
+    threshold : RCA threshold used for ``mcp``.
+    """
+
+    eci: pd.Series
+    pci: pd.Series
+    rca: pd.DataFrame
+    mcp: pd.DataFrame
+    diversity: pd.Series
+    ubiquity: pd.Series
+    proximity: pd.DataFrame | None = None
+    density: pd.DataFrame | None = None
+    coi: pd.Series | None = None
+    cog: pd.DataFrame | None = None
+    eigenvalue: float = float("nan")
+    threshold: float = 1.0
+
+    @property
+    def regions(self) -> pd.Index:
+        return self.eci.index
+
+    @property
+    def products(self) -> pd.Index:
+        return self.pci.index
+
+    def region_table(self) -> pd.DataFrame:
+        """One row per region: ``eci``, ``diversity``, ``coi``; sorted by ECI (descending)."""
+        out = pd.DataFrame({"eci": self.eci, "diversity": self.diversity})
+        if self.coi is not None:
+            out["coi"] = self.coi
+        out = out.sort_values("eci", ascending=False, na_position="last")
+        out.insert(0, "rank", np.arange(1, len(out) + 1))
+        return out
+
+    def product_table(self) -> pd.DataFrame:
+        """One row per product: ``pci``, ``ubiquity``; sorted by PCI (descending)."""
+        out = pd.DataFrame({"pci": self.pci, "ubiquity": self.ubiquity})
+        return out.sort_values("pci", ascending=False, na_position="last")
+
+    def long_table(self) -> pd.DataFrame:
+        """Long table region × product with ``rca``, ``mcp``, ``density``, ``cog``, ``pci``."""
+        idx = pd.MultiIndex.from_product([self.regions, self.products])
+        cols: dict[str, np.ndarray] = {
+            "rca": self.rca.to_numpy().ravel(),
+            "mcp": self.mcp.to_numpy().ravel(),
+        }
+        if self.density is not None:
+            cols["density"] = self.density.to_numpy().ravel()
+        if self.cog is not None:
+            cols["cog"] = self.cog.to_numpy().ravel()
+        cols["pci"] = np.tile(self.pci.to_numpy(), len(self.regions))
+        cols["eci"] = np.repeat(self.eci.to_numpy(), len(self.products))
+        return pd.DataFrame(cols, index=idx).reset_index()
+
+
+def _user_proximity(prox: Any, p_index: pd.Index) -> np.ndarray:
+    """Align a user-supplied (e.g. international) proximity matrix or edge list to ``p_index``.
+
+    Missing pairs are 0 and missing diagonal entries 1, as in ``ecomplexity``.
+    """
+    if isinstance(prox, pd.DataFrame) and {"prod1", "prod2", "proximity"} <= set(prox.columns):
+        prox = prox.pivot_table(index="prod1", columns="prod2", values="proximity", aggfunc="first")
+    if isinstance(prox, pd.DataFrame):
+        phi = prox.reindex(index=p_index, columns=p_index).to_numpy(dtype=np.float64, copy=True)
+    else:
+        phi = np.array(prox, dtype=np.float64)
+        if phi.shape != (len(p_index), len(p_index)):
+            raise ValueError(
+                f"proximity must be {len(p_index)} × {len(p_index)}, got {phi.shape}; "
+                "pass a labelled DataFrame to align by product code"
+            )
+    diag = np.diagonal(phi).copy()
+    diag[np.isnan(diag)] = 1.0
+    phi[np.isnan(phi)] = 0.0
+    np.fill_diagonal(phi, diag)
+    return phi
+
+
+def complexity(
+    matrix: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+    *,
+    threshold: float = 1.0,
+    proximity_matrix: Any = None,
+    relatedness: bool = True,
+    blas_threads: int | None = 1,
+) -> ComplexityResult:
+    """RCA, Mcp, diversity, ubiquity, ECI, PCI and (optionally) proximity, density, COI and COG.
+
+    ECI/PCI by the eigenvector method (Hidalgo & Hausmann 2009; see the module docstring for the
+    exact definitions, identical to the ``ecomplexity`` package). The sign is fixed so that ECI
+    correlates positively with diversity. Both indices are dimensionless and standardised with the
+    mean and standard deviation of the raw ECI.
+
+    Complexity outlook (Hausmann et al., Atlas of Economic Complexity):
+    ``COI_c = sum_p w_cp (1 - Mcp) PCI~_p`` standardised over regions, and
+    ``COG_cp = (1 - Mcp) sum_p' (1 - Mcp') phi_pp' PCI~_p' / sum_q phi_p'q`` divided by the std of
+    the raw ECI, where ``PCI~`` is the raw signed product eigenvector.
+
+    Parameters
+    ----------
+    matrix : region × product export values (DataFrame, ndarray, sparse, or the tuple of
+        :func:`export_matrix`). Values in any currency unit; must be finite and non-negative.
+    regions, products : labels for array input.
+    threshold : RCA threshold of ``Mcp`` (``RCA >= threshold``).
+    proximity_matrix : None (proximity from the regions' own co-specialisation) or a user-supplied
+        product × product matrix, e.g. from international country-level data: a DataFrame labelled
+        by product code, an edge list with ``prod1, prod2, proximity``, or an aligned ndarray.
+    relatedness : compute proximity, density, COI and COG (False: only RCA and ECI/PCI).
+    blas_threads : BLAS threads used inside (default 1: the matrix products here are thin — their
+        inner dimension is the number of regions — and multi-threading them mostly adds overhead,
+        badly so on a busy machine); None keeps the global setting.
+
+    Example
+    -------
+    >>> x = np.array([[10, 8, 1, 1], [4, 12, 14, 10], [16, 0, 20, 4]])
+    >>> res = complexity(x, regions=["A", "B", "C"])
+    >>> res.diversity.tolist(), res.density.loc["B"].round(2).tolist()
+    ([2.0, 3.0, 2.0], [0.5, 0.8, 0.8, 1.0])
+    """
+    arr, r_index, p_index = _as_dense(matrix, regions, products)
+    with _blas_limit(blas_threads):
+        return _complexity(arr, r_index, p_index, threshold, proximity_matrix, relatedness)
+
+
+def _complexity(
+    arr: np.ndarray,
+    r_index: pd.Index,
+    p_index: pd.Index,
+    threshold: float,
+    proximity_matrix: Any,
+    relatedness: bool,
+) -> ComplexityResult:
+    rca_arr = _rca_dense(arr)
+    mcp = (rca_arr >= threshold).astype(np.float64)
+    div = mcp.sum(axis=1)
+    ubi = mcp.sum(axis=0)
+    eci, pci, kc, kp, lam = _eci_pci(mcp, div, ubi)
+
+    prox_df = dens_df = cog_df = coi_s = None
+    if relatedness:
+        if proximity_matrix is None:
+            phi = _proximity_dense(mcp, ubi)
+            dens, cog_raw = _density_and_cog(mcp, None, kp, ubi)
+        else:
+            phi = _user_proximity(proximity_matrix, p_index)
+            dens, cog_raw = _density_and_cog(mcp, phi, kp)
+        kp0 = np.where(np.isfinite(kp), kp, 0.0)
+        coi_raw = np.nansum(dens * (1.0 - mcp) * kp0[None, :], axis=1)
+        valid = div > 0
+        coi = np.full(len(r_index), np.nan)
+        if valid.sum() > 1:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                coi[valid] = (coi_raw[valid] - coi_raw[valid].mean()) / coi_raw[valid].std()
+        kc_std = np.nanstd(kc) if np.isfinite(kc).any() else np.nan
+        prox_df = pd.DataFrame(phi, index=p_index, columns=p_index.copy(), copy=False)
+        dens_df = pd.DataFrame(dens, index=r_index, columns=p_index, copy=False)
+        cog_df = pd.DataFrame(cog_raw / kc_std, index=r_index, columns=p_index, copy=False)
+        coi_s = pd.Series(coi, index=r_index, name="coi")
+
+    return ComplexityResult(
+        eci=pd.Series(eci, index=r_index, name="eci"),
+        pci=pd.Series(pci, index=p_index, name="pci"),
+        rca=pd.DataFrame(rca_arr, index=r_index, columns=p_index, copy=False),
+        mcp=pd.DataFrame(mcp, index=r_index, columns=p_index, copy=False),
+        diversity=pd.Series(div, index=r_index, name="diversity"),
+        ubiquity=pd.Series(ubi, index=p_index, name="ubiquity"),
+        proximity=prox_df,
+        density=dens_df,
+        coi=coi_s,
+        cog=cog_df,
+        eigenvalue=lam,
+        threshold=float(threshold),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Opportunities, benchmarking
+# ----------------------------------------------------------------------------------------------
+
+
+def product_classes(trade_classified: pd.DataFrame, *, level: str = "hs6") -> pd.DataFrame:
+    """Product metadata for :func:`opportunities` from the classified trade table (stage 02).
+
+    For each product at ``level``: ``hightech_group`` = the high-tech group (``group`` column) with
+    the largest value among the product's rows, kept only when high-tech rows carry at least half
+    of the product's value; ``resource`` = the resource class (``energy``/``raw``/``nne``) with the
+    largest value. All flows and years are used (classes do not depend on them).
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"hs6": ["880240", "880260", "270900"], "value_usd": [5.0, 1.0, 9.0],
+    ...                   "group": ["aerospace", "aerospace", None],
+    ...                   "resource": ["nne", "nne", "energy"]})
+    >>> product_classes(t, level="hs4").to_dict("index")["8802"]
+    {'hightech_group': 'aerospace', 'resource': 'nne'}
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {sorted(LEVELS)}, got {level!r}")
+    df = pd.DataFrame(
+        {
+            "product": trade_classified["hs6"].astype(str).str.slice(0, LEVELS[level]),
+            "value": pd.to_numeric(trade_classified.get("value_usd", 1.0)),
+        }
+    )
+    out = pd.DataFrame(index=pd.Index(sorted(df["product"].unique()), name="product"))
+    total = df.groupby("product")["value"].sum()
+    if "group" in trade_classified.columns:
+        g = df.assign(group=trade_classified["group"].to_numpy()).dropna(subset=["group"])
+        by = g.groupby(["product", "group"])["value"].sum().reset_index()
+        top = by.sort_values(["product", "value", "group"], ascending=[True, False, True])
+        top = top.drop_duplicates("product").set_index("product")
+        ht_share = g.groupby("product")["value"].sum() / total
+        ok = ht_share.reindex(top.index).fillna(0) >= 0.5
+        out["hightech_group"] = top.loc[ok, "group"].reindex(out.index)
+    if "resource" in trade_classified.columns:
+        r = df.assign(resource=trade_classified["resource"].to_numpy()).dropna(subset=["resource"])
+        by = r.groupby(["product", "resource"])["value"].sum().reset_index()
+        top = by.sort_values(["product", "value", "resource"], ascending=[True, False, True])
+        out["resource"] = top.drop_duplicates("product").set_index("product")["resource"]
+    return out
+
+
+def _pct_rank(s: pd.Series) -> pd.Series:
+    if len(s) <= 1:
+        return pd.Series(1.0, index=s.index)
+    return (s.rank(method="average") - 1) / (len(s) - 1)
+
+
+def opportunities(
+    result: ComplexityResult,
+    region: str,
+    products_meta: pd.DataFrame | None = None,
+    *,
+    top: int | None = 20,
+    weight: float = 0.5,
+    hightech_only: bool = False,
+) -> pd.DataFrame:
+    """Ranked diversification opportunities of one region.
+
+    Candidates are the products the region is not yet specialised in (``Mcp = 0``: not exported,
+    or exported with RCA < threshold) with a defined PCI and density. Each gets
+
+    ``score = weight * pct_rank(density) + (1 - weight) * pct_rank(PCI)``
+
+    where ``pct_rank`` is the percentile rank (0 = lowest, 1 = highest) among the region's
+    candidates: "close to what the region already does" and "complex" count equally by default.
+    Dimensionless, in [0, 1].
+
+    Parameters
+    ----------
+    result : a :class:`ComplexityResult` with relatedness (``complexity(..., relatedness=True)``).
+    region : region label (a row of ``result.rca``).
+    products_meta : optional DataFrame indexed by product code (or with a ``product``/``hs6``/
+        ``hs4``/``hs2`` column) holding ``hightech_group`` (or ``group``) and/or ``resource`` and
+        optional name columns (``name``, ``name_en``, ``name_ru``...); see :func:`product_classes`.
+    top : number of rows to return (None: all candidates).
+    weight : weight of density in the score, in [0, 1].
+    hightech_only : keep only high-tech candidates (requires ``hightech_group`` in the metadata).
+
+    Returns
+    -------
+    DataFrame sorted by ``score``: ``rank, product, rca, exported, density, pci, cog, score`` and,
+    with metadata, ``hightech_group, hightech, resource, nne`` plus name columns.
+
+    Example
+    -------
+    >>> x = np.array([[10, 8, 1, 1], [4, 12, 14, 10], [16, 0, 20, 4]])
+    >>> res = complexity(x, regions=["A", "B", "C"], products=["p1", "p2", "p3", "p4"])
+    >>> opportunities(res, "A")["product"].tolist()
+    ['p4', 'p3']
+    """
+    if result.density is None:
+        raise ValueError("result has no density: call complexity(..., relatedness=True)")
+    if region not in result.rca.index:
+        raise KeyError(f"region {region!r} is not in the matrix")
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"weight must be in [0, 1], got {weight}")
+    df = pd.DataFrame(
+        {
+            "rca": result.rca.loc[region],
+            "mcp": result.mcp.loc[region],
+            "density": result.density.loc[region],
+            "pci": result.pci,
+        }
+    )
+    if result.cog is not None:
+        df["cog"] = result.cog.loc[region]
+    df.index.name = "product"
+    df["exported"] = df["rca"] > 0
+    df = df[(df["mcp"] == 0) & df["pci"].notna() & df["density"].notna()].drop(columns="mcp")
+    if products_meta is not None:
+        meta = products_meta
+        if not meta.index.isin(result.products).any():
+            for col in ("product", "hs6", "hs4", "hs2"):
+                if col in meta.columns:
+                    meta = meta.set_index(col)
+                    break
+        meta = meta[~meta.index.duplicated()]
+        if "hightech_group" not in meta.columns and "group" in meta.columns:
+            meta = meta.rename(columns={"group": "hightech_group"})
+        keep = [c for c in ("hightech_group", "resource", *_LABEL_COLUMNS) if c in meta.columns]
+        df = df.join(meta[keep], how="left")
+        if "hightech_group" in df.columns:
+            df["hightech"] = df["hightech_group"].notna()
+        if "resource" in df.columns:
+            df["nne"] = df["resource"] == "nne"
+    if hightech_only:
+        if "hightech" not in df.columns:
+            raise ValueError("hightech_only needs products_meta with a 'hightech_group' column")
+        df = df[df["hightech"]]
+    df["score"] = weight * _pct_rank(df["density"]) + (1.0 - weight) * _pct_rank(df["pci"])
+    df = df.reset_index().sort_values(
+        ["score", "pci", "product"], ascending=[False, False, True], kind="mergesort"
+    )
+    first = ["product", "rca", "exported", "density", "pci", "cog", "score"]
+    cols = [c for c in first if c in df.columns] + [c for c in df.columns if c not in first]
+    df = df[cols].reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    return df if top is None else df.head(top)
+
+
+def similar_regions(
+    matrix: Any,
+    region: str,
+    top: int | None = 5,
+    *,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Regions whose export structure is most similar to ``region`` (the EU S3 Platform's
+    benchmarking of structurally similar regions, on export structure).
+
+    ``sim(a, b) = s_a · s_b / (|s_a| |s_b|)`` with ``s_c = X_c / sum_p X_cp`` the product-share vector;
+    cosine similarity, dimensionless, in [0, 1] for non-negative data (1 = identical structure).
+    Regions without export are left out; the region itself is not listed.
+
+    Parameters
+    ----------
+    matrix : region × product values (as for :func:`rca`); a sparse matrix is used as is.
+    region : the reference region.
+    top : number of regions to return (None: all).
+
+    Returns
+    -------
+    DataFrame ``rank, region, similarity`` sorted by similarity (descending, ties by label).
+
+    Example
+    -------
+    >>> x = pd.DataFrame([[1, 0, 1], [2, 0, 2], [0, 1, 0]], index=["A", "B", "C"])
+    >>> similar_regions(x, "A")["region"].tolist()
+    ['B', 'C']
+    """
+    if isinstance(matrix, tuple) and len(matrix) == 3:
+        matrix, regions, products = matrix
+    if sp.issparse(matrix):
+        mat = sp.csr_matrix(matrix, dtype=np.float64)
+        r_index = pd.RangeIndex(mat.shape[0]) if regions is None else pd.Index(regions)
+    else:
+        arr, r_index, _ = _as_dense(matrix, regions, products)
+        mat = sp.csr_matrix(arr)
+    if region not in r_index:
+        raise KeyError(f"region {region!r} is not in the matrix")
+    i = r_index.get_loc(region)
+    totals = np.asarray(mat.sum(axis=1)).ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = sp.diags(np.where(totals > 0, 1.0 / totals, 0.0)) @ mat
+    norms = np.sqrt(np.asarray(shares.multiply(shares).sum(axis=1)).ravel())
+    if norms[i] == 0:
+        raise ValueError(f"region {region!r} has no export")
+    dots = np.asarray((shares @ shares[i].T).todense()).ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sim = dots / (norms * norms[i])
+    sim = np.clip(sim, 0.0, 1.0)
+    out = pd.DataFrame({"region": r_index, "similarity": sim})
+    out = out[(np.arange(len(out)) != i) & (norms > 0)]
+    out = out.sort_values(["similarity", "region"], ascending=[False, True], kind="mergesort")
+    out = out.reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out if top is None else out.head(top)
+
+
+# ----------------------------------------------------------------------------------------------
+# Sectors of export, resource regions (seed 004)
+# ----------------------------------------------------------------------------------------------
+
+
+def load_sector_mapping(path: str | None = None) -> pd.DataFrame:
+    """The sector mapping table: ``priority, sector, rule, value, note``.
+
+    Default: the package file ``exportlab/data/sector_mix.csv`` (documented in
+    ``sector_mix.md``). Rules: ``notnull`` (``value`` = a column name: rows where it is set),
+    ``equals`` (``value`` = ``column=class``), ``hs_prefix`` (``value`` = leading HS digits).
+    A row of trade takes the sector of the first matching rule in ``priority`` order;
+    unmatched rows are ``other``.
+    """
+    if path is None:
+        ref = resources.files("exportlab") / "data" / "sector_mix.csv"
+        with ref.open("r", encoding="utf-8") as fh:
+            table = pd.read_csv(fh, dtype=str, comment="#")
+    else:
+        table = pd.read_csv(path, dtype=str, comment="#")
+    return _check_mapping(table)
+
+
+def _check_mapping(table: pd.DataFrame) -> pd.DataFrame:
+    need = {"priority", "sector", "rule", "value"}
+    if not need <= set(table.columns):
+        raise ValueError(f"sector mapping needs columns {sorted(need)}")
+    table = table.copy()
+    table["priority"] = table["priority"].astype(int)
+    bad = set(table["sector"]) - set(SECTORS)
+    if bad:
+        raise ValueError(f"unknown sector(s) in mapping: {sorted(bad)}; allowed: {list(SECTORS)}")
+    bad_rules = set(table["rule"]) - {"notnull", "equals", "hs_prefix"}
+    if bad_rules:
+        raise ValueError(f"unknown rule(s) in mapping: {sorted(bad_rules)}")
+    return table.sort_values("priority", kind="mergesort").reset_index(drop=True)
+
+
+def classify_sectors(trade: pd.DataFrame, mapping: pd.DataFrame | None = None) -> pd.Series:
+    """Sector of each row of the (classified) trade table, one of :data:`SECTORS`.
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"hs6": ["880240", "270900", "730820", "490199", "010121"],
+    ...                   "group": ["aerospace", None, None, None, None],
+    ...                   "resource": ["nne", "energy", "nne", "nne", "nne"]})
+    >>> classify_sectors(t).tolist()
+    ['high_tech', 'raw_material', 'infrastructure', 'knowledge_intensive', 'other']
+    """
+    table = load_sector_mapping() if mapping is None else _check_mapping(mapping)
+    sector = np.full(len(trade), "other", dtype=object)
+    open_ = np.ones(len(trade), dtype=bool)
+    hs = trade["hs6"].astype(str) if "hs6" in trade.columns else None
+    for _, grp in table.groupby("priority", sort=True):
+        names = grp["sector"].unique()
+        if len(names) != 1:
+            raise ValueError("each priority level must map to exactly one sector")
+        hit = np.zeros(len(trade), dtype=bool)
+        for rule, rows in grp.groupby("rule"):
+            values = rows["value"].astype(str).str.strip().tolist()
+            if rule == "notnull":
+                for col in values:
+                    if col in trade.columns:
+                        hit |= trade[col].notna().to_numpy()
+            elif rule == "equals":
+                for spec in values:
+                    col, _, cls = spec.partition("=")
+                    if col in trade.columns:
+                        hit |= (trade[col] == cls).fillna(False).to_numpy(dtype=bool)
+            elif hs is not None:
+                hit |= hs.str.startswith(tuple(values)).to_numpy(dtype=bool)
+        take = hit & open_
+        sector[take] = names[0]
+        open_ &= ~take
+    return pd.Series(sector, index=trade.index, name="sector")
+
+
+def sector_mix(
+    trade_classified: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "region",
+    flow: str | None = "export",
+    mapping: pd.DataFrame | None = None,
+    shares: bool = True,
+) -> pd.DataFrame:
+    """Each region's export by sector of a resource region's economy (seed 004).
+
+    Sectors (:data:`SECTORS`): ``raw_material`` (energy and raw classes of stage 02),
+    ``infrastructure`` (construction materials, pipes and structures, power and rail equipment),
+    ``high_tech`` (any OECD high-tech group), ``knowledge_intensive`` (publishing, recorded media,
+    teaching apparatus), ``other``; the mapping is ``exportlab/data/sector_mix.csv`` (reasons in
+    ``sector_mix.md``), or any table with the same columns.
+
+    ``share_cs = 100 * X_cs / sum_s X_cs`` (percent of the region's export) or, with
+    ``shares=False``, the values ``X_cs`` in the unit of ``value_usd``.
+
+    Returns
+    -------
+    DataFrame indexed by ``by`` with one column per sector, in :data:`SECTORS` order.
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"region": ["A", "A"], "hs6": ["270900", "880240"], "flow": "export",
+    ...                   "value_usd": [3.0, 1.0], "group": [None, "aerospace"],
+    ...                   "resource": ["energy", "nne"]})
+    >>> sector_mix(t).loc["A", ["raw_material", "high_tech"]].tolist()
+    [75.0, 25.0]
+    """
+    df = trade_classified
+    if flow is not None and "flow" in df.columns:
+        df = df[df["flow"] == flow]
+    keys = [by] if isinstance(by, str) else list(by)
+    grouped = (
+        df.assign(sector=classify_sectors(df, mapping).to_numpy())
+        .groupby([*keys, "sector"], observed=True)["value_usd"]
+        .sum()
+        .unstack("sector")
+        .reindex(columns=list(SECTORS))
+        .fillna(0.0)
+    )
+    grouped.columns.name = "sector"
+    if shares:
+        total = grouped.sum(axis=1)
+        grouped = grouped.div(total.where(total > 0), axis=0) * 100.0
+    return grouped
+
+
+def resource_regions(
+    indicators: pd.DataFrame | None = None,
+    trade_classified: pd.DataFrame | None = None,
+    *,
+    threshold: float = 30.0,
+    period: tuple[int, int] = (2009, 2019),
+    how: str = "mean",
+    export_threshold: float = 50.0,
+    indicator: str = "mining_share_grp_pct",
+    combine: str = "grp_first",
+) -> pd.DataFrame:
+    """Identify resource (raw-material) regions.
+
+    Two criteria:
+
+    * **GRP** (seed 004): the mining share of GRP (indicator ``mining_share_grp_pct``, percent)
+      over ``period`` (inclusive) exceeds ``threshold``: its mean over the available years
+      (``how="mean"``) or every available year (``how="all"``).
+    * **export structure**: energy and raw classes (``resource`` in ``energy``/``raw``) make up more
+      than ``export_threshold`` percent of the region's export (all years of ``trade_classified``;
+      filter it first for a period).
+
+    ``combine``: ``"grp_first"`` (default) — the GRP criterion where the region has GRP data,
+    otherwise the export criterion; ``"any"`` / ``"all"`` — either / both available criteria.
+
+    Parameters
+    ----------
+    indicators : long indicator table ``region, year, indicator, value`` (or None).
+    trade_classified : classified trade table with ``region, flow, value_usd, resource`` (or None).
+
+    Returns
+    -------
+    DataFrame indexed by region: ``mining_share_pct`` (mean, or minimum for ``how="all"``),
+    ``n_years``, ``by_grp``, ``raw_export_share_pct``, ``by_export``, ``resource_region``
+    (booleans; ``by_grp``/``by_export`` are missing where the data are).
+
+    Example
+    -------
+    >>> ind = pd.DataFrame({"region": ["A", "A", "B", "B"], "year": [2010, 2011, 2010, 2011],
+    ...                     "indicator": "mining_share_grp_pct", "value": [35.0, 40.0, 5.0, 6.0]})
+    >>> resource_regions(ind)["resource_region"].to_dict()
+    {'A': True, 'B': False}
+    """
+    if indicators is None and trade_classified is None:
+        raise ValueError("pass indicators (GRP structure) and/or trade_classified")
+    if how not in ("mean", "all"):
+        raise ValueError(f"how must be 'mean' or 'all', got {how!r}")
+    if combine not in ("grp_first", "any", "all"):
+        raise ValueError(f"combine must be 'grp_first', 'any' or 'all', got {combine!r}")
+    parts = []
+    if indicators is not None:
+        ind = indicators[indicators["indicator"] == indicator]
+        lo, hi = period
+        ind = ind[(ind["year"] >= lo) & (ind["year"] <= hi)].dropna(subset=["value"])
+        g = ind.groupby("region")["value"]
+        stat = g.mean() if how == "mean" else g.min()
+        grp = pd.DataFrame({"mining_share_pct": stat, "n_years": g.size()})
+        grp["by_grp"] = grp["mining_share_pct"] > threshold
+        parts.append(grp)
+    if trade_classified is not None:
+        t = trade_classified
+        if "flow" in t.columns:
+            t = t[t["flow"] == "export"]
+        raw = t["resource"].isin(_RESOURCE_CLASSES).to_numpy()
+        val = pd.to_numeric(t["value_usd"]).to_numpy(dtype=np.float64)
+        agg = pd.DataFrame({"region": t["region"].to_numpy(), "raw": val * raw, "all": val})
+        agg = agg.groupby("region")[["raw", "all"]].sum()
+        share = 100.0 * agg["raw"] / agg["all"].where(agg["all"] > 0)
+        exp = pd.DataFrame({"raw_export_share_pct": share})
+        exp["by_export"] = exp["raw_export_share_pct"] > export_threshold
+        parts.append(exp)
+    out = pd.concat(parts, axis=1).sort_index()
+    out.index.name = "region"
+    for col in ("mining_share_pct", "n_years", "by_grp", "raw_export_share_pct", "by_export"):
+        if col not in out.columns:
+            out[col] = pd.NA
+    out["n_years"] = out["n_years"].astype("Int64")
+    out["by_grp"] = out["by_grp"].astype("boolean")
+    out["by_export"] = out["by_export"].astype("boolean")
+    if combine == "grp_first":
+        res = out["by_grp"].fillna(out["by_export"])
+    elif combine == "any":
+        res = out["by_grp"].fillna(False) | out["by_export"].fillna(False)
+    else:
+        res = out["by_grp"].fillna(True) & out["by_export"].fillna(True)
+        res &= out["by_grp"].notna() | out["by_export"].notna()
+    out["resource_region"] = res.fillna(False).astype(bool)
+    return out[
+        [
+            "mining_share_pct",
+            "n_years",
+            "by_grp",
+            "raw_export_share_pct",
+            "by_export",
+            "resource_region",
+        ]
+    ]
+
+
+# ----------------------------------------------------------------------------------------------
+# Figure
+# ----------------------------------------------------------------------------------------------
+
+
+def plot_density_complexity(
+    result: ComplexityResult,
+    region: str,
+    products_meta: pd.DataFrame | None = None,
+    *,
+    annotate: int = 10,
+    lang: str = "en",
+    ax: Any = None,
+) -> Any:
+    """Scatter of relatedness density (x) against PCI (y) for one region.
+
+    Grey: products the region is already specialised in; blue: candidates; orange rings: high-tech
+    candidates (when ``products_meta`` has ``hightech_group``); the ``annotate`` best opportunities
+    of :func:`opportunities` are labelled. Returns the matplotlib ``Axes``.
+    """
+    import matplotlib.pyplot as plt
+
+    if result.density is None:
+        raise ValueError("result has no density: call complexity(..., relatedness=True)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    dens = result.density.loc[region]
+    mcp = result.mcp.loc[region]
+    pci = result.pci
+    have = mcp == 1
+    ax.scatter(dens[have], pci[have], s=8, color="0.7", label=_label("specialised", lang), zorder=1)
+    ax.scatter(
+        dens[~have], pci[~have], s=8, color="tab:blue", alpha=0.6, label=_label("candidate", lang)
+    )
+    opp = opportunities(result, region, products_meta, top=None)
+    if "hightech" in opp.columns:
+        ht = opp[opp["hightech"]]
+        ax.scatter(
+            ht["density"],
+            ht["pci"],
+            s=30,
+            facecolors="none",
+            edgecolors="tab:orange",
+            label=_label("hightech", lang),
+            zorder=3,
+        )
+    for row in opp.head(annotate).itertuples():
+        ax.annotate(
+            str(row.product),
+            (row.density, row.pci),
+            fontsize=7,
+            xytext=(3, 3),
+            textcoords="offset points",
+        )
+    ax.set_xlabel(_label("density", lang))
+    ax.set_ylabel(_label("pci", lang))
+    ax.set_title(_label("title", lang).format(region=region))
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    return ax
