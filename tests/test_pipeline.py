@@ -175,3 +175,19 @@ def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
     assert not differing, f"not byte-identical: {differing}"
+
+
+def test_runs_on_this_interpreter_even_if_a_python3_kernelspec_is_broken(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A user's ``python3`` kernelspec pointing elsewhere must not hijack the pipeline."""
+    kernels = tmp_path / "jupyter-data" / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(
+        json.dumps(
+            {"argv": ["/nonexistent/python", "-f", "{connection_file}"], "language": "python"}
+        )
+    )
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
+    manifest = run("default", progress=False, jobs=1, log=lambda m: None)
+    assert manifest["stages"]["02"]["cache_hit"] is False

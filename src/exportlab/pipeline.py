@@ -176,6 +176,30 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
+def _current_interpreter_kernel_manager() -> type:
+    """A kernel manager that starts ``sys.executable``'s ipykernel, ignoring registered kernelspecs.
+
+    A ``python3`` kernelspec in the user's Jupyter folders may point at another Python without this
+    package (papermill's best-known pitfall); the pipeline always runs on the interpreter running it.
+    """
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class CurrentInterpreterKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            if self._kernel_spec is None:
+                self._kernel_spec = KernelSpec(
+                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    display_name=f"Python ({Path(sys.executable).parent.parent.name})",
+                    language="python",
+                    name=KERNEL_NAME,
+                )
+            return self._kernel_spec
+
+    return CurrentInterpreterKernelManager
+
+
 class StageFailed(RuntimeError):
     """A stage notebook raised: names the notebook, the cell and the error."""
 
@@ -408,6 +432,7 @@ def execute_stage(
                 cwd=str(root),
                 progress_bar=progress,
                 request_save_on_cell_execute=False,
+                kernel_manager_class=_current_interpreter_kernel_manager(),
             )
         except (PapermillExecutionError, Exception) as exc:
             _restore(stage, params, root, backup_dir)
