@@ -189,5 +189,6 @@ def test_runs_on_this_interpreter_even_if_a_python3_kernelspec_is_broken(
         )
     )
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")  # user kernels first, as outside a venv
     manifest = run("default", progress=False, jobs=1, log=lambda m: None)
     assert manifest["stages"]["02"]["cache_hit"] is False
