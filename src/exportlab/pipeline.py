@@ -190,7 +190,14 @@ def _current_interpreter_kernel_manager() -> type:
         def kernel_spec(self) -> KernelSpec:
             if self._kernel_spec is None:
                 self._kernel_spec = KernelSpec(
-                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    argv=[
+                        sys.executable,
+                        "-m",
+                        "ipykernel_launcher",
+                        "-f",
+                        "{connection_file}",
+                        "--IPKernelApp.log_level=CRITICAL",  # cell errors come in the notebook
+                    ],
                     display_name=f"Python ({Path(sys.executable).parent.parent.name})",
                     language="python",
                     name=KERNEL_NAME,
