@@ -226,3 +226,156 @@ def test_grid_on_polygons(polygons, codes):
     table = pd.DataFrame({"x": np.linspace(0, 1, len(codes))}, index=codes)
     fig = maps.choropleth_grid(polygons, table, ncols=1)
     assert "Not on the map" in _texts(fig)
+
+
+# --------------------------------------------------------------------------------------------------
+# Preparing the maps stage
+
+
+def test_map_layers_tiles_only_says_why():
+    layers, note = maps.map_layers("tiles", "ru")
+    assert list(layers) == ["tiles"]
+    assert geo.layout_kind(layers["tiles"]) == "tiles"
+    assert note.startswith("Карты на полигонах не построены")
+
+
+def test_map_layers_auto_without_dcw_falls_back(monkeypatch, tmp_path):
+    monkeypatch.setenv(geo.DCW_ENV, str(tmp_path / "absent.nc"))
+    layers, note = maps.map_layers("auto")
+    assert list(layers) == ["tiles"]
+    assert "DCW-GMT" in note and "apt install gmt-dcw" in note
+    with pytest.raises(FileNotFoundError):
+        maps.map_layers("dcw")
+
+
+def test_map_layers_user_file_relative_to_root(tmp_path):
+    from shapely.geometry import box
+
+    frame = geo.gpd.GeoDataFrame(
+        {"iso_code": ["RU-TA", "RU-BA"]},
+        geometry=[box(48, 54, 54, 56), box(54, 52, 60, 56)],
+        crs="EPSG:4326",
+    )
+    (tmp_path / "maps").mkdir()
+    frame.to_file(tmp_path / "maps" / "mine.geojson", driver="GeoJSON")
+    layers, note = maps.map_layers("maps/mine.geojson", root=tmp_path)
+    assert note == "Maps are drawn on the region polygons (mine.geojson) and on the tile grid."
+    assert list(layers) == ["polygons", "tiles"]
+    assert sorted(layers["polygons"]["iso"]) == ["RU-BA", "RU-TA"]
+    with pytest.raises(FileNotFoundError, match="boundary file not found"):
+        maps.map_layers("maps/other.geojson", root=tmp_path)
+
+
+@needs_dcw
+def test_map_layers_auto_with_dcw(tmp_path):
+    layers, note = maps.map_layers("auto", cache=False)
+    assert "(DCW-GMT)" in note and list(layers) == ["polygons", "tiles"]
+    assert "RU-MOW" in set(layers["polygons"]["iso"])
+
+
+@pytest.fixture()
+def long_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region": ["RU-TA", "RU-TA", "RU-BA", "RU-BA", "RU-TA"],
+            "year": [2021, 2021, 2021, 2021, 2020],
+            "segment": [
+                "aerospace",
+                "pharmaceuticals",
+                "aerospace",
+                "pharmaceuticals",
+                "aerospace",
+            ],
+            "share": [0.02, 0.005, 0.0, 0.25, 0.9],
+        }
+    )
+
+
+def test_year_values_series_and_per_cent(long_table):
+    one = long_table[long_table["segment"] == "aerospace"]
+    got = maps.year_values(one, "share", 2021, scale=100)
+    # 0.02 -> 2 %, 0.0 -> 0 %; sorted by region code.
+    assert got.to_dict() == {"RU-BA": 0.0, "RU-TA": 2.0}
+
+
+def test_year_values_wide_by_segment(long_table):
+    wide = maps.year_values(long_table, "share", 2021, by="segment", scale=100)
+    assert list(wide.columns) == ["aerospace", "pharmaceuticals"]  # order of appearance
+    assert list(wide.index) == ["RU-BA", "RU-TA"]
+    assert wide.loc["RU-BA", "pharmaceuticals"] == pytest.approx(25.0)
+    assert wide.loc["RU-TA", "pharmaceuticals"] == pytest.approx(0.5)
+
+
+def test_year_values_errors(long_table):
+    with pytest.raises(ValueError, match="years available: 2020–2021"):
+        maps.year_values(long_table, "share", 2030)
+    with pytest.raises(ValueError, match="several rows per region"):
+        maps.year_values(long_table, "share", 2021)  # two segments per region
+    with pytest.raises(KeyError, match="lacks columns"):
+        maps.year_values(long_table, "daed_index", 2021)
+
+
+def test_year_values_keeps_categories():
+    types = pd.DataFrame(
+        {"region": ["RU-TA", "RU-BA"], "year": [2021, 2021], "type": pd.array([1, 4], "Int64")}
+    )
+    got = maps.year_values(types, "type", 2021)
+    assert got.to_dict() == {"RU-BA": 4, "RU-TA": 1}
+    fig = maps.categorical("tiles", got)
+    assert any(label.startswith("4 — low DAED") for label in _legend_labels(fig))
+
+
+def test_class_options():
+    assert maps.class_options("fisher_jenks", 5, None, "daed_index") == {
+        "scheme": "fisher_jenks",
+        "k": 5,
+        "bins": None,
+    }
+    per_map = {"daed_index": [0.1, 0.2], "resource_share": [10, 50]}
+    assert maps.class_options("user", 5, per_map, "resource_share")["bins"] == [10.0, 50.0]
+    assert maps.class_options("user", 3, [1, 2], "anything")["bins"] == [1.0, 2.0]
+    with pytest.raises(ValueError, match="needs the class upper bounds of map .hightech_share"):
+        maps.class_options("user", 5, per_map, "hightech_share")
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        maps.class_options("jenks", 5, None, "x")
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        maps.class_options("quantiles", 0, None, "x")
+
+
+def test_compare_schemes_by_hand():
+    values = pd.Series([1.0, 2, 3, 10, 11, 30], index=list("abcdef"))
+    table = maps.compare_schemes(values, k=3)
+    # Quantiles of 6 values in 3 classes: 2 + 2 + 2.
+    assert table["Quantiles: regions"].tolist() == [2, 2, 2]
+    # Fisher–Jenks: {1,2,3} SSD 2, {10,11} SSD 0.5, {30} SSD 0: total 2.5, the least of all
+    # splits into three runs (e.g. {1,2,3},{10,11,30} has 2 + 254 and {1,2},{3,10,11},{30} 0.5 + 38).
+    assert table["Fisher–Jenks: regions"].tolist() == [3, 2, 1]
+    assert table["Fisher–Jenks: bounds"].tolist() == ["1.0 – 3.0", "3.0 – 11.0", "11.0 – 30.0"]
+    ru = maps.compare_schemes(values, k=3, lang="ru")
+    assert "Фишер–Дженкс: регионов" in ru.columns and ru.index.name == "класс"
+    with pytest.raises(ValueError, match="no finite values"):
+        maps.compare_schemes(pd.Series([np.nan]))
+
+
+def test_draw_maps_saves_every_layer(tmp_path, values):
+    layers, _ = maps.map_layers("tiles")
+    figures = maps.draw_maps(
+        maps.choropleth, layers, "daed_index", values, figures_dir=tmp_path, unit="index"
+    )
+    assert list(figures) == ["tiles"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "map_daed_index_tiles.png",
+        "map_daed_index_tiles.svg",
+    ]
+
+
+def test_quantiles_with_many_zeros_keep_k_classes():
+    # 6 zeros among 10 values, k = 3: plain quantiles would merge the first two classes (the
+    # 1/3 and 2/3 quantiles are both 0). Zero gets its own class; the 4 positive values 1, 2, 3, 4
+    # are split into 2 quantiles: median of 1..4 is 2.5, so {1, 2} and {3, 4}.
+    values = pd.Series([0.0] * 6 + [1.0, 2.0, 3.0, 4.0], index=list("abcdefghij"))
+    classes, bounds = maps.classify(values, "quantiles", k=3)
+    assert bounds == [0.0, 2.5, 4.0]
+    assert classes.tolist() == [0] * 6 + [1, 1, 2, 2]
+    assert maps.class_labels(bounds, 0.0, "en") == ["0.0", "0.0 – 2.5", "2.5 – 4.0"]
+    assert maps.class_labels(bounds, 0.0, "en", "{:.0f}%") == ["0%", "0% – 2%", "2% – 4%"]

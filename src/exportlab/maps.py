@@ -17,10 +17,12 @@ data says so. Files are written with :func:`save_map` as ``map_<what>_<polygons|
 from __future__ import annotations
 
 import math
+import os
 import textwrap
 import warnings
 import weakref
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -141,7 +143,9 @@ def classify(
 
     ``scheme``: ``"quantiles"``, ``"fisher_jenks"`` (exact Fisher–Jenks) or ``"user"`` (``bins`` are
     the upper bounds; the last class is widened to the maximum when needed). ``k`` is lowered to the
-    number of distinct values when there are fewer.
+    number of distinct values when there are fewer. Quantiles of values with more than ``n / k``
+    ties at the minimum (e.g. many zero shares) give the minimum a class of its own and split the
+    other values into ``k - 1`` quantiles.
     """
     import mapclassify
 
@@ -165,9 +169,19 @@ def classify(
         if k == 1:
             classes[finite.index] = 0
             return classes, [float(y.max())]
+        low = y.min()
+        tied = int((y == low).sum())
+        if scheme == "quantiles" and k > 2 and tied > len(y) / k and tied < len(y):
+            # Many ties at the minimum (zero shares) would merge quantile classes: the minimum
+            # gets a class of its own and the other values are split into k - 1 quantiles.
+            rest, bounds = classify(finite[y > low], "quantiles", k - 1)
+            classes[finite.index[y == low]] = 0
+            classes[rest.index] = rest.to_numpy() + 1
+            return classes, [float(low), *bounds]
         cls = mapclassify.Quantiles if scheme == "quantiles" else mapclassify.FisherJenks
         with warnings.catch_warnings():  # the exact algorithm without numba is fast enough here
             warnings.filterwarnings("ignore", message="Numba not installed")
+            warnings.filterwarnings("ignore", message="Not enough unique values")
             fitted = cls(y, k=k)
     classes[finite.index] = np.asarray(fitted.yb, dtype=int)
     return classes, [float(b) for b in fitted.bins]
@@ -196,15 +210,20 @@ def format_number(x: float, decimals: int, lang: str = "en") -> str:
 def class_labels(
     bounds: Sequence[float], minimum: float, lang: str = "en", fmt: str | None = None
 ) -> list[str]:
-    """Legend labels ``"lower – upper"`` of classes with the given upper bounds."""
+    """Legend labels ``"lower – upper"`` of classes with the given upper bounds (one value alone)."""
     if not bounds:
         return []
     lows = [minimum, *bounds[:-1]]
     if fmt is not None:
-        return [f"{fmt.format(lo)} – {fmt.format(hi)}" for lo, hi in zip(lows, bounds, strict=True)]
+        return [
+            fmt.format(hi) if lo == hi else f"{fmt.format(lo)} – {fmt.format(hi)}"
+            for lo, hi in zip(lows, bounds, strict=True)
+        ]
     decimals = _decimals([minimum, *bounds])
     return [
-        f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
+        format_number(hi, decimals, lang)
+        if lo == hi
+        else f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
         for lo, hi in zip(lows, bounds, strict=True)
     ]
 
@@ -300,11 +319,18 @@ def _draw_tile_text(
     fontsize: float = 5.6,
 ):
     labels = _tile_labels(gdf, lang)
+    # Inches per tile (the axes keep an equal aspect: the smaller scale applies) so that a long
+    # label is shrunk to fit its tile (about 0.6 em per character).
+    fig_w, fig_h = ax.figure.get_size_inches()
+    pos = ax.get_position()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    tile_in = min(pos.width * fig_w / abs(x1 - x0), pos.height * fig_h / abs(y1 - y0))
     for iso, row, col in zip(gdf["iso"], gdf["row"], gdf["col"], strict=True):
         dark = _luminance(facecolor.get(iso, NO_DATA_COLOR)) < 0.45
         color = "white" if dark else "#222222"
         label = labels[iso]
         size = fontsize if len(label) <= 7 else fontsize * 0.9
+        size = min(size, 0.9 * tile_in * 72 / (0.6 * max(len(label), 1)))
         extra = texts.get(iso) if texts else None
         y = -row - 0.5
         if extra:
@@ -409,7 +435,7 @@ def _draw_layer(ax, gdf, facecolor: Mapping[str, object], *, kind: str, linewidt
         )
 
 
-def _insets(ax, gdf, facecolor, lang, insets: Sequence[str]) -> None:
+def _insets(ax, gdf, facecolor, lang, insets: Sequence[str], fontsize: float = 7) -> None:
     """Zoomed insets (Moscow, St Petersburg) in the lower middle of a polygon map of Russia."""
     codes = set(gdf["iso"])
     wanted = [name for name in insets if name in INSETS and set(INSETS[name][0]) <= codes]
@@ -437,7 +463,7 @@ def _insets(ax, gdf, facecolor, lang, insets: Sequence[str]) -> None:
             spine.set_visible(True)
             spine.set_linewidth(0.6)
             spine.set_color("#555555")
-        inset.set_title(style.t(en, ru, lang), fontsize=7, fontweight="normal", pad=2)
+        inset.set_title(style.t(en, ru, lang), fontsize=fontsize, fontweight="normal", pad=2)
         ax.add_patch(
             Rectangle(
                 (box[0], box[1]),
@@ -681,12 +707,14 @@ def choropleth_grid(
     *,
     fmt: str | None = None,
     reference=None,
+    inset_moscow: bool = True,
 ) -> Figure:
     """Small multiples: one map per column of ``table`` (index ISO codes), one common classification.
 
     The classes are computed on all the panels' values together, so a colour means the same in
-    every panel; one legend serves them all. Polygon panels carry no insets (the legend says which
-    regions are small); the regions without boundaries are listed once under the figure.
+    every panel; one legend serves them all. Polygon panels carry the Moscow and St Petersburg
+    insets (``inset_moscow``); the regions without boundaries are listed once under the figure.
+    Long panel titles are wrapped to the panel's width.
     """
     style.check_lang(lang)
     gdf = _layer(geo)
@@ -703,9 +731,17 @@ def choropleth_grid(
     columns = list(table.columns)
     nrows = math.ceil(len(columns) / ncols)
     minx, miny, maxx, maxy = gdf.total_bounds
-    ratio = (maxy - miny) / (maxx - minx)
+    with_insets = kind == "polygons" and inset_moscow
+    band = INSET_BAND if with_insets else 0.0
+    ratio = (maxy - miny) * (1 + band) / (maxx - minx)
     # Layout in inches: title, rows of (panel title + map), legend band, notes.
-    panel_w, title_in, head_in, legend_in, notes_in = 4.0, 0.45 if title else 0.1, 0.25, 0.55, 0.6
+    panel_w, title_in, legend_in, notes_in = 4.0, 0.45 if title else 0.1, 0.55, 0.6
+    # About 0.075 in per character of a 9 pt bold title: wrap to the panel, one line is 0.17 in.
+    names = {c: (titles or {}).get(c, str(c)) for c in table.columns}
+    wrapped = {
+        c: "\n".join(textwrap.wrap(n, int(panel_w / 0.075)) or [n]) for c, n in names.items()
+    }
+    head_in = 0.08 + 0.17 * max((w.count("\n") + 1 for w in wrapped.values()), default=1)
     panel_h = panel_w * ratio
     width = panel_w * ncols + 0.2
     height = title_in + nrows * (head_in + panel_h) + legend_in + notes_in
@@ -724,11 +760,12 @@ def choropleth_grid(
         cls = classes.xs(column, level=1)
         facecolor = {iso: palette[v] for iso, v in cls.items() if v >= 0}
         _draw_layer(ax, gdf, facecolor, kind=kind)
-        _frame(ax, gdf)
+        _frame(ax, gdf, bottom=band)
         if kind == "tiles":
             _draw_tile_text(ax, gdf, facecolor, lang, None, fontsize=3.6)
-        name = (titles or {}).get(column, str(column))
-        ax.set_title(name, loc="left", fontsize=9, fontweight="bold", pad=3)
+        elif with_insets:
+            _insets(ax, gdf, facecolor, lang, ("moscow", "spb"), fontsize=5.5)
+        ax.set_title(wrapped[column], loc="left", fontsize=9, fontweight="bold", pad=3)
     handles = [
         Patch(facecolor=col, edgecolor="none", label=lab)
         for col, lab in zip(palette, legend_labels, strict=True)
@@ -848,3 +885,222 @@ def map_name(what: str, geo_layer: gpd.GeoDataFrame) -> str:
 def save_map(fig: Figure, what: str, geo_layer: gpd.GeoDataFrame, figures_dir=None, **kwargs):
     """Write ``fig`` as ``map_<what>_<polygons|tiles>.png|svg`` with :func:`exportlab.style.save_figure`."""
     return style.save_figure(fig, map_name(what, geo_layer), figures_dir=figures_dir, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------------
+# Preparing a maps stage: layers, values of a year, classification options
+
+
+def map_layers(
+    boundaries: str | os.PathLike[str] = "auto",
+    lang: str = "en",
+    *,
+    root: str | os.PathLike[str] | None = None,
+    **kwargs,
+) -> tuple[dict[str, gpd.GeoDataFrame], str]:
+    """The layers a maps stage draws on, ``{"polygons": ..., "tiles": ...}``, and a note saying which.
+
+    ``boundaries``: ``"auto"`` (DCW-GMT polygons when installed), ``"dcw"`` (raise
+    ``FileNotFoundError`` when absent), ``"tiles"`` (tile grid only) or the path of a user GeoJSON /
+    GPKG keyed by ISO code or region name, relative to ``root`` (default: the project root). The tile
+    grid is always in the result. The note (in ``lang``) names the polygon source, or says why polygon
+    maps were not drawn. ``kwargs`` go to :func:`exportlab.geo.load_regions` (``dcw_path``, ``key``, ``crs``…).
+
+    >>> layers, note = map_layers("tiles")
+    >>> list(layers)
+    ['tiles']
+    """
+    style.check_lang(lang)
+    tiles = _geo.tiles()
+    skipped = style.t("Polygon maps were not drawn: ", "Карты на полигонах не построены: ", lang)
+    if isinstance(boundaries, str) and boundaries == "tiles":
+        return {"tiles": tiles}, skipped + style.t(
+            'boundaries = "tiles" asks for the tile grid only.',
+            'параметр boundaries = "tiles" требует только сетку плиток.',
+            lang,
+        )
+    if isinstance(boundaries, str) and boundaries in ("auto", "dcw"):
+        source: str | Path = boundaries
+    else:
+        source = Path(boundaries).expanduser()
+        if not source.is_absolute():
+            if root is None:
+                from exportlab import paths
+
+                root = paths.project_root()
+            source = Path(root) / source
+        if not source.is_file():
+            raise FileNotFoundError(f"boundary file not found: {source}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", _geo.BoundariesFallbackWarning)
+        layer = _geo.load_regions(source, **kwargs)
+    for w in caught:  # other warnings (e.g. unmatched features of a user file) are passed on
+        if not issubclass(w.category, _geo.BoundariesFallbackWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if _geo.layout_kind(layer) == "tiles":
+        return {"tiles": tiles}, skipped + style.t(
+            "the DCW-GMT boundary file is not installed (Debian/Ubuntu: apt install gmt-dcw; "
+            "conda: conda install -c conda-forge dcw-gmt), so only the tile grid is shown.",
+            "файл границ DCW-GMT не установлен (Debian/Ubuntu: apt install gmt-dcw; "
+            "conda: conda install -c conda-forge dcw-gmt), поэтому показана только сетка плиток.",
+            lang,
+        )
+    origin = "DCW-GMT" if layer.attrs.get("source") == "dcw" else Path(str(source)).name
+    return {"polygons": layer, "tiles": tiles}, style.t(
+        f"Maps are drawn on the region polygons ({origin}) and on the tile grid.",
+        f"Карты построены на полигонах регионов ({origin}) и на сетке плиток.",
+        lang,
+    )
+
+
+def year_values(
+    table: pd.DataFrame,
+    column: str,
+    year: int,
+    *,
+    by: str | None = None,
+    scale: float = 1.0,
+    region: str = "region",
+) -> pd.Series | pd.DataFrame:
+    """``column`` of ``table`` (long: region, year, …) in ``year``, indexed by region, times ``scale``.
+
+    With ``by`` (e.g. ``"segment"``) the result is wide: one column per value of ``by``, in the order
+    they first appear, ready for :func:`choropleth_grid`. Use ``scale=100`` to map shares in per cent.
+    Raises ``ValueError`` naming the years available when ``year`` is not in the table.
+
+    >>> t = pd.DataFrame({"region": ["A", "B"], "year": [2021, 2021], "share": [0.25, 0.5]})
+    >>> year_values(t, "share", 2021, scale=100).to_dict()
+    {'A': 25.0, 'B': 50.0}
+    """
+    needed = [region, "year", column, *([by] if by else [])]
+    absent = [c for c in needed if c not in table.columns]
+    if absent:
+        raise KeyError(f"table lacks columns {absent}; columns: {list(table.columns)}")
+    years = pd.to_numeric(table["year"], errors="coerce")
+    rows = table.loc[years == int(year)]
+    if rows.empty:
+        known = sorted(int(y) for y in years.dropna().unique())
+        span = f"{known[0]}–{known[-1]}" if known else "none"
+        raise ValueError(f"year {year} is not in the table; years available: {span}")
+    values = rows[column]
+    if scale != 1.0:
+        if not pd.api.types.is_numeric_dtype(values):
+            raise TypeError(f"scale= needs a numeric column; {column} is {values.dtype}")
+        values = values.astype("float64") * scale
+    if by is None:
+        out = pd.Series(values.to_numpy(), index=rows[region].astype(str).to_numpy(), name=column)
+        if out.index.has_duplicates:
+            dup = sorted(set(out.index[out.index.duplicated()]))
+            raise ValueError(f"{column} has several rows per region in {year}: {dup[:10]}")
+        return out.sort_index()
+    wide = (
+        pd.DataFrame({"region": rows[region].astype(str), by: rows[by].astype(str), "v": values})
+        .pivot_table(index="region", columns=by, values="v", aggfunc="first", sort=False)
+        .sort_index()
+    )
+    order = list(dict.fromkeys(rows[by].astype(str)))
+    wide = wide[order]
+    wide.columns.name = None
+    wide.index.name = None
+    return wide
+
+
+def class_options(
+    scheme: str = "fisher_jenks",
+    k: int = 5,
+    bins: Sequence[float] | Mapping[str, Sequence[float]] | None = None,
+    what: str | None = None,
+) -> dict[str, object]:
+    """Keyword arguments ``scheme``, ``k``, ``bins`` of :func:`choropleth` for the map ``what``.
+
+    ``bins`` is one list of class upper bounds for every map, or a dict ``{what: [bounds]}`` (maps
+    have different units: the DAED index is 0–1, shares are per cent). ``scheme="user"`` without
+    bins for ``what`` raises ``ValueError``.
+
+    >>> class_options("user", 5, {"daed_index": [0.1, 0.3]}, "daed_index")
+    {'scheme': 'user', 'k': 5, 'bins': [0.1, 0.3]}
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    chosen = bins.get(what) if isinstance(bins, Mapping) else bins
+    if chosen is not None:
+        chosen = [float(b) for b in chosen]
+    if scheme == "user" and not chosen:
+        raise ValueError(
+            f'scheme="user" needs the class upper bounds of map {what!r}: '
+            f'bins=[...] for every map or bins={{"{what}": [...]}}'
+        )
+    return {"scheme": scheme, "k": int(k), "bins": chosen}
+
+
+def compare_schemes(
+    values: pd.Series,
+    k: int = 5,
+    schemes: Sequence[str] = ("quantiles", "fisher_jenks"),
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Class bounds and region counts of ``values`` under each scheme, side by side.
+
+    Rows are classes 1..k; for each scheme a column ``"<scheme>: bounds"`` (``"lower – upper"``) and
+    ``"<scheme>: regions"`` (count). Quantiles give (about) equal counts; Fisher–Jenks minimises the
+    squared deviations within classes, so outliers get classes of their own.
+
+    >>> v = pd.Series([1.0, 2, 3, 10, 11, 30])
+    >>> compare_schemes(v, k=3)["Fisher–Jenks: regions"].tolist()
+    [3, 2, 1]
+    """
+    style.check_lang(lang)
+    names = {
+        "quantiles": ("Quantiles", "Квантили"),
+        "fisher_jenks": ("Fisher–Jenks", "Фишер–Дженкс"),
+    }
+    finite = pd.to_numeric(_as_series(values), errors="coerce")
+    finite = finite[np.isfinite(finite)]
+    if finite.empty:
+        raise ValueError("no finite values to classify")
+    columns: dict[str, list[object]] = {}
+    n = 0
+    for scheme in schemes:
+        if scheme not in names:
+            raise ValueError(f"schemes must be among {tuple(names)}, got {scheme!r}")
+        classes, bounds = classify(finite, scheme=scheme, k=k)
+        labels = class_labels(bounds, float(finite.min()), lang)
+        counts = classes.value_counts()
+        name = style.t(*names[scheme], lang)
+        columns[name + style.t(": bounds", ": границы", lang)] = labels
+        columns[name + style.t(": regions", ": регионов", lang)] = [
+            int(counts.get(i, 0)) for i in range(len(bounds))
+        ]
+        n = max(n, len(bounds))
+    padded = {c: list(v) + [None] * (n - len(v)) for c, v in columns.items()}
+    out = pd.DataFrame(padded, index=pd.RangeIndex(1, n + 1, name=style.t("class", "класс", lang)))
+    for c in out.columns:
+        if c.endswith(style.t(": regions", ": регионов", lang)):
+            out[c] = out[c].astype("Int64")
+    return out
+
+
+def draw_maps(
+    draw,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    what: str,
+    *args,
+    figures_dir: str | os.PathLike[str] | None = None,
+    **kwargs,
+) -> dict[str, Figure]:
+    """Draw ``draw(layer, *args, **kwargs)`` on every layer and save it as ``map_<what>_<kind>``.
+
+    ``draw`` is :func:`choropleth`, :func:`choropleth_grid` or :func:`categorical`; ``layers`` comes
+    from :func:`map_layers`. Returns ``{kind: figure}`` (the figures stay open for display).
+
+    >>> layers, _ = map_layers("tiles")
+    >>> figs = draw_maps(choropleth, layers, "x", pd.Series({"RU-TA": 1.0}))  # doctest: +SKIP
+    """
+    figures = {}
+    for kind, layer in layers.items():
+        fig = draw(layer, *args, **kwargs)
+        save_map(fig, what, layer, figures_dir=figures_dir)
+        figures[kind] = fig
+    return figures
