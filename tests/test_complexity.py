@@ -464,3 +464,225 @@ def test_agrees_with_stored_ecomplexity_fixture():
         np.testing.assert_allclose(ours[col], stored[col], atol=1e-9, rtol=0, err_msg=col)
     coi = stored["coi"].groupby(level="region").first().reindex(res.regions)
     np.testing.assert_allclose(res.coi, coi, atol=1e-9, rtol=0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Stage tables and figures
+# ------------------------------------------------------------------------------------------------
+
+# Stage-04 DAED rows for the fixture regions (C has no index: it must show as missing)
+DAED = pd.DataFrame(
+    {
+        "region": ["A", "B", "A", "B", "C"],
+        "year": [2020, 2020, 2021, 2021, 2019],
+        "daed_index": [0.1, 0.3, 0.5, 0.2, 0.9],
+        "rank": [2, 1, 1, 2, 1],
+        "type": [3, 1, 2, 4, 1],
+    }
+)
+
+
+def test_complexity_regions_joins_daed(res):
+    out = cx.complexity_regions(res, DAED, year=2020, lang="ru")
+    # ECI: B sqrt 2 first, then A and C (-1/sqrt 2, tie broken by label order)
+    assert out["region"].tolist() == ["B", "A", "C"]
+    assert out["rank"].tolist() == [1, 2, 3]
+    np.testing.assert_allclose(out["eci"], [R2, -1 / R2, -1 / R2])
+    assert out["diversity"].tolist() == [3.0, 2.0, 2.0]
+    assert out["daed_index"].tolist()[:2] == [0.3, 0.1] and np.isnan(out["daed_index"].iloc[2])
+    assert out["daed_rank"].tolist()[:2] == [1, 2] and out["daed_rank"].isna().iloc[2]
+    assert out["type"].tolist()[:2] == [1, 3]
+    assert out["type_name"].iloc[0].startswith("1 ") and out["type_name"].iloc[2] == "—"
+    assert out["region_name"].tolist() == ["B", "A", "C"]  # unknown codes keep the code
+    only = cx.complexity_regions(res)
+    assert "daed_index" not in only.columns
+
+
+def test_eci_daed_correlation(res):
+    table = cx.complexity_regions(res, DAED, year=2020)
+    # ranks of ECI (A, B, C) = (1.5, 3, 1.5), of DAED (0.1, 0.3, and C missing) -> only A, B:
+    # fewer than three regions, so no correlation
+    assert np.isnan(cx.eci_daed_correlation(table)["rho"])
+    full = table.assign(daed_index=table["region"].map({"A": 0.1, "B": 0.3, "C": 0.2}))
+    # ranks x = (1.5, 3, 1.5), y = (1, 3, 2); deviations (-.5, 1, -.5), (-1, 1, 0):
+    # rho = 1.5 / sqrt(1.5 * 2) = sqrt(3) / 2
+    corr = cx.eci_daed_correlation(full)
+    assert corr["rho"] == pytest.approx(math.sqrt(3) / 2)
+    assert corr["n"] == 3
+    with pytest.raises(ValueError, match="daed_index"):
+        cx.eci_daed_correlation(cx.complexity_regions(res))
+
+
+def test_opportunities_table(res):
+    meta = pd.DataFrame(
+        {"group": ["pharmacy", None], "resource": ["nne", "raw"]}, index=["p3", "p4"]
+    )
+    opp = cx.opportunities(res, "A", meta)
+    en = cx.opportunities_table(opp, "en")
+    assert en.columns[:5].tolist() == ["rank", "product", "hightech_group", "nne", "exported"]
+    assert "hightech" not in en.columns and "resource" not in en.columns
+    row = en.set_index("product")
+    assert row.loc["p3", "hightech_group"] == "Pharmacy" and row.loc["p4", "hightech_group"] == "—"
+    assert row.loc["p3", "nne"] == "yes" and row.loc["p4", "nne"] == "no"
+    # A exports p3 and p4 (1 each) below RCA 1
+    assert row["exported"].tolist() == ["yes", "yes"]
+    ru = cx.opportunities_table(opp, "ru").set_index("product")
+    assert ru.loc["p3", "hightech_group"] == "Фармацевтика" and ru.loc["p4", "nne"] == "нет"
+    np.testing.assert_allclose(ru["pci"], en.set_index("product")["pci"])
+    with pytest.raises(ValueError, match="lang"):
+        cx.opportunities_table(opp, "de")
+
+
+def test_similar_and_resource_tables(res):
+    sim = cx.similar_table(cx.similar_regions(X, "A"), res, "en")
+    assert sim.columns.tolist() == [
+        "rank",
+        "region",
+        "region_name",
+        "similarity",
+        "eci",
+        "diversity",
+    ]
+    assert sim.set_index("region")["eci"].to_dict() == pytest.approx({"B": R2, "C": -1 / R2})
+    flags = pd.DataFrame(
+        {
+            "mining_share_pct": [10.0, 45.0, np.nan],
+            "n_years": pd.array([3, 3, pd.NA], dtype="Int64"),
+            "by_grp": pd.array([False, True, pd.NA], dtype="boolean"),
+            "raw_export_share_pct": [20.0, 80.0, 70.0],
+            "by_export": pd.array([False, True, True], dtype="boolean"),
+            "resource_region": [False, True, True],
+        },
+        index=pd.Index(["A", "B", "C"], name="region"),
+    )
+    out = cx.resource_table(flags, "ru")
+    assert out["region"].tolist() == ["B", "C", "A"]  # resource first, by mining share of GRP
+    assert out["by_grp"].tolist() == ["да", "—", "нет"]
+    assert out["resource_region"].tolist() == ["да", "да", "нет"]
+
+
+def test_sector_mix_table_and_total():
+    flags = pd.Series([True, False], index=["A", "B"])
+    out = cx.sector_mix_table(_classified(), resource=flags, lang="en")
+    # A: 100 USD export, 60 % raw (energy); B: 100 USD, 30 % raw (ore)
+    assert out["region"].tolist() == ["A", "B"]
+    np.testing.assert_allclose(out["export_musd"], [100e-6, 100e-6])
+    np.testing.assert_allclose(out[list(cx.SECTORS)].sum(axis=1), 100.0)
+    assert out["resource_region"].tolist() == ["yes", "no"]
+    # all regions together: raw (60 + 30) / 200 = 45 %, other 50 / 200 = 25 %
+    total = cx.sector_mix(_classified(), by=None)
+    assert total.index.tolist() == ["all"]
+    assert total.loc["all", "raw_material"] == pytest.approx(45.0)
+    assert total.loc["all", "other"] == pytest.approx(25.0)
+    assert set(cx.SECTORS) <= set(cx.HEADERS)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    arrays(np.float64, (4, 3), elements=st.floats(0, 1e6)).filter(lambda a: (a.sum(1) > 0).all()),
+    st.floats(1e-3, 1e3),
+)
+def test_sector_mix_table_shares_sum_to_100_and_ignore_units(values, factor):
+    hs = ["270900", "880240", "010121"]
+    rows = [
+        {
+            "region": f"R{i}",
+            "hs6": hs[j],
+            "flow": "export",
+            "value_usd": values[i, j],
+            "group": "aerospace" if j == 1 else None,
+            "resource": "energy" if j == 0 else "nne",
+        }
+        for i in range(4)
+        for j in range(3)
+    ]
+    t = pd.DataFrame(rows)
+    a = cx.sector_mix_table(t).set_index("region")[list(cx.SECTORS)]
+    b = cx.sector_mix_table(t.assign(value_usd=t["value_usd"] * factor)).set_index("region")
+    np.testing.assert_allclose(a.sum(axis=1), 100.0)
+    np.testing.assert_allclose(a, b.loc[a.index, list(cx.SECTORS)], atol=1e-9)
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_proximity_edge_list_and_matrix(tmp_path, res):
+    # one triangle of the fixture's proximity (codes with leading zeros kept as text)
+    edges = _write(
+        tmp_path,
+        "edges.csv",
+        "prod1,prod2,proximity\n0101,0102,0.5\n0101,0201,0.25\n0102,0201,1.0\n",
+    )
+    phi = cx.read_proximity(edges)
+    assert phi.index.tolist() == ["0101", "0102", "0201"]
+    assert phi.loc["0201", "0101"] == 0.25 and phi.loc["0101", "0201"] == 0.25
+    matrix = _write(tmp_path, "m.csv", "product,p1,p2\np1,1,0.5\np2,0.5,1\n")
+    assert cx.read_proximity(matrix).loc["p2", "p1"] == 0.5
+    pq = tmp_path / "m.parquet"
+    pd.DataFrame(PROXIMITY, index=X.columns, columns=X.columns).reset_index().to_parquet(pq)
+    from_file = cx.read_proximity(pq, X.columns)
+    # the fixture's own proximity, read back, gives the hand-computed density
+    again = cx.complexity(X, proximity_matrix=from_file)
+    np.testing.assert_allclose(again.density.to_numpy(), DENSITY)
+
+
+def test_read_proximity_bad_input(tmp_path):
+    edges = _write(tmp_path, "e.csv", "prod1,prod2,proximity\n0101,0102,0.5\n")
+    with pytest.raises(ValueError, match="no product code"):
+        cx.read_proximity(edges, ["010121", "010290"])  # hs6 data against an hs4 matrix
+    with pytest.warns(UserWarning, match="covers only 33%"):
+        cx.read_proximity(edges, ["0101", "0201", "0301"])
+    bad = _write(tmp_path, "b.csv", "prod1,prod2,proximity\n0101,0102,1.5\n")
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        cx.read_proximity(bad)
+    skew = _write(tmp_path, "s.csv", "product,p1,p2\np1,1,0.5\np3,0.5,1\n")
+    with pytest.raises(ValueError, match="codes"):
+        cx.read_proximity(skew)
+
+
+def _png_bytes(fig, tmp_path, name):
+    from exportlab import style
+
+    (path,) = style.save_figure(fig, name, tmp_path, formats=("png",), close=True)
+    return path.read_bytes()
+
+
+def test_stage_figures_are_bilingual_and_identical_on_rerun(res, tmp_path):
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    from exportlab import style
+
+    style.apply_style()
+    table = cx.complexity_regions(res, DAED, year=2020).assign(daed_index=[0.3, 0.1, 0.2])
+    fig = cx.plot_eci_vs_daed(table, "ru", highlight=["A"])
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Индекс ДАЭД"
+    assert any("Спирмена" in txt.get_text() for txt in ax.texts)
+    first = _png_bytes(fig, tmp_path, "a")
+    assert first == _png_bytes(cx.plot_eci_vs_daed(table, "ru", highlight=["A"]), tmp_path, "b")
+    with pytest.raises(ValueError, match="daed_index"):
+        cx.plot_eci_vs_daed(cx.complexity_regions(res))
+
+    mix = cx.sector_mix(_classified())
+    fig = cx.plot_sector_mix(
+        mix,
+        "en",
+        resource=pd.Series({"A": True, "B": False}),
+        total=cx.sector_mix(_classified(), by=None),
+    )
+    labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
+    assert labels == ["B", "▲ A", "All regions"]  # sorted by raw share (A 60 % on top), total last
+    with pytest.raises(ValueError, match="none of the regions"):
+        cx.plot_sector_mix(mix, "en", regions=["Z"])
+
+    meta = pd.DataFrame({"group": ["pharmacy"]}, index=["p3"])
+    ax = cx.plot_density_complexity(res, "A", meta, lang="en", annotate=1)
+    assert [t.get_text() for t in ax.texts] == ["p4"]  # only the best opportunity is labelled
+    one = _png_bytes(ax.figure, tmp_path, "c")
+    ax = cx.plot_density_complexity(res, "A", meta, lang="en", annotate=1)
+    assert one == _png_bytes(ax.figure, tmp_path, "d")
+    with pytest.raises(KeyError):
+        cx.plot_density_complexity(res, "Z")

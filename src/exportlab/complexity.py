@@ -13,6 +13,11 @@ and the EU S3 Platform tools (Eye@RIS3, the benchmarking of structurally similar
 * :func:`similar_regions` — regions with the most similar export structure (cosine similarity);
 * :func:`resource_regions`, :func:`sector_mix` — resource regions (seed 004) and the
   raw-material / infrastructure / high-tech / knowledge-intensive sector mix of export.
+* :func:`read_proximity` — a user-supplied (e.g. international) proximity matrix;
+* stage tables and figures: :func:`complexity_regions` (ECI beside the DAED index and type),
+  :func:`opportunities_table`, :func:`similar_table`, :func:`resource_table`,
+  :func:`sector_mix_table` (bilingual headers in :data:`HEADERS`), :func:`plot_density_complexity`,
+  :func:`plot_eci_vs_daed`, :func:`plot_sector_mix`.
 
 Definitions follow the ``ecomplexity`` package of the Harvard Growth Lab (Python port of the Stata
 command), so that results agree to floating-point precision:
@@ -63,24 +68,34 @@ import pandas as pd
 import scipy.sparse as sp
 
 __all__ = [
+    "HEADERS",
     "LEVELS",
     "SECTORS",
     "SECTOR_LABELS",
     "ComplexityResult",
     "classify_sectors",
     "complexity",
+    "complexity_regions",
     "density",
     "diversity_ubiquity",
+    "eci_daed_correlation",
     "export_matrix",
     "load_sector_mapping",
     "opportunities",
+    "opportunities_table",
     "plot_density_complexity",
+    "plot_eci_vs_daed",
+    "plot_sector_mix",
     "product_classes",
     "proximity",
     "rca",
+    "read_proximity",
     "resource_regions",
+    "resource_table",
     "sector_mix",
+    "sector_mix_table",
     "similar_regions",
+    "similar_table",
 ]
 
 #: Product levels of :func:`export_matrix`: name → number of leading HS digits.
@@ -111,6 +126,7 @@ LABELS: dict[str, dict[str, str]] = {
     "specialised": {"en": "Already specialised (RCA ≥ 1)", "ru": "Уже специализирован (RCA ≥ 1)"},
     "candidate": {"en": "Not yet specialised", "ru": "Пока нет специализации"},
     "hightech": {"en": "High-tech candidate", "ru": "Высокотехнологичный кандидат"},
+    "best": {"en": "Top {n} opportunities", "ru": "Лучшие {n} возможностей"},
     "title": {
         "en": "Diversification opportunities: {region}",
         "ru": "Возможности диверсификации: {region}",
@@ -1033,7 +1049,7 @@ def classify_sectors(trade: pd.DataFrame, mapping: pd.DataFrame | None = None) -
 def sector_mix(
     trade_classified: pd.DataFrame,
     *,
-    by: str | Sequence[str] = "region",
+    by: str | Sequence[str] | None = "region",
     flow: str | None = "export",
     mapping: pd.DataFrame | None = None,
     shares: bool = True,
@@ -1051,7 +1067,8 @@ def sector_mix(
 
     Returns
     -------
-    DataFrame indexed by ``by`` with one column per sector, in :data:`SECTORS` order.
+    DataFrame indexed by ``by`` with one column per sector, in :data:`SECTORS` order
+    (``by=None``: a single row ``"all"``, the mix of all regions together).
 
     Example
     -------
@@ -1064,6 +1081,9 @@ def sector_mix(
     df = trade_classified
     if flow is not None and "flow" in df.columns:
         df = df[df["flow"] == flow]
+    if by is None:  # one row for all regions together
+        df = df.assign(scope="all")
+        by = "scope"
     keys = [by] if isinstance(by, str) else list(by)
     grouped = (
         df.assign(sector=classify_sectors(df, mapping).to_numpy())
@@ -1192,26 +1212,38 @@ def plot_density_complexity(
     annotate: int = 10,
     lang: str = "en",
     ax: Any = None,
+    title: str | None = None,
 ) -> Any:
     """Scatter of relatedness density (x) against PCI (y) for one region.
 
     Grey: products the region is already specialised in; blue: candidates; orange rings: high-tech
     candidates (when ``products_meta`` has ``hightech_group``); the ``annotate`` best opportunities
-    of :func:`opportunities` are labelled. Returns the matplotlib ``Axes``.
+    of :func:`opportunities` are outlined in black and labelled with their code (labels moved
+    apart with adjustText, a fixed number of iterations so the figure is the same on every run).
+    The title names the region (short name from :mod:`exportlab.regions`, else the code).
+    Returns the matplotlib ``Axes``.
     """
     import matplotlib.pyplot as plt
 
     if result.density is None:
         raise ValueError("result has no density: call complexity(..., relatedness=True)")
+    if region not in result.rca.index:
+        raise KeyError(f"region {region!r} is not in the matrix")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 5))
+        _, ax = plt.subplots(figsize=(9, 5.2))
     dens = result.density.loc[region]
     mcp = result.mcp.loc[region]
     pci = result.pci
     have = mcp == 1
-    ax.scatter(dens[have], pci[have], s=8, color="0.7", label=_label("specialised", lang), zorder=1)
+    ax.scatter(dens[have], pci[have], s=9, color="0.7", label=_label("specialised", lang), zorder=1)
     ax.scatter(
-        dens[~have], pci[~have], s=8, color="tab:blue", alpha=0.6, label=_label("candidate", lang)
+        dens[~have],
+        pci[~have],
+        s=9,
+        color="tab:blue",
+        alpha=0.6,
+        label=_label("candidate", lang),
+        zorder=2,
     )
     opp = opportunities(result, region, products_meta, top=None)
     if "hightech" in opp.columns:
@@ -1219,22 +1251,543 @@ def plot_density_complexity(
         ax.scatter(
             ht["density"],
             ht["pci"],
-            s=30,
+            s=32,
             facecolors="none",
             edgecolors="tab:orange",
+            linewidths=1.0,
             label=_label("hightech", lang),
             zorder=3,
         )
-    for row in opp.head(annotate).itertuples():
-        ax.annotate(
-            str(row.product),
-            (row.density, row.pci),
-            fontsize=7,
-            xytext=(3, 3),
-            textcoords="offset points",
+    best = opp.head(max(int(annotate), 0))
+    if len(best):
+        ax.scatter(
+            best["density"],
+            best["pci"],
+            s=20,
+            color="black",
+            label=_label("best", lang).format(n=len(best)),
+            zorder=4,
+        )
+        texts = [
+            ax.text(row.density, row.pci, str(row.product), fontsize=7, zorder=5)
+            for row in best.itertuples()
+        ]
+        _spread_labels(
+            ax, texts, best["density"].to_numpy(float), best["pci"].to_numpy(float), dens, pci
         )
     ax.set_xlabel(_label("density", lang))
     ax.set_ylabel(_label("pci", lang))
-    ax.set_title(_label("title", lang).format(region=region))
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.set_title(title or _label("title", lang).format(region=_region_name(region, lang)))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # never over points
     return ax
+
+
+def _spread_labels(
+    ax: Any,
+    texts: list[Any],
+    x: np.ndarray,
+    y: np.ndarray,
+    all_x: Any = None,
+    all_y: Any = None,
+) -> None:
+    """Move point labels apart (adjustText, fixed iteration count: byte-identical re-runs)."""
+    from matplotlib.patheffects import withStroke
+
+    halo = [withStroke(linewidth=2.5, foreground="white")]  # readable over points and lines
+    for text in texts:
+        text.set_path_effects(halo)
+    try:
+        from adjustText import adjust_text
+    except ImportError:  # pragma: no cover - labels stay at their points
+        return
+    ax.figure.canvas.draw()  # adjustText needs the final axis limits and text extents
+    kwargs: dict[str, Any] = {}
+    if all_x is not None and all_y is not None:
+        px, py = np.asarray(all_x, dtype=float), np.asarray(all_y, dtype=float)
+        ok = np.isfinite(px) & np.isfinite(py)
+        kwargs["x"], kwargs["y"] = px[ok], py[ok]
+        kwargs["target_x"], kwargs["target_y"] = x, y
+    else:
+        kwargs["x"], kwargs["y"] = x, y
+    adjust_text(
+        texts,
+        ax=ax,
+        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.5},
+        expand=(1.15, 1.35),
+        ensure_inside_axes=True,
+        iter_lim=300,  # a fixed number of iterations, never a time limit
+        **kwargs,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Stage tables and figures: bilingual headers, region names, ECI vs DAED, sector mix
+# ----------------------------------------------------------------------------------------------
+
+#: Table headers: column → (English, Russian), for :func:`exportlab.tables.write_table`.
+HEADERS: dict[str, tuple[str, str]] = {
+    "rank": ("Rank", "Место"),
+    "region": ("Code", "Код"),
+    "region_name": ("Region", "Регион"),
+    "eci": ("ECI", "ECI"),
+    "diversity": ("Diversity (products with RCA ≥ 1)", "Диверсифицированность (товаров с RCA ≥ 1)"),
+    "coi": ("Complexity outlook (COI)", "Перспективы роста сложности (COI)"),
+    "daed_index": ("DAED index", "Индекс ДАЭД"),
+    "daed_rank": ("DAED rank", "Место по ДАЭД"),
+    "type": ("Type", "Тип"),
+    "type_name": ("Region type", "Тип региона"),
+    "product": ("HS code", "Код ГС"),
+    "rca": ("RCA", "RCA"),
+    "exported": ("Exported already", "Уже экспортируется"),
+    "density": ("Relatedness density", "Плотность связанности"),
+    "pci": ("PCI", "PCI"),
+    "cog": ("Complexity gain (COG)", "Прирост сложности (COG)"),
+    "score": ("Score", "Оценка"),
+    "hightech_group": ("High-tech group", "Высокотехнологичная группа"),
+    "resource": ("Resource class", "Сырьевой класс"),
+    "nne": ("NNE", "ННЭ"),
+    "similarity": ("Similarity (cosine)", "Сходство (косинусное)"),
+    "export_musd": ("Export, million USD", "Экспорт, млн долл. США"),
+    "mining_share_pct": ("Mining, % of GRP", "Добыча, % ВРП"),
+    "n_years": ("Years with GRP data", "Лет с данными ВРП"),
+    "by_grp": ("Resource by GRP", "Ресурсный по ВРП"),
+    "raw_export_share_pct": (
+        "Raw materials and energy, % of export",
+        "Сырьё и энергоносители, % экспорта",
+    ),
+    "by_export": ("Resource by export", "Ресурсный по экспорту"),
+    "resource_region": ("Resource region", "Ресурсный регион"),
+    **{
+        key: (f"{lab['en']}, % of export", f"{lab['ru']}, % экспорта")
+        for key, lab in SECTOR_LABELS.items()
+    },
+}
+
+_SECTOR_COLORS: dict[str, str] = {
+    "raw_material": "#8c510a",
+    "infrastructure": "#dfc27d",
+    "high_tech": "#2166ac",
+    "knowledge_intensive": "#9467bd",
+    "other": "#d9d9d9",
+}
+
+
+def _region_name(code: Any, lang: str) -> str:
+    """Short region name from the active region reference, or the code when it is unknown."""
+    try:
+        from exportlab.regions import region_name
+
+        return region_name(str(code), lang, short=True)
+    except Exception:  # a user's own region codes: the code is the label
+        return str(code)
+
+
+def _yes_no(values: pd.Series, lang: str) -> pd.Series:
+    """Booleans as ``yes``/``no`` (``да``/``нет``) text; missing values as ``—``."""
+    from exportlab.style import t
+
+    yes, no = t("yes", "да", lang), t("no", "нет", lang)
+    return pd.Series(
+        [("—" if pd.isna(v) else (yes if bool(v) else no)) for v in values],
+        index=values.index,
+        dtype=object,
+    )
+
+
+def _insert_names(df: pd.DataFrame, lang: str, after: str = "region") -> pd.DataFrame:
+    out = df.copy()
+    pos = list(out.columns).index(after) + 1
+    out.insert(pos, "region_name", [_region_name(r, lang) for r in out[after]])
+    return out
+
+
+def read_proximity(
+    path: str | Any,
+    products: Sequence[str] | None = None,
+    *,
+    min_coverage: float = 0.5,
+) -> pd.DataFrame:
+    """A user-supplied product proximity matrix (e.g. from international country-level data).
+
+    The file (CSV or Parquet) is either an edge list ``prod1, prod2, proximity`` (one triangle is
+    enough: the matrix is made symmetric) or a square matrix whose first column holds the product
+    codes and whose header holds the same codes. Codes are read as text (leading zeros kept);
+    proximities are probabilities in [0, 1]. With ``products`` (e.g. ``result.products`` or the
+    columns of :func:`export_matrix`) the coverage is checked: no product in common is an error
+    (usually an HS4 matrix against HS6 products or the reverse), less than ``min_coverage`` of the
+    products a warning. Pass the result to ``complexity(..., proximity_matrix=...)``.
+
+    Example
+    -------
+    >>> import io
+    >>> read_proximity(io.StringIO("prod1,prod2,proximity\\n0101,0201,0.4\\n")).loc["0201", "0101"]
+    np.float64(0.4)
+    """
+    name = str(getattr(path, "name", path))
+    if name.lower().endswith((".parquet", ".pq")):
+        raw = pd.read_parquet(path)
+        raw.columns = [str(c) for c in raw.columns]
+        if not {"prod1", "prod2", "proximity"} <= set(raw.columns):
+            first = raw.columns[0]
+            if not pd.api.types.is_numeric_dtype(raw[first]):
+                raw = raw.set_index(first)
+            raw.index = raw.index.astype(str)
+    else:
+        raw = pd.read_csv(path, dtype=str)
+    if {"prod1", "prod2", "proximity"} <= set(raw.columns):
+        edges = raw[["prod1", "prod2", "proximity"]].astype({"prod1": str, "prod2": str})
+        val = pd.to_numeric(edges["proximity"], errors="raise")
+        both = pd.concat(
+            [
+                pd.DataFrame({"a": edges["prod1"], "b": edges["prod2"], "v": val}),
+                pd.DataFrame({"a": edges["prod2"], "b": edges["prod1"], "v": val}),
+            ]
+        )
+        phi = both.pivot_table(index="a", columns="b", values="v", aggfunc="max")
+    else:
+        if isinstance(raw.index, pd.RangeIndex):
+            raw = raw.set_index(raw.columns[0])
+        phi = raw.apply(pd.to_numeric, errors="raise")
+        phi.index = phi.index.astype(str).str.strip()
+        phi.columns = pd.Index([str(c).strip() for c in phi.columns])
+        if set(phi.index) != set(phi.columns):
+            raise ValueError(
+                "proximity matrix: the codes of the first column and of the header differ"
+            )
+    phi = phi.astype(np.float64)
+    phi.index.name, phi.columns.name = "product", "product"
+    vals = phi.to_numpy()
+    if ((vals[np.isfinite(vals)] < 0) | (vals[np.isfinite(vals)] > 1)).any():
+        raise ValueError("proximity values must lie in [0, 1]")
+    if products is not None:
+        prods = pd.Index(products).astype(str)
+        covered = prods.isin(phi.index).mean() if len(prods) else 1.0
+        if covered == 0:
+            raise ValueError(
+                f"the proximity matrix shares no product code with the data (e.g. data "
+                f"{prods[0]!r}, matrix {phi.index[0]!r}): check the product level (hs4/hs6)"
+            )
+        if covered < min_coverage:
+            warnings.warn(
+                f"the proximity matrix covers only {covered:.0%} of the products; the others "
+                "get zero proximity",
+                stacklevel=2,
+            )
+    return phi
+
+
+def complexity_regions(
+    result: ComplexityResult,
+    daed: pd.DataFrame | None = None,
+    *,
+    year: int | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Regions by ECI, with the stage-04 DAED index and region type beside it for comparison.
+
+    Columns: ``rank, region, region_name, eci, diversity, coi`` and, with ``daed`` (the table of
+    stage 04: ``region, year, daed_index, rank, type``; rows of ``year`` are used),
+    ``daed_index, daed_rank, type, type_name``. ECI and COI are dimensionless (standardised over
+    regions), diversity is a count of products. Sorted by ECI, descending.
+
+    Example
+    -------
+    >>> x = pd.DataFrame([[10, 8, 1, 1], [4, 12, 14, 10], [16, 0, 20, 4]], index=["A", "B", "C"])
+    >>> complexity_regions(complexity(x))["region"].tolist()
+    ['B', 'A', 'C']
+    """
+    out = result.region_table().rename_axis("region").reset_index()
+    out = out[["rank", "region", *[c for c in out.columns if c not in ("rank", "region")]]]
+    out = _insert_names(out, lang)
+    out["diversity"] = out["diversity"].round().astype("Int64")
+    if daed is not None:
+        from exportlab.typology import type_label
+
+        d = daed
+        if year is not None and "year" in d.columns:
+            d = d[d["year"] == year]
+        d = d.drop_duplicates("region").set_index("region")
+        keys = out["region"]
+        out["daed_index"] = keys.map(d["daed_index"]).astype(float).to_numpy()
+        if "rank" in d.columns:
+            out["daed_rank"] = keys.map(d["rank"]).astype("Int64").to_numpy()
+        if "type" in d.columns:
+            types = keys.map(d["type"]).astype("Int64")
+            out["type"] = types.to_numpy()
+            out["type_name"] = [type_label(int(k), lang) if pd.notna(k) else "—" for k in types]
+    return out.reset_index(drop=True)
+
+
+def eci_daed_correlation(table: pd.DataFrame) -> dict[str, float]:
+    """Spearman rank correlation of ECI and the DAED index over the regions having both.
+
+    ``rho`` = Pearson correlation of the ranks (ties share their mean rank); dimensionless, in
+    [-1, 1]. ``table``: the output of :func:`complexity_regions` with ``daed``. Returns
+    ``{"rho": ..., "p_value": ..., "n": ...}`` (NaN rho with fewer than three regions).
+    """
+    from scipy.stats import spearmanr
+
+    if "daed_index" not in table.columns:
+        raise ValueError("table has no daed_index: pass the DAED table to complexity_regions")
+    # rounded so that regions with the same Mcp row (equal ECI up to floating-point noise) tie
+    both = table[["eci", "daed_index"]].astype(float).dropna().round(10)
+    if len(both) < 3:
+        return {"rho": float("nan"), "p_value": float("nan"), "n": float(len(both))}
+    rho, p = spearmanr(both["eci"], both["daed_index"])
+    return {"rho": float(rho), "p_value": float(p), "n": float(len(both))}
+
+
+def opportunities_table(opp: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The output of :func:`opportunities` for readers: labels instead of codes and flags.
+
+    High-tech group ids become their names (:data:`exportlab.classify.GROUP_LABELS`, ``—`` when
+    none), the ``nne`` and ``exported`` flags become yes/no; ``hightech`` and ``resource`` columns
+    are dropped (the group and the NNE flag say it). Numeric columns are unchanged.
+    """
+    from exportlab.classify import group_label
+    from exportlab.style import check_lang
+
+    check_lang(lang)
+    out = opp.drop(columns=[c for c in ("hightech", "resource") if c in opp.columns]).copy()
+    if "hightech_group" in out.columns:
+        out["hightech_group"] = [
+            group_label(g, lang) if isinstance(g, str) else "—" for g in out["hightech_group"]
+        ]
+    for col in ("nne", "exported"):
+        if col in out.columns:
+            out[col] = _yes_no(out[col], lang)
+    first = ["rank", "product", "hightech_group", "nne", "exported"]
+    cols = [c for c in first if c in out.columns] + [c for c in out.columns if c not in first]
+    return out[cols].reset_index(drop=True)
+
+
+def similar_table(
+    similar: pd.DataFrame, result: ComplexityResult | None = None, lang: str = "en"
+) -> pd.DataFrame:
+    """The output of :func:`similar_regions` with region names and, given ``result``, each
+    region's ECI and diversity (what a benchmarking partner already does)."""
+    out = _insert_names(similar, lang)
+    if result is not None:
+        out["eci"] = out["region"].map(result.eci).to_numpy()
+        out["diversity"] = out["region"].map(result.diversity).round().astype("Int64").to_numpy()
+    return out.reset_index(drop=True)
+
+
+def resource_table(flags: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The output of :func:`resource_regions` for readers: one row per region with its name,
+    yes/no flags, resource regions first (by mining share of GRP, then by raw export share)."""
+    out = flags.rename_axis("region").reset_index()
+    out = out.sort_values(
+        ["resource_region", "mining_share_pct", "raw_export_share_pct", "region"],
+        ascending=[False, False, False, True],
+        na_position="last",
+        kind="mergesort",
+    )
+    out = _insert_names(out, lang)
+    for col in ("by_grp", "by_export", "resource_region"):
+        out[col] = _yes_no(out[col], lang)
+    return out.reset_index(drop=True)
+
+
+def sector_mix_table(
+    trade_classified: pd.DataFrame,
+    *,
+    resource: pd.Series | None = None,
+    mapping: pd.DataFrame | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Each region's export (million USD) and its sector mix (percent, :func:`sector_mix`).
+
+    Columns: ``region, region_name, export_musd``, one share column per sector of
+    :data:`SECTORS` (they sum to 100 for a region with export) and, given ``resource`` (a boolean
+    Series indexed by region, e.g. ``resource_regions(...)["resource_region"]``),
+    ``resource_region`` as yes/no. Sorted by the raw-material share, descending.
+    """
+    values = sector_mix(trade_classified, mapping=mapping, shares=False)
+    shares = sector_mix(trade_classified, mapping=mapping, shares=True)
+    out = shares.copy()
+    out.insert(0, "export_musd", values.sum(axis=1) / 1e6)
+    out.columns.name = None
+    out = out.rename_axis("region").reset_index()
+    out = out.sort_values(["raw_material", "region"], ascending=[False, True], kind="mergesort")
+    out = _insert_names(out, lang)
+    if resource is not None:
+        flags = out["region"].map(resource.astype("boolean"))
+        out["resource_region"] = _yes_no(flags, lang).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def plot_eci_vs_daed(
+    table: pd.DataFrame,
+    lang: str = "en",
+    *,
+    highlight: Sequence[str] = (),
+    annotate: int = 8,
+    title: str | None = None,
+    ax: Any = None,
+) -> Any:
+    """Scatter of ECI (x) against the DAED index (y), one point per region coloured by its type.
+
+    ``table``: :func:`complexity_regions` with the DAED table. Complexity is what a region can
+    already make; DAED is how actively it moves into new goods and markets. Labelled: the
+    ``highlight`` regions and the ``annotate`` regions farthest from the medians (dashed lines).
+    The Spearman correlation is written in the corner. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from exportlab.style import TYPE_COLORS, check_lang, t
+    from exportlab.typology import type_label
+
+    check_lang(lang)
+    if "daed_index" not in table.columns:
+        raise ValueError("table has no daed_index: pass the DAED table to complexity_regions")
+    data = table.dropna(subset=["eci", "daed_index"]).sort_values("region")
+    if data.empty:
+        raise ValueError("nothing to plot: no region has both ECI and the DAED index")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8.5, 6))
+    else:
+        fig = ax.figure
+    x = data["eci"].to_numpy(dtype=float)
+    y = data["daed_index"].to_numpy(dtype=float)
+    types = data["type"] if "type" in data.columns else pd.Series(pd.NA, index=data.index)
+    colors = [TYPE_COLORS.get(int(k), "#999999") if pd.notna(k) else "#999999" for k in types]
+    ax.scatter(x, y, c=colors, s=30, edgecolors="white", linewidths=0.5, zorder=3)
+    ax.axvline(float(np.median(x)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
+    ax.axhline(float(np.median(y)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
+    regions = data["region"].astype(str).to_numpy()
+    spread = np.array([np.std(x) or 1.0, np.std(y) or 1.0])
+    dist = np.hypot((x - np.median(x)) / spread[0], (y - np.median(y)) / spread[1])
+    order = np.lexsort((regions, -dist))
+    show = np.zeros(len(data), dtype=bool)
+    show[order[: max(int(annotate), 0)]] = True
+    show |= np.isin(regions, list(highlight))
+    texts = [
+        ax.text(
+            xi,
+            yi,
+            _region_name(r, lang),
+            fontsize=7,
+            zorder=4,
+            fontweight="bold" if r in highlight else "normal",
+        )
+        for xi, yi, r, s in zip(x, y, regions, show, strict=True)
+        if s
+    ]
+    if texts:
+        _spread_labels(ax, texts, x[show], y[show], x, y)
+    present = sorted({int(k) for k in types.dropna()})
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=TYPE_COLORS[k], label=type_label(k, lang))
+        for k in present
+        if k in TYPE_COLORS
+    ]
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    corr = eci_daed_correlation(table)
+    if np.isfinite(corr["rho"]):
+        ax.text(
+            1.02,
+            0.0,
+            t(
+                "Spearman ρ = {r:.2f}\n(n = {n} regions)",
+                "ρ Спирмена = {r:.2f}\n(n = {n} регионов)",
+                lang,
+            ).format(r=corr["rho"], n=int(corr["n"])),
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=8,
+        )
+    ax.set_xlabel(
+        t(
+            "Economic complexity index (ECI; dashed: medians)",
+            "Индекс экономической сложности (ECI; пунктир: медианы)",
+            lang,
+        )
+    )
+    ax.set_ylabel(t("DAED index", "Индекс ДАЭД", lang))
+    ax.set_title(
+        title
+        or t("Complexity and export diversification", "Сложность и диверсификация экспорта", lang)
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_sector_mix(
+    mix: pd.DataFrame,
+    lang: str = "en",
+    *,
+    regions: Sequence[str] | None = None,
+    resource: pd.Series | None = None,
+    highlight: Sequence[str] = (),
+    total: pd.Series | pd.DataFrame | None = None,
+    sort: str = "raw_material",
+    title: str | None = None,
+) -> Any:
+    """100% horizontal bars of each region's export by sector (:func:`sector_mix` shares).
+
+    ``regions``: the regions to draw (default: all rows of ``mix``; unknown codes are skipped),
+    sorted by the ``sort`` sector's share (largest on top). Resource regions (``resource``, a
+    boolean Series by region) are marked with ▲ before the name, ``highlight`` regions are bold.
+    ``total``: the mix of all regions together (``sector_mix(trade, by=None)``), drawn as the top
+    bar for comparison. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from exportlab.style import check_lang, t
+
+    check_lang(lang)
+    if sort not in mix.columns:
+        raise ValueError(f"sort must be a sector column of mix, got {sort!r}")
+    data = mix if regions is None else mix.loc[mix.index.intersection(pd.Index(regions))]
+    data = data[~data.index.duplicated()].dropna(how="all")
+    if data.empty:
+        raise ValueError("nothing to plot: none of the regions is in the sector mix")
+    data = data.assign(_code=data.index.astype(str)).sort_values(
+        [sort, "_code"], ascending=[True, False], kind="mergesort"
+    )  # barh draws bottom-up: the largest share ends on top
+    flags = (
+        pd.Series(False, index=data.index)
+        if resource is None
+        else data.index.to_series().map(resource.astype("boolean")).fillna(False).astype(bool)
+    )
+    labels = [("▲ " if flags[r] else "") + _region_name(r, lang) for r in data.index]
+    bold = [r in set(highlight) for r in data.index]
+    sectors = [s for s in SECTORS if s in data.columns]
+    values = data[sectors].fillna(0.0)
+    if total is not None:
+        tot = total.iloc[0] if isinstance(total, pd.DataFrame) else total
+        values = pd.concat([values, tot[sectors].to_frame().T])
+        labels.append(t("All regions", "Все регионы", lang))
+        bold.append(True)
+    n = len(values)
+    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.22 * n))
+    pos = np.arange(n, dtype=float)
+    if total is not None:
+        pos[-1] += 0.6  # a small gap before the total bar
+    left = np.zeros(n)
+    for s in sectors:
+        v = values[s].to_numpy(dtype=float)
+        ax.barh(
+            pos, v, left=left, height=0.8, color=_SECTOR_COLORS[s], label=SECTOR_LABELS[s][lang]
+        )
+        left += v
+    ax.set_yticks(pos)
+    ax.set_yticklabels(labels, fontsize=7.5)
+    for tick, b in zip(ax.get_yticklabels(), bold, strict=True):
+        if b:
+            tick.set_fontweight("bold")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(pos[0] - 0.6, pos[-1] + 0.6)
+    ax.grid(axis="y", visible=False)
+    xlabel = t("Share of the region's export, %", "Доля в экспорте региона, %", lang)
+    if resource is not None:
+        xlabel += t(" (▲ resource region)", " (▲ ресурсный регион)", lang)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(sectors), fontsize=7.5)
+    ax.set_title(title or t("Export by sector", "Структура экспорта по секторам", lang), pad=22)
+    fig.tight_layout()
+    return fig
