@@ -129,6 +129,7 @@ def test_cli_reports_unknown_profile_key(project: Path, capsys: pytest.CaptureFi
 
 
 def _copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
     for name in ("pyproject.toml", "notebooks", "config"):
         source = REPO / name
         if source.is_dir():
