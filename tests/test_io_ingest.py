@@ -245,3 +245,68 @@ def test_real_brazil_states_and_municipalities(tmp_path, realdata):
     )
     totals = report.totals.set_index("year")
     assert report.rows_read == 39191 and totals.loc[2024, "value_usd"] == 18_033_410_738
+
+
+# -- fast path (exportlab.io.fast) -------------------------------------------------------------
+
+
+def test_period_and_flow_rules_hand_computed():
+    from exportlab.io.fast import flow_of, period_parts
+    from exportlab.io.ingest import FLOW_LABELS
+
+    assert period_parts(" 03/2021 ") == (2021, 3, "MM/YYYY")
+    assert period_parts("2021-12") == (2021, 12, "YYYY-MM")
+    assert period_parts("202107") == (2021, 7, "YYYYMM")
+    assert period_parts("15.02.2020") == (2020, 2, "DD.MM.YYYY")
+    assert period_parts("2020", year_column=True) == (2020, None, "year")
+    for bad in ("13/2020", "00/2020", "1800", "2020/01", "abc"):
+        assert period_parts(bad) is None, bad
+    assert flow_of("ЭК", FLOW_LABELS) == "export" and flow_of(" imp ", FLOW_LABELS) == "import"
+    assert flow_of("ТР", FLOW_LABELS) is None
+
+
+def _general_only(monkeypatch):
+    from exportlab.io import fast
+
+    monkeypatch.setattr(fast, "eligible", lambda sources: False)
+
+
+@pytest.mark.parametrize("name", ["dattsvt_ru.tsv", "dattsvt_en.tsv", "old_annual.csv"])
+def test_fast_path_equals_general_path(tmp_path, monkeypatch, name):
+    digits = 4 if name == "old_annual.csv" else 6
+    fast_report = xio.ingest([FCS / name], tmp_path / "fast", hs_digits=digits)
+    assert fast_report.engine == "fast"
+    _general_only(monkeypatch)
+    general_report = xio.ingest([FCS / name], tmp_path / "general", hs_digits=digits)
+    assert general_report.engine == "general"
+    for file in ("trade.parquet", "trade_fine.parquet"):
+        a = pd.read_parquet(tmp_path / "fast" / file)
+        b = pd.read_parquet(tmp_path / "general" / file)
+        key = list(a.columns)
+        a = a.sort_values(key, ignore_index=True)
+        b = b.sort_values(key, ignore_index=True)
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert fast_report.totals.equals(general_report.totals)
+    assert fast_report.coverage.equals(general_report.coverage)
+    assert fast_report.restored_codes == general_report.restored_codes
+    assert fast_report.warnings == general_report.warnings
+
+
+def test_fast_path_learns_labels_missing_from_the_sample(tmp_path, monkeypatch):
+    from exportlab.io import fast
+
+    monkeypatch.setattr(fast, "SAMPLE_HEAD", 300)  # the sample sees the header and one row only
+    monkeypatch.setattr(fast, "SAMPLE_SLICES", 0)
+    report = xio.ingest([FCS / "dattsvt_ru.tsv"], tmp_path)
+    assert report.engine == "fast" and report.rows_read == 5
+    trade = pd.read_parquet(tmp_path / "trade.parquet")
+    assert trade.value_usd.sum() == 1365.0 and set(trade.region) >= {"RU-TA", "RU-MOS"}
+
+
+def test_fast_path_falls_back_for_invalid_rows(tmp_path):
+    # a negative value: the fast pass counts it, the general pass names line and column
+    report = xio.ingest([BAD / "07_negative_value.tsv"], tmp_path, skip_invalid=True)
+    assert report.engine == "general" and report.rejected_by_reason == {"value_negative": 1}
+    # an exact copy of a row is a duplicate for both paths
+    report = xio.ingest([BAD / "10_duplicated_rows.tsv"], tmp_path / "d", skip_invalid=True)
+    assert report.engine == "general" and report.duplicates >= 1

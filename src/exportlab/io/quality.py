@@ -89,6 +89,7 @@ class IngestReport:
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    engine: str = ""  # "fast" (one typed pass over text) or "general" (see exportlab.io.fast)
 
     def to_dict(self, max_rejections: int = 1000) -> dict[str, Any]:
         """JSON-ready dictionary (the first ``max_rejections`` rejected rows; all are in the CSV)."""
@@ -113,6 +114,7 @@ class IngestReport:
             "totals": json.loads(self.totals.to_json(orient="records")),
             "warnings": self.warnings,
             "outputs": self.outputs,
+            "engine": self.engine,
         }
 
     @classmethod

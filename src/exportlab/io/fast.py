@@ -1,0 +1,347 @@
+"""The fast path of :func:`exportlab.io.ingest` for delimited text: one typed DuckDB pass.
+
+Large FCS DATTSVT files hold a few hundred distinct labels (flows, periods, partners, regions) in
+millions of rows. The fast path therefore
+
+1. samples the file (its head and slices spread over it) to learn those labels and whether numbers
+   use a decimal comma;
+2. maps each distinct label once in Python (flow names, period layouts, partner codes, the region
+   matcher) and hands the result to DuckDB as ENUM types plus lookup lists — per row DuckDB only
+   does an ENUM cast and a list index, no string functions;
+3. reads the text once with ``read_csv`` (explicit column types, numbers parsed by the reader with
+   the detected decimal separator) into an in-memory table of compact columns, in input order;
+4. checks every validation rule as an SQL aggregate (row counts, no line numbers).
+
+A label that was not in the sample is looked up in one extra pass and the table is rebuilt; any
+invalid row, possible duplicate or reader error makes :func:`build_table` return ``None`` and the
+caller falls back to the general path, which finds the file, line and column of every problem.
+The rules are the same as the general path's (``exportlab.io.ingest.normalized_sql``).
+
+>>> period_parts("03/2021"), period_parts("2021"), period_parts("13/2021")
+((2021, 3, 'MM/YYYY'), (2021, None, 'YYYY'), None)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from exportlab.io.sources import Source
+
+SAMPLE_HEAD = 1 << 20
+SAMPLE_SLICES = 32
+SLICE_BYTES = 1 << 16
+LABEL_FIELDS = ("flow", "period", "partner", "region")
+
+_PERIOD_RX: dict[str, tuple[str, Callable[[str], tuple[str, str | None]]]] = {
+    "MM/YYYY": (r"[0-9]{1,2}/[0-9]{4}", lambda p: (p[-4:], p.split("/")[0])),
+    "YYYY": (r"[0-9]{4}", lambda p: (p, None)),
+    "MM.YYYY": (r"[0-9]{1,2}\.[0-9]{4}", lambda p: (p[-4:], p.split(".")[0])),
+    "YYYY-MM": (r"[0-9]{4}-[0-9]{1,2}", lambda p: (p[:4], p.split("-")[1])),
+    "YYYYMM": (r"[0-9]{6}", lambda p: (p[:4], p[-2:])),
+    "DD.MM.YYYY": (r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}", lambda p: (p[-4:], p.split(".")[1])),
+    "YYYY-MM-DD": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?", lambda p: (p[:4], p[5:7])),
+}
+_PERIOD_FORMATS = (*_PERIOD_RX, "year")
+
+
+def period_parts(text: str, year_column: bool = False) -> tuple[int, int | None, str] | None:
+    """``(year, month, layout)`` of a period label, or ``None`` when invalid.
+
+    Same rules as the general path: layouts tried in order, year 1900–2100, month 1–12; a value of a
+    ``year`` column is an integer year (layout ``year``).
+    """
+    p = text.strip()
+    if year_column:
+        if not re.fullmatch(r"[+-]?[0-9]+", p):
+            return None
+        year, month, name = int(p), None, "year"
+    else:
+        name = next((n for n, (rx, _) in _PERIOD_RX.items() if re.fullmatch(rx, p)), None)
+        if name is None:
+            return None
+        y, m = _PERIOD_RX[name][1](p)
+        year, month = int(y), (int(m) if m is not None else None)
+    if not 1900 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+        return None
+    return year, month, name
+
+
+def flow_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
+    """``export`` / ``import`` for a flow label (as the general path: exact or trimmed upper case)."""
+    for name, names in labels.items():
+        if text == names[0] or text.strip().upper() in names:
+            return name
+    return None
+
+
+@dataclass
+class Plan:
+    """What the sample taught: per source the decimal separator, and the labels seen per field."""
+
+    decimal: dict[int, str] = field(default_factory=dict)
+    seen: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in LABEL_FIELDS})
+
+
+def eligible(sources: Sequence[Source]) -> bool:
+    """True when every source is delimited text with one period-or-year column."""
+    for src in sources:
+        cols = src.layout.columns
+        if src.fmt != "text" or src.frame is not None or not src.delim:
+            return False
+        if ("period" in cols) == ("year" in cols):
+            return False
+        if len(set(src.layout.header)) != len(src.layout.header):
+            return False
+    return True
+
+
+def _sample_lines(path, delim: str) -> list[list[str]]:
+    """Rows from the head of the file and from slices spread over it (partial lines dropped)."""
+    size = path.stat().st_size
+    chunks = []
+    with open(path, "rb") as fh:
+        chunks.append((fh.read(SAMPLE_HEAD), True))
+        if size > 4 * SAMPLE_HEAD:
+            for k in range(1, SAMPLE_SLICES + 1):
+                fh.seek(size * k // (SAMPLE_SLICES + 1))
+                chunks.append((fh.read(SLICE_BYTES), False))
+    rows: list[list[str]] = []
+    for data, head in chunks:
+        text = data.decode("utf-8", errors="ignore")
+        lines = text.split("\n")[1:]  # the header, or a partial line
+        if len(data) >= (SAMPLE_HEAD if head else SLICE_BYTES):
+            lines = lines[:-1]
+        body = "\n".join(line.rstrip("\r") for line in lines if line.strip())
+        if delim == "\t":
+            rows.extend(line.split("\t") for line in body.split("\n") if line)
+        else:
+            rows.extend(csv.reader(io.StringIO(body), delimiter=delim, quotechar='"'))
+    return rows
+
+
+_COMMA_NUMBER = re.compile(r"\s*-?[0-9\s\u00a0]*,[0-9]+\s*")
+
+
+def sample(sources: Sequence[Source]) -> Plan:
+    """Learn decimal separators and labels from samples of every source."""
+    plan = Plan()
+    for i, src in enumerate(sources):
+        header = src.layout.header
+        idx = {f: header.index(c) for f, c in src.layout.columns.items()}
+        comma = False
+        for row in _sample_lines(src.path, src.delim):
+            if len(row) != len(header):
+                continue
+            for fld in LABEL_FIELDS:
+                key = "year" if fld == "period" and "period" not in idx else fld
+                if key in idx and row[idx[key]] != "":
+                    plan.seen[fld].add(row[idx[key]])
+            if not comma:
+                comma = any(
+                    f in idx and _COMMA_NUMBER.fullmatch(row[idx[f]]) for f in ("value", "netto")
+                )
+        plan.decimal[i] = "," if comma and src.delim != "," else "."
+    return plan
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _enum(con: duckdb.DuckDBPyConnection, name: str, values: Sequence[str]) -> None:
+    con.execute(f"DROP TYPE IF EXISTS {name}")
+    body = ", ".join(_q(v) for v in values) if values else "''"
+    con.execute(f"CREATE TYPE {name} AS ENUM ({body})")
+
+
+def _lookup(values: Sequence[object], sql_type: str) -> str:
+    items = ", ".join(
+        "NULL" if v is None else (_q(v) if isinstance(v, str) else str(v)) for v in values
+    )
+    return f"([{items}, NULL]::{sql_type}[])"
+
+
+@dataclass
+class Maps:
+    """Label -> value maps for flow, period, partner and region, grown as labels are met."""
+
+    flow_labels: dict[str, tuple[str, ...]]
+    partner_codes: set[str]
+    match_regions: Callable[[list[str]], pd.DataFrame]
+    year_column: dict[int, bool]
+    flow: dict[str, str | None] = field(default_factory=dict)
+    period: dict[tuple[str, bool], tuple[int, int | None, str] | None] = field(default_factory=dict)
+    partner: dict[str, str | None] = field(default_factory=dict)
+    region: dict[str, str | None] = field(default_factory=dict)
+
+    def add(self, fld: str, labels: set[str]) -> None:
+        if fld == "flow":
+            for v in labels - self.flow.keys():
+                self.flow[v] = flow_of(v, self.flow_labels)
+        elif fld == "period":
+            for v in labels:
+                for yc in set(self.year_column.values()):
+                    if (v, yc) not in self.period:
+                        self.period[(v, yc)] = period_parts(v, yc)
+        elif fld == "partner":
+            for v in labels - self.partner.keys():
+                code = v.strip().upper()
+                self.partner[v] = code if code in self.partner_codes else None
+        else:
+            new = sorted(labels - self.region.keys())
+            if new:
+                frame = self.match_regions(new)
+                self.region.update(zip(frame["label"], frame["region"], strict=True))
+
+    def define(self, con: duckdb.DuckDBPyConnection, regions: Sequence[str]) -> dict[str, str]:
+        """Create the ENUM types and return the SQL lookup lists."""
+        flows = sorted(self.flow)
+        periods = sorted({v for v, _ in self.period})
+        partners = sorted(self.partner)
+        labels = sorted(self.region)
+        _enum(con, "raw_flow", flows)
+        _enum(con, "raw_period", periods)
+        _enum(con, "raw_partner", partners)
+        _enum(con, "raw_region", labels)
+        _enum(con, "e_flow", ["export", "import"])
+        _enum(con, "e_partner", sorted(self.partner_codes))
+        _enum(con, "e_region", sorted(regions))
+        _enum(con, "e_pf", list(_PERIOD_FORMATS))
+        out = {
+            "flow": _lookup([self.flow[v] for v in flows], "e_flow"),
+            "partner": _lookup([self.partner[v] for v in partners], "e_partner"),
+            "region": _lookup([self.region[v] for v in labels], "e_region"),
+        }
+        for yc in (False, True):
+            parts = [self.period.get((v, yc)) for v in periods]
+            out[f"year{int(yc)}"] = _lookup([p[0] if p else None for p in parts], "SMALLINT")
+            out[f"month{int(yc)}"] = _lookup([p[1] if p else None for p in parts], "UTINYINT")
+            out[f"pf{int(yc)}"] = _lookup([p[2] if p else None for p in parts], "e_pf")
+        return out
+
+
+def _reader(src: Source, decimal: str) -> str:
+    cols = src.layout.columns
+    types = {h: "VARCHAR" for h in src.layout.header}
+    for fld in ("value", "netto"):
+        if fld in cols:
+            types[cols[fld]] = "DOUBLE"
+    quote = "''" if src.delim == "\t" else "'\"'"
+    spec = ", ".join(f"{_q(h)}: {_q(t)}" for h, t in types.items())
+    return (
+        f"read_csv({_q(str(src.path))}, delim={_q(src.delim)}, header=true, quote={quote}, "
+        f"escape={quote}, auto_detect=false, strict_mode=true, decimal_separator={_q(decimal)}, "
+        f"columns={{{spec}}})"
+    )
+
+
+def _col(src: Source, fld: str) -> str:
+    cols = src.layout.columns
+    if fld == "period":
+        fld = "period" if "period" in cols else "year"
+    return f'r."{cols[fld]}"' if fld in cols else "NULL::VARCHAR"
+
+
+def _select(src: Source, i: int, decimal: str, lk: dict[str, str], flow: str | None) -> str:
+    """Typed, mapped rows of one source; label columns that missed the maps are flagged."""
+    yc = int("period" not in src.layout.columns)
+    f, p, pa, rg, code = (_col(src, x) for x in ("flow", "period", "partner", "region", "code"))
+    value, netto = _col(src, "value"), _col(src, "netto")
+    if "netto" not in src.layout.columns:
+        netto = "NULL::DOUBLE"
+    default = _q(flow) + "::e_flow" if flow else "NULL::e_flow"
+    # each label is cast once (inner query); the lookups index the casts' codes
+    return f"""
+SELECT {i}::USMALLINT AS file_id,
+  CASE WHEN f_raw IS NULL THEN {default} ELSE {lk["flow"]}[cf + 1] END AS flow,
+  {lk[f"year{yc}"]}[cp + 1] AS year,
+  {lk[f"month{yc}"]}[cp + 1] AS month,
+  {lk[f"pf{yc}"]}[cp + 1] AS pf,
+  CASE WHEN regexp_full_match(c, '[0-9]{{1,10}}|X{{1,10}}') THEN
+    CASE WHEN restored THEN '0' || c ELSE c END
+  END AS code,
+  restored,
+  {lk["partner"]}[cpa + 1] AS partner,
+  {lk["region"]}[crg + 1] AS region,
+  value_usd, netto_kg,
+  ((f_raw IS NOT NULL AND cf IS NULL) OR (p_raw IS NOT NULL AND cp IS NULL)
+   OR (pa_raw IS NOT NULL AND cpa IS NULL) OR (rg_raw IS NOT NULL AND crg IS NULL)) AS miss
+FROM (
+  SELECT {f} AS f_raw, {p} AS p_raw, {pa} AS pa_raw, {rg} AS rg_raw, {code} AS c,
+    (length({code}) % 2 = 1 AND left({code}, 1) <> 'X') AS restored,
+    enum_code(TRY_CAST({f} AS raw_flow)) AS cf, enum_code(TRY_CAST({p} AS raw_period)) AS cp,
+    enum_code(TRY_CAST({pa} AS raw_partner)) AS cpa, enum_code(TRY_CAST({rg} AS raw_region)) AS crg,
+    {value} AS value_usd, {netto} AS netto_kg
+  FROM {_reader(src, decimal)} r)"""
+
+
+def _missing_labels(con, sources, plan: Plan) -> dict[str, set[str]]:
+    """Labels of the files that are not in the maps (one extra pass over the text)."""
+    found: dict[str, set[str]] = {f: set() for f in LABEL_FIELDS}
+    for i, src in enumerate(sources):
+        parts = []
+        for fld, enum in zip(
+            LABEL_FIELDS, ("raw_flow", "raw_period", "raw_partner", "raw_region"), strict=True
+        ):
+            c = _col(src, fld)
+            if c.startswith("NULL"):
+                parts.append("[]::VARCHAR[]")
+            else:
+                parts.append(
+                    f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL AND TRY_CAST({c} AS {enum}) IS NULL)"
+                )
+        row = con.execute(
+            f"SELECT {', '.join(parts)} FROM {_reader(src, plan.decimal[i])} r"
+        ).fetchone()
+        for fld, values in zip(LABEL_FIELDS, row, strict=True):
+            found[fld].update(values or [])
+    return found
+
+
+def build_table(
+    con: duckdb.DuckDBPyConnection,
+    sources: Sequence[Source],
+    maps: Maps,
+    regions: Sequence[str],
+    hs_digits: int,
+    flow: str | None,
+    table: str = "fast",
+) -> bool:
+    """Create ``table`` (typed rows in input order); ``False`` if the general path is needed."""
+    plan = sample(sources)
+    for fld in LABEL_FIELDS:
+        maps.add(fld, plan.seen[fld])
+    for attempt in range(2):
+        lk = maps.define(con, regions)
+        parts = [_select(src, i, plan.decimal[i], lk, flow) for i, src in enumerate(sources)]
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        try:
+            con.execute(
+                f"CREATE TEMP TABLE {table} AS " + " UNION ALL ".join(f"({p})" for p in parts)
+            )
+        except duckdb.Error:
+            return False
+        missed, bad, dup = con.execute(
+            f"""SELECT count(*) FILTER (WHERE miss),
+                 count(*) FILTER (WHERE flow IS NULL OR year IS NULL OR code IS NULL
+                   OR (code NOT LIKE 'X%' AND length(code) < {hs_digits})
+                   OR value_usd IS NULL OR value_usd < 0 OR netto_kg < 0 OR partner IS NULL
+                   OR region IS NULL),
+                 count(*) - count(DISTINCT hash(year, month, region, code, partner, flow,
+                                                value_usd, netto_kg))
+               FROM {table}"""
+        ).fetchone()
+        if not missed:
+            return not (bad or dup)
+        if attempt:
+            return False
+        for fld, labels in _missing_labels(con, sources, plan).items():
+            maps.add(fld, labels)
+    return False
