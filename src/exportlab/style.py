@@ -11,6 +11,7 @@ byte-identical when the same figure is drawn twice.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -101,6 +102,25 @@ def add_note(fig: Figure, text: str, *, fontsize: float = 7) -> None:
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=fontsize, color=color, wrap=True)
 
 
+_SVG_HASHED_ID = re.compile(r'id="([a-z]{1,2}[0-9a-f]{10})"')
+
+
+def _renumber_svg_ids(svg: str) -> str:
+    """Replace matplotlib's hashed SVG ids by sequential ones.
+
+    Matplotlib hashes clip-path and marker ids from floating-point geometry, whose last digits can
+    differ between processes although the drawing is the same; sequential ids keep files identical.
+    """
+    mapping: dict[str, str] = {}
+    for match in _SVG_HASHED_ID.finditer(svg):
+        old = match.group(1)
+        mapping.setdefault(old, f"{old[0]}{len(mapping):05d}")
+    if not mapping:
+        return svg
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)))
+    return pattern.sub(lambda m: mapping[m.group(0)], svg)
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -130,6 +150,8 @@ def save_figure(
             metadata = {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
         with atomic_path(target) as tmp, mpl.rc_context({"svg.hashsalt": "exportlab"}):
             fig.savefig(tmp, format=fmt, metadata=metadata, dpi=300, bbox_inches="tight")
+            if fmt == "svg":
+                tmp.write_text(_renumber_svg_ids(tmp.read_text(encoding="utf-8")), encoding="utf-8")
         written.append(target)
     if close:
         plt.close(fig)
