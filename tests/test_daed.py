@@ -469,3 +469,73 @@ def test_figures_draw(tmp_path):
         assert fig.axes[0].get_ylabel() in ("DAED index", "Индекс ДАЭД")
     with pytest.raises(ValueError, match="no DAED index"):
         daed.ranking_chart(table, 2016)
+
+
+# ------------------------------------------------------------------ components without data
+
+
+EMPTY_INDICATORS = pd.DataFrame({"region": [], "year": [], "indicator": [], "value": []})
+
+
+def test_component_availability_names_what_is_missing():
+    avail = daed.component_availability(EMPTY_INDICATORS)
+    assert avail["k1"] is None and avail["k2"] is None
+    assert avail["k3"] == "no 'nne_support_rub' rows in the indicator table"
+    assert "'grp_per_capita_rub'" in avail["k4"] and "'population'" in avail["k4"]
+    support_only = _indicators([("A", 2020, "nne_support_rub", 1.0)])
+    assert daed.component_availability(support_only)["k3"] is None
+    assert "population" in daed.component_availability(support_only, "per_capita")["k3"]
+    assert daed.component_availability(None)["k3"] is not None
+
+
+def test_effective_weights_rescale_over_available_components():
+    # a = (0.4, 0.2, 0.3, 0.1) over {k1, k2}: 0.4/0.6 = 2/3, 0.2/0.6 = 1/3
+    w = daed.effective_weights({"k1": 0.4, "k2": 0.2, "k3": 0.3, "k4": 0.1}, ["k1", "k2"])
+    assert w.to_dict() == pytest.approx({"k1": 2 / 3, "k2": 1 / 3, "k3": 0.0, "k4": 0.0})
+    with pytest.raises(ValueError, match="zero total weight"):
+        daed.effective_weights({"k1": 0.0, "k2": 0.0, "k3": 0.5, "k4": 0.5}, ["k1", "k2"])
+    with pytest.raises(ValueError, match="no DAED component"):
+        daed.effective_weights(None, [])
+
+
+def test_daed_table_without_indicators_uses_k1_k2_only():
+    # Two regions, 2020-2021, window 1.
+    # A: 2020 {p1: 10 to CN}; 2021 {p1: 10 to CN, p2: 30 to IN} -> K1 = 30/40 = 0.75, K2 = 30/40 = 0.75
+    # B: 2020 {p1: 10 to CN}; 2021 {p1: 20 to CN}             -> K1 = 0, K2 = 0
+    # min-max across A, B: n(K1) = (1, 0), n(K2) = (1, 0); weights (0.4, 0.2 | 0.3, 0.1) -> (2/3, 1/3)
+    # DAED(A) = 2/3 + 1/3 = 1, DAED(B) = 0
+    trade = _trade(
+        [
+            (2020, "A", "010110", "CN", 10),
+            (2021, "A", "010110", "CN", 10),
+            (2021, "A", "020200", "IN", 30),
+            (2020, "B", "010110", "CN", 10),
+            (2021, "B", "010110", "CN", 20),
+        ]
+    )
+    weights = {"k1": 0.4, "k2": 0.2, "k3": 0.3, "k4": 0.1}
+    table = daed.daed_table(trade, EMPTY_INDICATORS, weights, novelty_window=1)
+    row = table[table["year"] == 2021].set_index("region")
+    assert row.loc["A", "k1"] == pytest.approx(0.75) and row.loc["A", "k2"] == pytest.approx(0.75)
+    assert row["k3"].isna().all() and row["k4"].isna().all()
+    assert row["k3_norm"].isna().all() and row["k4_norm"].isna().all()
+    assert row["daed_index"].to_dict() == pytest.approx({"A": 1.0, "B": 0.0})
+    assert table.attrs["availability"]["k4"].startswith("no ")
+    assert daed.available_components(table) == ["k1", "k2"]
+    note = daed.availability_note(table.attrs["availability"], weights)
+    assert note.startswith("No data for K3") and "k1 0.667, k2 0.333" in note
+    assert "Нет данных для K3" in daed.availability_note(table.attrs["availability"], weights, "ru")
+    fig = daed.ranking_chart(table, 2021, weights)  # draws only the available components
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        daed.COMPONENT_LABELS["k1"][0],
+        daed.COMPONENT_LABELS["k2"][0],
+    ]
+
+
+def test_with_history_keeps_complete_years_or_explains():
+    trade = _trade([(2023, "A", "010110", "CN", 10), (2024, "A", "010110", "CN", 10)])
+    table = daed.daed_table(trade, EMPTY_INDICATORS, novelty_window=3)
+    with pytest.raises(ValueError, match=r"2023–2024.*3 previous years.*lower novelty_window"):
+        daed.with_history(table, 3)
+    table = daed.daed_table(trade, EMPTY_INDICATORS, novelty_window=1)
+    assert daed.with_history(table, 1)["year"].tolist() == [2024]

@@ -576,3 +576,62 @@ def mangled(draw):
 def test_mangled_spellings_still_match(case):
     iso, text = case
     assert R.default_matcher().match(text) == iso
+
+
+# ------------------------------------------------------------------ the active reference
+
+
+BRAZIL = pd.DataFrame(
+    {
+        "iso": ["BR-MT", "BR-SP"],
+        "name_en": ["Mato Grosso", "São Paulo"],
+        "name_ru": ["Мату-Гросу", "Сан-Паулу"],
+        "aliases": ["MT", "SP"],
+    }
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.setenv("EXPORTLAB_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def test_active_reference_is_the_shipped_one_until_stage_01_writes_one(project: Path):
+    assert R.active_reference_path() is None
+    assert R.active_matcher() is R.default_matcher()
+    assert region_name("RU-TA") == "Republic of Tatarstan"
+    # stage 01 without a reference file: the shipped file, byte for byte, still with merged okrugs
+    written = R.write_reference(None)
+    assert written == project / "data" / "processed" / "regions.csv"
+    assert written.read_bytes() == (Path(R.__file__).parent / "data" / "regions.csv").read_bytes()
+    assert R.active_matcher() is R.default_matcher()
+
+
+def test_names_come_from_the_reference_the_data_were_ingested_with(project: Path):
+    R.write_reference(BRAZIL)
+    assert R.active_reference()["iso"].tolist() == ["BR-MT", "BR-SP"]
+    assert region_name("BR-MT") == "Mato Grosso"
+    assert region_name("BR-SP", "ru", short=True) == "Сан-Паулу"  # no short names: the full one
+    assert region_names("en") == {"BR-MT": "Mato Grosso", "BR-SP": "São Paulo"}
+    assert region_name("RU-TA", reference=R.default_matcher()) == "Republic of Tatarstan"
+    with pytest.raises(UnknownRegionError):
+        region_name("RU-TA")
+    assert match_region("Tatarstan") == "RU-TA"  # raw labels still match the shipped reference
+    # a new file replaces the cached matcher
+    R.write_reference(BRAZIL.assign(name_en=["Mato Grosso state", "São Paulo state"]))
+    assert region_name("BR-MT") == "Mato Grosso state"
+
+
+def test_write_reference_accepts_a_loose_csv_and_rejects_bad_ones(project: Path, tmp_path: Path):
+    loose = tmp_path / "uf.csv"
+    loose.write_text("region,name_pt,is_state\nMT,Mato Grosso,True\nSP,São Paulo,True\n")
+    R.write_reference(loose)
+    active = R.active_reference()
+    assert active["iso"].tolist() == ["MT", "SP"] and active["name_ru"].tolist()[0] == "Mato Grosso"
+    with pytest.raises(ValueError, match="duplicated 'iso'"):
+        R.write_reference(pd.concat([BRAZIL, BRAZIL]))
+    with pytest.raises(ValueError, match="missing column"):
+        R.write_reference(BRAZIL.drop(columns="name_ru"))

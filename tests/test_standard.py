@@ -515,3 +515,36 @@ def test_partner_concentration_and_plot(trade):
     fig = sd.plot_reorientation(sd.reorientation_shares(trade), lang="ru")
     assert fig.axes[0].get_ylabel() == "Доля в экспорте, %"
     plt.close(fig)
+
+
+def test_scorecard_without_the_base_year_says_so(trade):
+    # The data start in 2021: base year 2020 absent. Growth targets (pct_of_2020) and the geography
+    # progress read "no_base_year"; the concentration targets are still assessed (R1 2021: the leading
+    # section XVII holds 50 of 110 NNE = 45.5 % >= 40 % -> not met).
+    later = trade[trade["year"] > 2020]
+    values = sd.target_values(later, base_year=2020)
+    card = sd.scorecard(values, 2021, base_year=2020).set_index(["region", "indicator"])
+    assert card.loc[("R1", "nne_export_growth_vs_2020"), "status"] == "no_base_year"
+    assert card.loc[("R1", "hs6_product_positions_growth_vs_2020"), "status"] == "no_base_year"
+    assert card.loc[("R1", "export_geography_expansion"), "status"] == "no_base_year"
+    assert card.loc[("R1", "leading_industry_share_in_nne_export"), "status"] == "not_met"
+    assert card.loc[("R1", "sme_share_in_nne_export"), "status"] == "no_data"  # no SME table
+    ranked = sd.rank_regions(card.reset_index()).set_index("region")
+    assert ranked.loc["R1", "targets_assessed"] == 2  # only the two concentration targets
+    assert sd.base_year_note(values, 2020).startswith(
+        "No base-year data: 2020 is not in the data (2021"
+    )
+    assert sd.base_year_note(sd.target_values(trade), 2020) == ""
+    assert "нет данных за базовый год" in set(sd.localize_card(card.reset_index(), "ru")["status"])
+    with_base = sd.scorecard(sd.target_values(trade), 2021, base_year=2020)
+    assert "no_base_year" not in set(with_base["status"])
+
+
+def test_missing_implementation_table_is_no_data(tmp_path):
+    assert sd.read_implementation(tmp_path / "absent.csv", missing_ok=True) is None
+    assert sd.read_implementation(None, missing_ok=True) is None
+    assert sd.read_implementation("", missing_ok=True) is None
+    with pytest.raises(FileNotFoundError):
+        sd.read_implementation(tmp_path / "absent.csv")
+    with pytest.raises(ValueError, match="no implementation table"):
+        sd.read_implementation(None)

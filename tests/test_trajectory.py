@@ -526,3 +526,27 @@ def test_published_index_is_not_rca():
     shown = tr.format_consistency(out, "ru")
     assert "Согласована" in shown.columns and set(shown["Согласована"]) == {"да", "нет"}
     assert isinstance(tr.plot_published_consistency(out, "ru"), Figure)
+
+
+def test_no_high_tech_export_gives_empty_tables_and_a_no_data_figure():
+    # Grains only (real case: Brazilian states' grain and coffee exports): no segment at all.
+    rows = [(2023, "A", "120190", "CN", "export", 10.0, None, None)]
+    rows += [(2024, "A", "120190", "CN", "export", 12.0, None, None)]
+    columns = ["year", "region", "hs6", "partner", "flow", "value_usd", "group", "segment"]
+    grains = pd.DataFrame(rows, columns=columns)
+    assert tr.resolve_segments(grains, "all") == []
+    tables = tr.trajectory_tables(grains, 2024, "all")
+    assert tables == {}
+    combined = tr.combined_table(tables, "ru")
+    assert combined.empty and combined.columns[0] == "Сегмент"
+    assert tr.methods_agreement(grains, 2024).columns.tolist()[:3] == [
+        "segment",
+        "method_a",
+        "method_b",
+    ]
+    assert tr.format_agreement(tr.methods_agreement(grains, 2024)).empty
+    trends = tr.growth_trends(grains)
+    assert trends.empty and tr.format_trends(trends).empty
+    fig = tr.plot_methods(grains, 2024, lang="en")
+    assert "No export of the high-tech segments" in fig.axes[0].texts[0].get_text()
+    assert tr.save_trend_figures(grains) == {}

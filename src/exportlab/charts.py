@@ -27,6 +27,44 @@ def finish(fig: Figure, lang: str, synthetic: bool = False, source: str | None =
     return fig
 
 
+NO_DATA: tuple[str, str] = ("No data", "Нет данных")
+"""Default message of :func:`no_data_figure` (English, Russian)."""
+
+
+def no_data_figure(
+    title: str, message: str, *, figsize: tuple[float, float] = (7.0, 2.4)
+) -> Figure:
+    """A figure that says why there is nothing to draw (e.g. no high-tech export in the data).
+
+    Stages keep writing their figure files when the data hold nothing to plot, so a reader sees the
+    reason instead of an empty axis or a failed run.
+
+    >>> fig = no_data_figure("High-tech export", "No high-tech export in the data")
+    >>> fig.axes[0].texts[0].get_text()
+    'No high-tech export in the data'
+    """
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        fontsize=11,
+        color="#555555",
+        wrap=True,
+        transform=ax.transAxes,
+    )
+    return fig
+
+
+def _is_empty(frame: pd.DataFrame | pd.Series) -> bool:
+    values = frame.to_numpy(dtype=float) if len(frame) else np.zeros(0)
+    return values.size == 0 or not np.nansum(np.abs(values)) > 0
+
+
 def stacked_bars(
     wide: pd.DataFrame,
     *,
@@ -36,8 +74,14 @@ def stacked_bars(
     share: pd.Series | None = None,
     share_label: str = "",
     figsize: tuple[float, float] = (8.0, 4.6),
+    no_data: str = NO_DATA[0],
 ) -> Figure:
-    """Bars stacked by column over the index (years); optional share line (%) on a second axis."""
+    """Bars stacked by column over the index (years); optional share line (%) on a second axis.
+
+    When every value is zero or missing, :func:`no_data_figure` with ``no_data`` is returned.
+    """
+    if _is_empty(wide):
+        return no_data_figure(title, no_data)
     fig, ax = plt.subplots(figsize=figsize)
     bottom = np.zeros(len(wide))
     x = np.arange(len(wide))
@@ -72,8 +116,15 @@ def structure_bars(
     labels: Mapping[str, str] | None = None,
     row_labels: Mapping[str, str] | None = None,
     figsize: tuple[float, float] | None = None,
+    no_data: str = NO_DATA[0],
 ) -> Figure:
-    """Horizontal 100 % bars: the composition of each row (rows = regions, columns = categories)."""
+    """Horizontal 100 % bars: the composition of each row (rows = regions, columns = categories).
+
+    Rows summing to zero are dropped; with none left :func:`no_data_figure` with ``no_data``.
+    """
+    wide = wide.loc[wide.fillna(0).sum(axis=1) > 0]
+    if _is_empty(wide):
+        return no_data_figure(title, no_data)
     totals = wide.sum(axis=1).replace(0, np.nan)
     parts = wide.div(totals, axis=0).fillna(0.0) * 100
     fig, ax = plt.subplots(figsize=figsize or (8.5, 0.38 * len(parts) + 1.6))
@@ -104,9 +155,12 @@ def ranked_bars(
     highlight_label: str = "",
     color: str = PALETTE[0],
     figsize: tuple[float, float] | None = None,
+    no_data: str = NO_DATA[0],
 ) -> Figure:
     """Horizontal bars sorted from the largest value down; ``highlight`` (bool) colours some rows."""
     ordered = values.dropna().sort_values(ascending=True)
+    if ordered.empty:
+        return no_data_figure(title, no_data)
     fig, ax = plt.subplots(figsize=figsize or (7.5, 0.16 * len(ordered) + 1.4))
     colors = [
         PALETTE[1] if highlight is not None and bool(highlight.get(i, False)) else color

@@ -19,6 +19,11 @@ The integral index of region ``r`` in year ``t`` is a weighted sum of four norma
 (:func:`resource_share`) the typology needs. Because every component is a ratio or is normalised
 across regions, the index does not change when trade values or roubles are expressed in other units.
 
+A component whose inputs are absent (no support or ISEU indicators in the indicator table, e.g. for a
+country whose regional statistics were not supplied) is "no data": :func:`component_availability`
+says which and why, and the index is computed over the available components with their weights
+rescaled to sum 1 (:func:`effective_weights`): ``DAED = Σ_{i ∈ A} a_i·n(K_i) / Σ_{i ∈ A} a_i``.
+
 >>> import pandas as pd
 >>> comps = pd.DataFrame({"region": ["A", "B"], "year": [2021, 2021],
 ...                       "k1": [0.1, 0.3], "k2": [0.2, 0.0], "k3": [1.0, 3.0], "k4": [0.5, 0.5]})
@@ -681,6 +686,112 @@ def resolve_weights(
     return check_weights(default_weights()), None
 
 
+def component_availability(
+    indicators: pd.DataFrame | None,
+    support_scale: SupportScale = "per_nne_export",
+    iseu_spec: Mapping[str, tuple[int, float]] | None = None,
+    *,
+    support_indicator: str = "nne_support_rub",
+) -> dict[str, str | None]:
+    """Which components can be computed: ``{component: None}`` when available, else the reason.
+
+    K1 and K2 come from the trade table and are always available. K3 needs ``support_indicator``
+    rows (and ``population`` for ``support_scale="per_capita"``); K4 needs every indicator of the
+    ISEU spec (and ``population`` for the per-capita ones).
+
+    >>> import pandas as pd
+    >>> empty = pd.DataFrame(columns=["region", "year", "indicator", "value"])
+    >>> component_availability(empty)["k3"]
+    "no 'nne_support_rub' rows in the indicator table"
+    """
+    present: set[str] = set()
+    if indicators is not None and len(indicators) and "indicator" in indicators.columns:
+        present = set(indicators.loc[indicators["value"].notna(), "indicator"].astype(str))
+    out: dict[str, str | None] = {"k1": None, "k2": None}
+    k3_needs = [support_indicator] + (["population"] if support_scale == "per_capita" else [])
+    spec = dict(ISEU_DEFAULT if iseu_spec is None else iseu_spec)
+    k4_needs = list(spec) + (["population"] if set(ISEU_PER_CAPITA) & set(spec) else [])
+    for component, needs in (("k3", k3_needs), ("k4", k4_needs)):
+        absent = [n for n in needs if n not in present]
+        out[component] = (
+            None
+            if not absent
+            else "no " + ", ".join(repr(a) for a in absent) + " rows in the indicator table"
+        )
+    return out
+
+
+def effective_weights(
+    weights: Mapping[str, float] | pd.Series | None,
+    available: Iterable[str] = COMPONENTS,
+) -> pd.Series:
+    """Weights over the ``available`` components, rescaled to sum 1 (the others get 0).
+
+    ``a'_i = a_i / Σ_{j ∈ A} a_j`` for ``i`` in ``A``. Raises when the available components have
+    zero total weight.
+
+    >>> effective_weights({"k1": 0.4, "k2": 0.2, "k3": 0.3, "k4": 0.1}, ["k1", "k2"]).round(4).tolist()
+    [0.6667, 0.3333, 0.0, 0.0]
+    """
+    w = check_weights(default_weights() if weights is None else weights)
+    use = [c for c in COMPONENTS if c in set(available)]
+    if not use:
+        raise ValueError("no DAED component is available")
+    total = float(w[use].sum())
+    if total <= 0:
+        raise ValueError(f"the available components {use} have zero total weight")
+    return (w.where(w.index.isin(use), 0.0) / total).rename("weight")
+
+
+def available_components(table: pd.DataFrame) -> list[str]:
+    """Components a DAED table was computed with (those with any normalised value)."""
+    return [c for c in COMPONENTS if f"{c}_norm" in table and table[f"{c}_norm"].notna().any()]
+
+
+def availability_note(
+    availability: Mapping[str, str | None],
+    weights: Mapping[str, float] | pd.Series | None,
+    lang: str = "en",
+) -> str:
+    """One sentence for readers: which components are "no data" and the weights actually used.
+
+    >>> availability_note({"k1": None, "k2": None, "k3": "no rows", "k4": None},
+    ...                   {"k1": 0.25, "k2": 0.25, "k3": 0.25, "k4": 0.25})
+    'No data for K3 (no rows). The index uses K1, K2, K4 with weights rescaled to sum 1: k1 0.333, k2 0.333, k4 0.333.'
+    """
+    missing = {c: r for c, r in availability.items() if r}
+    used = [c for c in COMPONENTS if not availability.get(c)]
+    w = effective_weights(weights, used)
+    shares = ", ".join(f"{c} {w[c]:.3f}" for c in used)
+    if not missing:
+        return t(
+            f"All four components are available; weights: {shares}.",
+            f"Доступны все четыре компонента; веса: {shares}.",
+            lang,
+        )
+    gone = "; ".join(f"{c.upper()} ({reason})" for c, reason in missing.items())
+    names = ", ".join(c.upper() for c in used)
+    return t(
+        f"No data for {gone}. The index uses {names} with weights rescaled to sum 1: {shares}.",
+        f"Нет данных для {gone}. Индекс рассчитан по {names}, веса пересчитаны к сумме 1: {shares}.",
+        lang,
+    )
+
+
+def with_history(table: pd.DataFrame, novelty_window: int | None = None) -> pd.DataFrame:
+    """The rows of a DAED table with a complete K1/K2 history; a clear error when there are none."""
+    out = table[table["history_complete"]].reset_index(drop=True)
+    if out.empty:
+        years = sorted(int(y) for y in table["year"].unique())
+        span = f"{years[0]}–{years[-1]}" if years else "none"
+        window = f"the {novelty_window} previous years" if novelty_window else "a previous year"
+        raise ValueError(
+            f"no year of the data ({span}) has {window} that K1/K2 need to tell new goods and "
+            "markets from old ones: lower novelty_window or add earlier years"
+        )
+    return out
+
+
 def full_history_years(table: pd.DataFrame) -> list[int]:
     """Years of a DAED table in which some region has a complete history (an index)."""
     return sorted(int(y) for y in table.loc[table["daed_index"].notna(), "year"].unique())
@@ -717,8 +828,12 @@ def daed_index(
     normalisation: Normalisation = "minmax",
     *,
     scope: Literal["year", "panel"] = "year",
+    use: Iterable[str] = COMPONENTS,
 ) -> pd.DataFrame:
     """The DAED index: ``Σ_i a_i · n(K_i)`` with weights rescaled to sum 1, and its rank.
+
+    ``use``: the components with data (default all four); the others are "no data" — their
+    ``*_norm`` columns stay NaN and the weights are rescaled over ``use`` (:func:`effective_weights`).
 
     ``components`` has ``region, year, k1..k4``. Each component is normalised (:func:`normalise`)
     across the regions of one year (``scope="year"``, the cross-section of seed 000) or across all
@@ -726,15 +841,19 @@ def daed_index(
     component gets NaN. ``rank`` is 1 for the highest index within a year. ``weights`` default to
     :func:`default_weights`. Adds ``k1_norm..k4_norm, daed_index, rank``.
     """
-    w = check_weights(default_weights() if weights is None else weights)
+    use = [c for c in COMPONENTS if c in set(use)]
+    w = effective_weights(weights, use)
     missing = [c for c in ("region", "year", *COMPONENTS) if c not in components.columns]
     if missing:
         raise ValueError(f"components table lacks column(s) {missing}")
     if scope not in ("year", "panel"):
         raise ValueError(f"scope must be 'year' or 'panel', got {scope!r}")
     df = components.copy()
-    complete = df[list(COMPONENTS)].notna().all(axis=1)
+    complete = df[use].notna().all(axis=1)
     for c in COMPONENTS:
+        if c not in use:
+            df[f"{c}_norm"] = np.nan
+            continue
         values = df[c].where(complete)
         if scope == "year":
             df[f"{c}_norm"] = values.groupby(df["year"], group_keys=False).apply(
@@ -742,7 +861,7 @@ def daed_index(
             )
         else:
             df[f"{c}_norm"] = normalise(values, normalisation)
-    index = sum(df[f"{c}_norm"] * w[c] for c in COMPONENTS)
+    index = sum(df[f"{c}_norm"] * w[c] for c in use)
     df["daed_index"] = index.where(complete)
     df["rank"] = (
         df.groupby("year")["daed_index"].rank(ascending=False, method="min").astype("Int64")
@@ -798,7 +917,9 @@ def daed_table(
 
     ``trade`` is the classified trade table (stage 02), ``indicators`` the long regional indicator
     table. Years without the history K1/K2 need keep their rows with ``history_complete`` False and
-    a NaN index. Columns: ``region, year, k1, k2, k3, k4, history_complete, k1_norm..k4_norm,
+    a NaN index. K3 / K4 without their indicators are "no data" (NaN columns, see
+    :func:`component_availability`) and the index uses the other components, weights rescaled;
+    ``attrs["availability"]`` records the reasons. Columns: ``region, year, k1, k2, k3, k4, history_complete, k1_norm..k4_norm,
     daed_index, rank, resource_share``.
     """
     k1 = new_goods_share(trade, novelty_window)
@@ -813,12 +934,20 @@ def daed_table(
         "history_complete_k2"
     ].fillna(False).astype(bool)
     df = df.drop(columns="history_complete_k2")
-    k3 = support_intensity(indicators, trade, support_scale, support_period)
-    on = ["region"] if support_period is not None else ["region", "year"]
-    df = df.merge(k3[[*on, "k3"]], on=on, how="left")
-    k4 = iseu(indicators, iseu_spec, normalisation=normalisation, years=df["year"].unique())
-    df = df.merge(k4, on=["region", "year"], how="left")
-    df = daed_index(df, weights, normalisation, scope=scope)
+    availability = component_availability(indicators, support_scale, iseu_spec)
+    if availability["k3"] is None:
+        k3 = support_intensity(indicators, trade, support_scale, support_period)
+        on = ["region"] if support_period is not None else ["region", "year"]
+        df = df.merge(k3[[*on, "k3"]], on=on, how="left")
+    else:
+        df["k3"] = np.nan
+    if availability["k4"] is None:
+        k4 = iseu(indicators, iseu_spec, normalisation=normalisation, years=df["year"].unique())
+        df = df.merge(k4, on=["region", "year"], how="left")
+    else:
+        df["k4"] = np.nan
+    use = [c for c in COMPONENTS if availability[c] is None]
+    df = daed_index(df, weights, normalisation, scope=scope, use=use)
     if resource_measure == "export":
         res = resource_share(trade)
     elif resource_measure == "mining_grp":
@@ -838,7 +967,9 @@ def daed_table(
         "rank",
         "resource_share",
     ]
-    return df[columns].sort_values(["year", "region"], ignore_index=True)
+    out = df[columns].sort_values(["year", "region"], ignore_index=True)
+    out.attrs["availability"] = availability
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -862,10 +993,11 @@ def ranking_chart(
     """
     import matplotlib.pyplot as plt
 
-    w = check_weights(default_weights() if weights is None else weights)
     df = table[(table["year"] == year) & table["daed_index"].notna()]
     if df.empty:
         raise ValueError(f"no DAED index for year {year}")
+    use = available_components(df)
+    w = effective_weights(weights, use)
     df = df.sort_values(["daed_index", "region"], ascending=[True, True])
     if top is not None:
         df = df.tail(top)
@@ -874,11 +1006,13 @@ def ranking_chart(
     fig, ax = plt.subplots(figsize=(7.5, height))
     left = np.zeros(len(df))
     colors = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e")
-    if (df[[f"{c}_norm" for c in COMPONENTS]] < 0).any().any():
+    if (df[[f"{c}_norm" for c in use]] < 0).any().any():
         # z-scores: stacking negative parts is unreadable; draw the index alone
         ax.barh(names, df["daed_index"], color="#4c72b0")
     else:
         for c, color in zip(COMPONENTS, colors, strict=True):
+            if c not in use:  # "no data": not drawn, its weight went to the others
+                continue
             part = (df[f"{c}_norm"] * w[c]).to_numpy()
             ax.barh(names, part, left=left, color=color, label=t(*COMPONENT_LABELS[c], lang))
             left += part

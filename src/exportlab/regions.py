@@ -10,6 +10,13 @@ Any other country works the same way: pass a frame (or CSV path) with at least t
 ``iso, name_en, name_ru`` (``name_ru`` holds the name in the national language) and, optionally,
 the other columns of the shipped file.
 
+**The active reference.** Stage 01 writes the reference its data were ingested with to
+``data/processed/regions.csv`` (:func:`write_reference`). :func:`active_reference` and
+:func:`active_matcher` read it (the shipped reference when the file is absent), and
+:func:`region_name` / :func:`region_names` use it when no ``reference`` is given: every later
+stage shows the names of the country that was ingested. :func:`match_region` keeps the shipped
+reference as its default (it matches raw labels; pass ``reference=active_matcher()`` otherwise).
+
 >>> match_region("46000 - MOSCOW REGION")
 'RU-MOS'
 >>> match_region("Республика Татарстан (Татарстан)")
@@ -50,6 +57,11 @@ __all__ = [
     "match_region",
     "region_name",
     "region_names",
+    "ACTIVE_REFERENCE_FILE",
+    "active_reference_path",
+    "active_reference",
+    "active_matcher",
+    "write_reference",
 ]
 
 REGION_COLUMNS: tuple[str, ...] = (
@@ -672,6 +684,87 @@ def match_region(
     return _matcher(reference).match(text, where=where)
 
 
+# --------------------------------------------------------------------------------------------
+# the active reference (the one stage 01 ingested with)
+
+ACTIVE_REFERENCE_FILE = "regions.csv"
+"""File name of the active reference in ``data/processed/``."""
+
+
+def active_reference_path() -> Path | None:
+    """``data/processed/regions.csv`` when stage 01 wrote it, else ``None`` (shipped reference)."""
+    from exportlab import paths
+
+    path = paths.project_root() / "data" / "processed" / ACTIVE_REFERENCE_FILE
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=8)
+def _active_matcher_for(path: str, mtime_ns: int, size: int) -> RegionMatcher:
+    data = Path(path).read_bytes()
+    if data == (_DATA / "regions.csv").read_bytes():
+        return default_matcher()  # the shipped reference, with its merged okrugs
+    return RegionMatcher(path, historic=False)
+
+
+def active_matcher() -> RegionMatcher:
+    """Matcher of the active reference (cached until the file changes).
+
+    >>> active_matcher().name("RU-TA")  # doctest: +SKIP
+    'Republic of Tatarstan'
+    """
+    path = active_reference_path()
+    if path is None:
+        return default_matcher()
+    stat = path.stat()
+    return _active_matcher_for(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def active_reference() -> pd.DataFrame:
+    """The region reference of the current project: the one stage 01 used, else the shipped one.
+
+    >>> active_reference()[["iso", "name_en"]].head(1)  # doctest: +SKIP
+    """
+    return active_matcher().reference.copy()
+
+
+def write_reference(
+    reference: pd.DataFrame | str | Path | None, out_dir: str | Path | None = None
+) -> Path:
+    """Write the reference used for ingestion to ``out_dir/regions.csv`` (atomic, deterministic).
+
+    ``reference``: ``None`` (the shipped file, copied byte for byte), a frame, or a CSV path in any
+    layout :func:`exportlab.io.ingest.load_region_reference` accepts (the same conversion the ingest
+    applied: ``iso, name_en, name_ru`` or a code column with name columns). ``out_dir`` defaults to
+    ``data/processed/``. Returns the path written.
+
+    >>> write_reference(pd.DataFrame({"iso": ["BR-MT"], "name_en": ["Mato Grosso"],
+    ...                               "name_ru": ["Мату-Гросу"]}), "/tmp/ref")  # doctest: +SKIP
+    PosixPath('/tmp/ref/regions.csv')
+    """
+    from exportlab import paths
+    from exportlab.io.writers import atomic_write_bytes
+
+    target = Path(out_dir if out_dir is not None else paths.processed_dir()) / ACTIVE_REFERENCE_FILE
+    if reference is None:
+        return atomic_write_bytes((_DATA / "regions.csv").read_bytes(), target)
+    if isinstance(reference, pd.DataFrame):
+        frame = reference
+    else:
+        from exportlab.io.ingest import load_region_reference
+
+        frame = load_region_reference(reference)
+    frame = _validate(_read_reference(frame, REQUIRED_COLUMNS))
+    data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return atomic_write_bytes(data, target)
+
+
+def _names_matcher(
+    reference: pd.DataFrame | str | Path | RegionMatcher | None,
+) -> RegionMatcher:
+    return active_matcher() if reference is None else _matcher(reference)
+
+
 def region_name(
     iso: str,
     lang: str = "en",
@@ -680,10 +773,12 @@ def region_name(
 ) -> str:
     """Name of a region in ``lang`` (``"en"`` or ``"ru"``); ``short`` for maps and tables.
 
+    ``reference`` defaults to the active reference (:func:`active_reference`).
+
     >>> region_name("RU-KHM", "ru", short=True), region_name("RU-MOS")
     ('ХМАО', 'Moscow Oblast')
     """
-    return _matcher(reference).name(iso, lang, short)
+    return _names_matcher(reference).name(iso, lang, short)
 
 
 def region_names(
@@ -691,9 +786,9 @@ def region_names(
     short: bool = False,
     reference: pd.DataFrame | str | Path | RegionMatcher | None = None,
 ) -> dict[str, str]:
-    """``{iso: name}`` for all regions of the reference.
+    """``{iso: name}`` for all regions of the reference (default: the active reference).
 
     >>> region_names("ru", short=True)["RU-MOW"]
     'Москва'
     """
-    return _matcher(reference).names(lang, short)
+    return _names_matcher(reference).names(lang, short)

@@ -228,7 +228,10 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "not_met": ("not met", "не выполнено"),
     "no_data": ("no data", "нет данных"),
     "no_target": ("no target", "нет целевого значения"),
+    "no_base_year": ("no base-year data", "нет данных за базовый год"),
 }
+#: Units of the target table whose value is measured against the base year.
+BASE_YEAR_UNITS: tuple[str, ...] = ("pct_of_2020", "pct_of_gap_to_100_countries")
 SCORECARD_HEADERS: dict[str, tuple[str, str]] = {
     "region": ("Region code", "Код региона"),
     "region_name": ("Region", "Регион"),
@@ -403,35 +406,57 @@ def scorecard(
     year: int,
     targets: pd.DataFrame | None = None,
     regions: Sequence[str] | None = None,
+    base_year: int | None = None,
 ) -> pd.DataFrame:
     """Region × target indicator for ``year``: value, target, rule and status.
 
     Every region (``regions`` or those of ``values``) gets every target indicator of the target table;
-    indicators without a value (e.g. SME targets with no SME table) are ``no_data``.
-    Status: ``met`` / ``not_met`` / ``no_data`` / ``no_target`` (the base year of a progress target).
-    Columns: ``region, indicator, value, target, comparison, status``.
+    indicators without a value (e.g. SME targets with no SME table) are ``no_data``. When
+    ``base_year`` is given and ``values`` have no row of it, the indicators measured against the base
+    year (:data:`BASE_YEAR_UNITS`) are ``no_base_year`` instead.
+    Status: ``met`` / ``not_met`` / ``no_data`` / ``no_base_year`` / ``no_target`` (the base year of a
+    progress target). Columns: ``region, indicator, value, target, comparison, status``.
     """
     table = load_strategic_targets() if targets is None else targets
     regions = sorted(values["region"].unique()) if regions is None else list(regions)
     rows = values[values["year"] == year].set_index(["region", "indicator"])["value"]
+    no_base = base_year is not None and not has_base_year(values, base_year)
     records = []
     for region in regions:
         for indicator in table.index:
             value = rows.get((region, indicator), np.nan)
             target = target_for(indicator, year, table)
             comparison = COMPARISON[table.loc[indicator, "unit"]]
-            records.append(
-                (
-                    region,
-                    indicator,
-                    float(value),
-                    target,
-                    comparison,
-                    _status(value, target, comparison),
-                )
-            )
+            status = _status(value, target, comparison)
+            if no_base and table.loc[indicator, "unit"] in BASE_YEAR_UNITS and status == "no_data":
+                status = "no_base_year"
+            records.append((region, indicator, float(value), target, comparison, status))
     return pd.DataFrame(
         records, columns=["region", "indicator", "value", "target", "comparison", "status"]
+    )
+
+
+def has_base_year(values: pd.DataFrame, base_year: int) -> bool:
+    """Whether a table with a ``year`` column (trade or target values) holds ``base_year``."""
+    return int(base_year) in set(values["year"].astype(int))
+
+
+def base_year_note(values: pd.DataFrame, base_year: int, lang: str = "en") -> str:
+    """A sentence for readers when the base year is absent from the data; ``""`` when present.
+
+    >>> base_year_note(pd.DataFrame({"year": [2023, 2024]}), 2020)
+    'No base-year data: 2020 is not in the data (2023–2024); the targets measured against it read "no base-year data".'
+    """
+    if has_base_year(values, base_year):
+        return ""
+    years = sorted(int(y) for y in values["year"].unique())
+    span = f"{years[0]}–{years[-1]}" if years else "—"
+    return style.t(
+        f"No base-year data: {base_year} is not in the data ({span}); "
+        'the targets measured against it read "no base-year data".',
+        f"Нет данных за базовый год: {base_year} отсутствует в данных ({span}); "
+        "цели, измеряемые относительно него, отмечены «нет данных за базовый год».",
+        lang,
     )
 
 
@@ -536,7 +561,14 @@ def plot_scorecard_heatmap(
     handles = [
         Patch(color="#92c5de", label=STATUS_LABELS["met"][pick]),
         Patch(color="#f4a582", label=STATUS_LABELS["not_met"][pick]),
-        Patch(color="#d9d9d9", label=style.t("no data / no target", "нет данных / нет цели", lang)),
+        Patch(
+            color="#d9d9d9",
+            label=style.t(
+                "no data / no base year / no target",
+                "нет данных / нет базового года / нет цели",
+                lang,
+            ),
+        ),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     if title:
@@ -575,13 +607,22 @@ def required_instruments(reporting_date: DateLike, plan: pd.DataFrame | None = N
     return required
 
 
-def read_implementation(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
+def read_implementation(
+    source: str | os.PathLike[str] | pd.DataFrame | None, *, missing_ok: bool = False
+) -> pd.DataFrame | None:
     """Read and check an implementation table (``region, instrument, implemented_on``; CSV or XLSX).
 
     Extra columns (instrument names of the template) are dropped; rows without a date are
     instruments not yet implemented and are dropped. Unknown instrument ids and unparseable dates
-    raise ``ValueError`` naming the rows.
+    raise ``ValueError`` naming the rows. With ``missing_ok`` an absent file (or ``None`` / ``""``)
+    gives ``None``: the plan-graph then has no data, rather than every region failing it.
     """
+    if source is None or (isinstance(source, str) and not source.strip()):
+        if missing_ok:
+            return None
+        raise ValueError("no implementation table given")
+    if not isinstance(source, pd.DataFrame) and missing_ok and not Path(source).is_file():
+        return None
     if isinstance(source, pd.DataFrame):
         df = source.copy()
     else:

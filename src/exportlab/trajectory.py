@@ -675,10 +675,27 @@ def methods_agreement(
                         "n_regions": len(both),
                     }
                 )
-    return pd.DataFrame(rows)
+    columns = ["segment", "method_a", "method_b", "spearman", "top_overlap", "n_regions"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # ----------------------------------------------------------------------------------- the trend
+
+
+#: Columns of :func:`growth_trend`, in order.
+TREND_COLUMNS: tuple[str, ...] = (
+    "region",
+    "n_years",
+    "first_year",
+    "last_year",
+    "last_export_kusd",
+    "slope",
+    "intercept",
+    "rate_pct",
+    "ci_low_pct",
+    "ci_high_pct",
+    "flag",
+)
 
 
 def growth_trend(
@@ -701,7 +718,8 @@ def growth_trend(
 
     Example: 100, 200, 400 USD in three consecutive years → ``rate_pct = 100`` (doubling a year).
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools import add_constant
 
     if min_years < 3:
         raise ValueError("min_years must be at least 3 (two points leave no degrees of freedom)")
@@ -730,7 +748,7 @@ def growth_trend(
             "flag": "too_few_years",
         }
         if len(part) >= min_years:
-            fit = sm.OLS(y, sm.add_constant(x - x[0])).fit()
+            fit = OLS(y, add_constant(x - x[0])).fit()
             lo, hi = fit.conf_int(alpha=alpha)[1]
             b = float(fit.params[1])
             row.update(
@@ -742,20 +760,7 @@ def growth_trend(
                 flag="ok",
             )
         rows.append(row)
-    columns = [
-        "region",
-        "n_years",
-        "first_year",
-        "last_year",
-        "last_export_kusd",
-        "slope",
-        "intercept",
-        "rate_pct",
-        "ci_low_pct",
-        "ci_high_pct",
-        "flag",
-    ]
-    out = pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=list(TREND_COLUMNS))
     return out.sort_values(
         ["last_export_kusd", "region"], ascending=[False, True], kind="mergesort"
     ).reset_index(drop=True)
@@ -991,6 +996,13 @@ def combined_table(tables: Mapping[str, pd.DataFrame], lang: str = "en") -> pd.D
         format_table(table, lang).assign(segment_name=segment_name(segment, lang))
         for segment, table in tables.items()
     ]
+    if not parts:  # no segment in the data (e.g. no high-tech export): an empty table
+        empty = format_table(pd.DataFrame(columns=list(TABLE_COLUMNS)), lang)
+        return localize(
+            empty.assign(segment_name=pd.Series(dtype=object))[["segment_name", *empty.columns]],
+            HEADERS,
+            lang,
+        )
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[["segment_name", *[c for c in frame.columns if c != "segment_name"]]]
     return localize(frame, HEADERS, lang)
@@ -1013,6 +1025,8 @@ def growth_trends(
     for segment in resolve_segments(trade, segments):
         trend = growth_trend(trade, segment)
         parts.append((trend if top is None else trend.head(top)).assign(segment=segment))
+    if not parts:  # no segment in the data: the columns of growth_trend, no rows
+        return pd.DataFrame(columns=["segment", *TREND_COLUMNS])
     frame = pd.concat(parts, ignore_index=True)
     return frame[["segment", *[c for c in frame.columns if c != "segment"]]]
 
@@ -1408,6 +1422,21 @@ def plot_methods(
     check_lang(lang)
     chosen = resolve_segments(trade, segments)
     n = len(chosen)
+    if n == 0:
+        from exportlab.charts import no_data_figure
+
+        return no_data_figure(
+            t(
+                f"Trajectory index methods compared, {year}",
+                f"Сравнение методов расчета индекса траектории, {year}",
+                lang,
+            ),
+            t(
+                "No export of the high-tech segments in the data",
+                "В данных нет экспорта высокотехнологичных сегментов",
+                lang,
+            ),
+        )
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     fig = Figure(figsize=(4.8 * ncols, 4.0 * nrows + 0.6), layout="constrained")

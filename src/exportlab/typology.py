@@ -618,6 +618,10 @@ def scatter_types(
     )
     colors = [TYPE_COLORS.get(int(k), "#999999") if pd.notna(k) else "#999999" for k in types]
     ax.scatter(x, y, c=colors, s=28, edgecolors="white", linewidths=0.5, zorder=3)
+    if (
+        np.ptp(y) < 1.0
+    ):  # (almost) no spread in resource share, e.g. grains only: a readable % range
+        ax.set_ylim(max(-2.0, float(y.min()) - 5.0), min(102.0, float(y.max()) + 5.0))
     x_thr, y_thr = (None, None) if thresholds is None else thresholds
     x_line = float(np.median(x)) if x_thr is None else float(x_thr)
     y_line = float(np.median(y)) if y_thr is None else 100 * float(y_thr)

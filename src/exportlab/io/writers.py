@@ -24,7 +24,9 @@ def _temp_beside(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~current_umask())  # the mode a plain open() would give, not mkstemp's 0600
+    os.chmod(
+        tmp, 0o666 & ~current_umask()
+    )  # the mode a plain open() would give, not mkstemp's 0600
     return Path(tmp)
 
 
