@@ -86,7 +86,9 @@ STAGES: tuple[Stage, ...] = (
             P + "indicators.parquet",
             P + "quality*",
             P + "provenance.json",
+            P + "regions.csv",
             "figures/ingest_*",
+            "reports/tables/ingest_*",
         ),
         title="Ingestion",
         after=(),
@@ -94,7 +96,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "02",
         "02_hightech_classification.ipynb",
-        inputs=(P + "trade.parquet", P + "provenance.json"),
+        inputs=(P + "trade.parquet", P + "provenance.json", P + "regions.csv"),
         outputs=(P + "trade_classified.parquet", "figures/hightech_*", "reports/tables/hightech_*"),
         title="OECD high-tech and resource classification",
         after=("01",),
@@ -102,7 +104,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "03",
         "03_trajectory_tables.ipynb",
-        inputs=(P + "trade_classified.parquet", P + "provenance.json"),
+        inputs=(P + "trade_classified.parquet", P + "provenance.json", P + "regions.csv"),
         outputs=("reports/tables/trajectory_*", "figures/trajectory_*"),
         title="High-tech export trajectory tables",
         after=("02",),
@@ -114,6 +116,7 @@ STAGES: tuple[Stage, ...] = (
             P + "trade_classified.parquet",
             P + "indicators.parquet",
             P + "provenance.json",
+            P + "regions.csv",
             "{experts_file}",
         ),
         outputs=(
@@ -132,8 +135,9 @@ STAGES: tuple[Stage, ...] = (
             P + "daed.parquet",
             P + "trade_classified.parquet",
             P + "provenance.json",
+            P + "regions.csv",
         ),
-        outputs=("figures/map_*", P + "boundaries_*"),
+        outputs=("figures/map_*",),
         title="Choropleth maps",
         after=("02", "04"),
     ),
@@ -144,6 +148,7 @@ STAGES: tuple[Stage, ...] = (
             P + "trade_classified.parquet",
             P + "indicators.parquet",
             P + "provenance.json",
+            P + "regions.csv",
             "{implementation_file}",
         ),
         outputs=(
@@ -168,6 +173,7 @@ STAGES: tuple[Stage, ...] = (
             P + "indicators.parquet",
             P + "daed.parquet",
             P + "provenance.json",
+            P + "regions.csv",
         ),
         outputs=("reports/tables/complexity_*", "reports/tables/smart_*", "figures/smart_*"),
         title="Smart specialisation",
@@ -428,6 +434,9 @@ def execute_stage(
         scratch_dir = Path(scratch)
         backup_dir = scratch_dir / "backup"
         _backup(before, root, backup_dir)
+        # A stage's outputs are exactly what its last successful run wrote: no stale files remain.
+        for path in before:
+            path.unlink()
         executed = scratch_dir / stage.notebook
         try:
             pm.execute_notebook(
