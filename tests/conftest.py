@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,18 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is not present (real-data checks run in CI)")
     return REALDATA
+
+
+def copy_project(target: Path) -> Path:
+    """A scratch copy of the project (pyproject, notebooks, profiles) for whole-pipeline runs."""
+    target.mkdir(parents=True)
+    for name in ("pyproject.toml", "notebooks", "config"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
 
 
 @pytest.fixture

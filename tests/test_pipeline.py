@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import copy_project
 
 from exportlab import pipeline
 from exportlab.pipeline import STAGES, StageFailed, run, select_stages
@@ -128,17 +128,6 @@ def test_cli_reports_unknown_profile_key(project: Path, capsys: pytest.CaptureFi
 # ------------------------------------------------------------------ the real pipeline, seminar profile
 
 
-def _copy_project(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in ("pyproject.toml", "notebooks", "config"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
-
 def _outputs(root: Path) -> dict[str, bytes]:
     files = [
         *root.glob("data/processed/*"),
@@ -152,7 +141,7 @@ def _outputs(root: Path) -> dict[str, bytes]:
 def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    first_root = _copy_project(tmp_path / "first")
+    first_root = copy_project(tmp_path / "first")
     monkeypatch.setenv("EXPORTLAB_ROOT", str(first_root))
     manifest = run("seminar", progress=False, log=lambda m: None)
     stages = pipeline.available_stages(first_root)
@@ -169,7 +158,7 @@ def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
     repeat = run("seminar", progress=False, log=lambda m: None)
     assert all(s["cache_hit"] for s in repeat["stages"].values())
 
-    second_root = _copy_project(tmp_path / "second")
+    second_root = copy_project(tmp_path / "second")
     monkeypatch.setenv("EXPORTLAB_ROOT", str(second_root))
     run("seminar", progress=False, log=lambda m: None)
     first, second = _outputs(first_root), _outputs(second_root)

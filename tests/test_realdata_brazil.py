@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import copy_project
 
 from exportlab import pipeline
 
@@ -27,17 +28,6 @@ TOTAL_USD = {2023: 75_489_698_913, 2024: 63_811_321_391}
 STAGES = ["01", "02", "03", "04", "06"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.realdata]
-
-
-def _copy_project(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in ("pyproject.toml", "notebooks", "config"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
 
 def _brazil_reference(lookup: Path) -> pd.DataFrame:
@@ -61,7 +51,7 @@ def _brazil_reference(lookup: Path) -> pd.DataFrame:
 def brazil_run(realdata: Path, tmp_path_factory: pytest.TempPathFactory):
     """Run stages 01-04 and 06 once on the Brazilian states; yield the scratch project root."""
     source = realdata / "brazil_comexstat"
-    root = _copy_project(tmp_path_factory.mktemp("brazil") / "project")
+    root = copy_project(tmp_path_factory.mktemp("brazil") / "project")
     raw = root / "data" / "raw" / "brazil"
     raw.mkdir(parents=True)
     shutil.copy2(source / STATES_FILE, raw / STATES_FILE)
