@@ -451,6 +451,9 @@ def _rows_for_region(rng: np.random.Generator, iso: str, size: str) -> pd.DataFr
         trend = rng.normal(growth, 0.08)
         east = 0.06 if partner in EASTERN else -0.05
         stop = YEARS[-1] + 1 if rng.random() > 0.05 else int(rng.integers(YEARS[2], YEARS[-1] + 1))
+        if first_year > YEARS[0] and rng.random() < 0.35:
+            # Trial exports: many new lines are dropped after a year or two.
+            stop = min(stop, first_year + int(rng.integers(1, 3)))
         for year in YEARS:
             if year < first_year or year >= stop:
                 continue

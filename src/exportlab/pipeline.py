@@ -403,6 +403,16 @@ def _write_html(executed: Path, target: Path) -> None:
     atomic_write_bytes(body.encode("utf-8"), target)
 
 
+def _dependents(stage_id: str, stages: Sequence[Stage]) -> set[str]:
+    """Ids of the stages that depend on ``stage_id``, directly or through others."""
+    found: set[str] = set()
+    frontier = {stage_id}
+    while frontier:
+        frontier = {s.id for s in stages if set(s.after) & frontier} - found
+        found |= frontier
+    return found
+
+
 def prepare_inputs(profile: Profile, log: Callable[[str], None] = print) -> None:
     """Write the synthetic demo data set into ``raw_dir`` when the profile asks for it and it is absent."""
     if not profile.runner("demo"):
@@ -509,6 +519,7 @@ def run(
     progress = progress and sys.stderr.isatty()
     number = {stage.id: n for n, stage in enumerate(selected, start=1)}
     ids = set(number)
+    downstream = {s.id: len(_dependents(s.id, selected)) for s in selected}
 
     def header(stage: Stage) -> str:
         return f"[{number[stage.id]}/{len(selected)}] stage {stage.id} {stage.name}"
@@ -556,6 +567,8 @@ def run(
                 if failure is None
                 else []
             )
+            # Stages that others wait for go first (the critical path), then in stage order.
+            ready.sort(key=lambda s: -downstream[s.id])
             for stage in ready:
                 if len(running) >= jobs:
                     break

@@ -1171,8 +1171,13 @@ def reorientation_map_table(shares: pd.DataFrame, year: int) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
-def plot_reorientation(shares: pd.DataFrame, lang: str = "en", region: str | None = None) -> Figure:
-    """Stacked area of export shares by partner group over the years (``region`` or the only one)."""
+def plot_reorientation(
+    shares: pd.DataFrame, lang: str = "en", region: str | None = None, title: str | None = None
+) -> Figure:
+    """Stacked area of export shares by partner group over the years (``region`` or the only one).
+
+    ``title`` defaults to "Export by partner group" with the region's name (none for the country).
+    """
     import matplotlib.pyplot as plt
 
     style.check_lang(lang)
@@ -1200,6 +1205,11 @@ def plot_reorientation(shares: pd.DataFrame, lang: str = "en", region: str | Non
     ax.set_xlabel(style.t("Year", "Год", lang))
     ax.set_ylabel(style.t("Share of export, %", "Доля в экспорте, %", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
+    if title is None:
+        title = style.t("Export by partner group", "Экспорт по группам стран-партнёров", lang)
+        if region != "country":
+            title += f": {_region_label(region, lang)}"
+    ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
