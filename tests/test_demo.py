@@ -118,3 +118,13 @@ def test_hs_codes_exist_in_the_edition_of_their_year(realdata: Path, small_trade
 def test_unknown_size_is_rejected():
     with pytest.raises(ValueError, match="size"):
         demo.generate_trade(size="huge")
+
+
+def test_every_demo_product_gets_exactly_one_resource_class(small_trade: pd.DataFrame):
+    codes = pd.Series(sorted(set(small_trade["hs6"])), dtype="string")
+    classes = classify.resource_classes(codes)
+    assert classes.notna().all()
+    assert set(classes) <= set(classify.RESOURCE_CLASSES)
+    assert {"energy", "raw", "nne"} <= set(classes), "the demo covers every class"
+    # One class per code: classifying twice, or code by code, agrees.
+    assert list(classes) == [classify.resource_class(c) for c in codes]
