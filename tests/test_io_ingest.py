@@ -310,3 +310,26 @@ def test_fast_path_falls_back_for_invalid_rows(tmp_path):
     # an exact copy of a row is a duplicate for both paths
     report = xio.ingest([BAD / "10_duplicated_rows.tsv"], tmp_path / "d", skip_invalid=True)
     assert report.engine == "general" and report.duplicates >= 1
+
+
+def test_outputs_name_inputs_relative_to_the_project(tmp_path, monkeypatch):
+    # the same data in two project folders: names relative to the root, byte-identical outputs
+    digests = []
+    for project in ("a", "b"):
+        root = tmp_path / project
+        (root / "data" / "raw").mkdir(parents=True)
+        shutil.copy(FCS / "dattsvt_ru.tsv", root / "data" / "raw" / "x.tsv")
+        monkeypatch.setenv("EXPORTLAB_ROOT", str(root))
+        report = xio.ingest([root / "data" / "raw"], root / "out")
+        assert report.files[0]["file"] == "data/raw/x.tsv"
+        fine = pd.read_parquet(root / "out" / "trade_fine.parquet")
+        assert set(fine["file"]) == {"data/raw/x.tsv"}
+        digests.append(_digest(root / "out"))
+        assert str(tmp_path) not in (root / "out" / "quality.json").read_text(encoding="utf-8")
+    assert digests[0] == digests[1]
+    # outside the project: relative to the common parent of the inputs
+    outside = tmp_path / "elsewhere" / "in"
+    outside.mkdir(parents=True)
+    shutil.copy(FCS / "dattsvt_en.tsv", outside / "y.tsv")
+    report = xio.ingest([outside / "y.tsv"], tmp_path / "out_y")
+    assert report.files[0]["file"] == "y.tsv"

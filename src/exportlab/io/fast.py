@@ -10,7 +10,8 @@ millions of rows. The fast path therefore
    does an ENUM cast and a list index, no string functions;
 3. reads the text once with ``read_csv`` (explicit column types, numbers parsed by the reader with
    the detected decimal separator) into an in-memory table of compact columns, in input order;
-4. checks every validation rule as an SQL aggregate (row counts, no line numbers).
+4. checks every validation rule as an SQL aggregate (row counts, no line numbers), in the same
+   scan as the per-file statistics of the report (:data:`FILE_STATS`).
 
 A label that was not in the sample is looked up in one extra pass and the table is rebuilt; any
 invalid row, possible duplicate or reader error makes :func:`build_table` return ``None`` and the
@@ -299,10 +300,17 @@ def _missing_labels(con, sources, plan: Plan) -> dict[str, set[str]]:
                 )
         row = con.execute(
             f"SELECT {', '.join(parts)} FROM {_reader(src, plan.decimal[i])} r"
-        ).fetchone()
+        ).fetchall()[0]
         for fld, values in zip(LABEL_FIELDS, row, strict=True):
             found[fld].update(values or [])
     return found
+
+
+#: Per-file statistics the report needs, computed in the same scan as the validation counts.
+FILE_STATS = """count(*) AS rows, count(*) FILTER (WHERE restored) AS restored,
+  count(*) FILTER (WHERE code LIKE 'X%') AS confidential,
+  approx_quantile(value_usd / netto_kg, 0.5) FILTER (WHERE netto_kg > 0 AND value_usd > 0) AS usd_per_kg,
+  list(DISTINCT pf::VARCHAR) FILTER (WHERE pf IS NOT NULL) AS formats"""
 
 
 def build_table(
@@ -313,8 +321,13 @@ def build_table(
     hs_digits: int,
     flow: str | None,
     table: str = "fast",
-) -> bool:
-    """Create ``table`` (typed rows in input order); ``False`` if the general path is needed."""
+) -> pd.DataFrame | None:
+    """Create ``table`` (typed rows in input order) and return its per-file statistics.
+
+    One scan of the table checks every rule and gives, per ``file_id``, the columns of
+    :data:`FILE_STATS`; ``None`` means the general path is needed (invalid row, possible duplicate,
+    reader error).
+    """
     plan = sample(sources)
     for fld in LABEL_FIELDS:
         maps.add(fld, plan.seen[fld])
@@ -327,21 +340,26 @@ def build_table(
                 f"CREATE TEMP TABLE {table} AS " + " UNION ALL ".join(f"({p})" for p in parts)
             )
         except duckdb.Error:
-            return False
-        missed, bad, dup = con.execute(
-            f"""SELECT count(*) FILTER (WHERE miss),
+            return None
+        stats = con.execute(
+            f"""SELECT file_id, count(*) FILTER (WHERE miss) AS missed,
                  count(*) FILTER (WHERE flow IS NULL OR year IS NULL OR code IS NULL
                    OR (code NOT LIKE 'X%' AND length(code) < {hs_digits})
                    OR value_usd IS NULL OR value_usd < 0 OR netto_kg < 0 OR partner IS NULL
-                   OR region IS NULL),
-                 count(*) - count(DISTINCT hash(year, month, region, code, partner, flow,
-                                                value_usd, netto_kg))
-               FROM {table}"""
-        ).fetchone()
-        if not missed:
-            return not (bad or dup)
+                   OR region IS NULL) AS bad,
+                 {FILE_STATS}
+               FROM {table} GROUP BY file_id ORDER BY file_id"""
+        ).df()
+        if not stats["missed"].sum():
+            if stats["bad"].sum():
+                return None
+            dup = con.execute(
+                f"""SELECT count(*) - count(DISTINCT hash(year, month, region, code, partner, flow,
+                                                          value_usd, netto_kg)) FROM {table}"""
+            ).fetchall()[0][0]
+            return None if dup else stats.drop(columns=["missed", "bad"])
         if attempt:
-            return False
+            return None
         for fld, labels in _missing_labels(con, sources, plan).items():
             maps.add(fld, labels)
-    return False
+    return None

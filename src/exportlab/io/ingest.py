@@ -326,8 +326,9 @@ def _ingest(
             lambda labels: _region_map(pd.DataFrame({"region_label": labels}), matcher),
             {i: "period" not in s.layout.columns for i, s in enumerate(sources)},
         )
-        if fast.build_table(con, sources, maps, matcher.codes, hs_digits, flow):
-            return _write_fast(con, report, sources, stage, hs_digits)
+        per_file = fast.build_table(con, sources, maps, matcher.codes, hs_digits, flow)
+        if per_file is not None:
+            return _write_fast(con, report, sources, stage, hs_digits, per_file)
         con.execute("DROP TABLE IF EXISTS fast")
 
     # fast pass: every source to a staging Parquet file (no line numbers)
@@ -389,7 +390,17 @@ def _ingest(
             FROM read_parquet({_q(str(fine))}) GROUP BY ALL ORDER BY year, region, hs6, partner, flow)
             TO {_q(str(trade))} (FORMAT parquet, COMPRESSION zstd)"""
     )
-    _describe(con, report, sources, "stage", f"read_parquet({_q(str(fine))})", trade)
+    per_file = con.sql(
+        f"SELECT file_id, {fast.FILE_STATS} FROM stage GROUP BY file_id ORDER BY file_id"
+    ).df()
+    _file_report(report, sources, per_file)
+    _totals_report(
+        con,
+        report,
+        f"""(SELECT year, region, left(tnved, {hs_digits}) AS hs6, partner, flow, count(*) AS n,
+                    sum(value_usd::DECIMAL(38, 6)) AS v, sum(netto_kg::DECIMAL(38, 6)) AS w
+             FROM read_parquet({_q(str(fine))}) GROUP BY ALL)""",
+    )
     frame = report.rejection_frame()
     frame.to_csv(stage / REJECTED_FILE, index=False, encoding="utf-8", lineterminator="\n")
     write_json(report.to_dict(), stage / QUALITY_FILE)
@@ -453,11 +464,11 @@ def _careful(
 
 
 def _write_fast(
-    con, report: IngestReport, sources: Sequence[Source], stage: Path, hs_digits: int
+    con, report: IngestReport, sources: Sequence[Source], stage: Path, hs_digits: int, per_file
 ) -> IngestReport:
     """Write the outputs from the fast path's table ``fast`` (valid rows, in input order)."""
     report.engine = "fast"
-    report.rows_read = _one(con, "SELECT count(*) FROM fast")[0]
+    report.rows_read = int(per_file["rows"].sum()) if len(per_file) else 0
     if report.rows_read == 0:
         raise IngestError(
             ", ".join(s.name for s in sources),
@@ -466,36 +477,36 @@ def _write_fast(
         )
     names = "[" + ", ".join(_q(s.name) for s in sources) + "]"
     fine, trade = stage / FINE_FILE, stage / TRADE_FILE
-    # ENUM columns are written as plain Parquet strings, without a cast per row. DuckDB's parallel
-    # Parquet writer cuts row groups where its threads meet, so the files are written by one
-    # thread: byte-identical on every run.
-    parquet = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
-    threads = _one(con, "SELECT current_setting('threads')")[0]
-    con.execute("SET threads = 1")
-    con.execute(
-        f"""COPY (SELECT year, month::TINYINT AS month, region, code AS tnved, partner, flow,
-                 value_usd, netto_kg, {names}[file_id + 1] AS file FROM fast)
-            TO {_q(str(fine))} {parquet}"""
+    _write_parquet(
+        con,
+        f"""SELECT year, month::TINYINT AS month, region, code AS tnved, partner, flow,
+                   value_usd, netto_kg, {names}[file_id + 1] AS file FROM fast""",
+        fine,
     )
-    con.execute(f"SET threads = {int(threads)}")
-    # group and sort on the ENUM columns (declared in sorted order): cheaper than on strings
-    con.execute(
-        f"""CREATE TEMP TABLE fast_trade AS
-            SELECT year, region, left(code, {hs_digits}) AS hs6, partner, flow,
-                   sum(value_usd::DECIMAL(38, 6))::DOUBLE AS value_usd,
-                   sum(netto_kg::DECIMAL(38, 6))::DOUBLE AS netto_kg
-            FROM fast GROUP BY ALL"""
+    # group and sort on the ENUM columns (declared in sorted order): cheaper than on strings;
+    # sums as DECIMAL(18, 6) per row (exact, 64-bit), DECIMAL(38, 6) if a value is too large
+    for width in (18, 38):
+        try:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE fast_trade AS
+                    SELECT year, region, left(code, {hs_digits}) AS hs6, partner, flow,
+                           count(*) AS n, sum(value_usd::DECIMAL({width}, 6)) AS v,
+                           sum(netto_kg::DECIMAL({width}, 6)) AS w
+                    FROM fast GROUP BY ALL"""
+            )
+            break
+        except duckdb.ConversionException:
+            if width == 38:
+                raise
+    con.execute("DROP TABLE fast")
+    _write_parquet(
+        con,
+        """SELECT year, region, hs6, partner, flow, v::DOUBLE AS value_usd, w::DOUBLE AS netto_kg
+           FROM fast_trade ORDER BY year, region, hs6, partner, flow""",
+        trade,
     )
-    con.execute(
-        """CREATE TEMP TABLE fast_sorted AS
-           SELECT * FROM fast_trade ORDER BY year, region, hs6, partner, flow"""
-    )
-    con.execute("SET threads = 1")
-    con.execute(f"COPY fast_sorted TO {_q(str(trade))} {parquet}")
-    con.execute(f"SET threads = {int(threads)}")
-    con.execute("DROP TABLE fast_sorted")
-    con.execute("DROP TABLE fast_trade")
-    _describe(con, report, sources, "fast", "fast", trade)
+    _file_report(report, sources, per_file)
+    _totals_report(con, report, "fast_trade")
     report.rejection_frame().to_csv(
         stage / REJECTED_FILE, index=False, encoding="utf-8", lineterminator="\n"
     )
@@ -504,24 +515,41 @@ def _write_fast(
     return report
 
 
-def _describe(
-    con, report: IngestReport, sources: Sequence[Source], rows: str, fine: str, trade: Path
-) -> None:
-    """Fill the report: per-file counts, coverage, totals, warnings.
+ROW_GROUP_ROWS = 1 << 20
 
-    ``rows``: relation with the checked rows of every file (``file_id, restored, code, pf, ...``);
-    ``fine``: relation with the rows kept (``year, region, partner, flow, value_usd, netto_kg``).
+
+def _write_parquet(con, sql: str, path: Path, rows: int = ROW_GROUP_ROWS) -> None:
+    """Stream the result of ``sql`` (DuckDB, in parallel) into a Parquet file (pyarrow, zstd).
+
+    Row groups hold exactly ``rows`` rows (the last one fewer), whatever the sizes of the batches
+    DuckDB's threads hand over, so the file is the same byte for byte on every run. ENUM columns
+    arrive as Arrow dictionaries and are written as plain Parquet strings (no Arrow schema stored).
     """
-    f = fine
-    report.rows_fine = _one(con, f"SELECT count(*) FROM {f}")[0]
-    report.rows_trade = _one(con, f"SELECT count(*) FROM read_parquet({_q(str(trade))})")[0]
-    per_file = con.sql(
-        f"""SELECT file_id, count(*) AS rows, count(*) FILTER (WHERE restored) AS restored,
-                  count(*) FILTER (WHERE code LIKE 'X%') AS confidential,
-                  approx_quantile(value_usd / netto_kg, 0.5) FILTER (WHERE netto_kg > 0 AND value_usd > 0) AS usd_per_kg,
-                  list(DISTINCT pf::VARCHAR) FILTER (WHERE pf IS NOT NULL) AS formats
-           FROM {rows} GROUP BY file_id ORDER BY file_id"""
-    ).df()
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    reader = con.sql(sql).to_arrow_reader(rows)
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    with pq.ParquetWriter(
+        path, reader.schema, compression="zstd", compression_level=1, store_schema=False
+    ) as writer:
+        for batch in reader:
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= rows:
+                table = pa.Table.from_batches(pending)
+                writer.write_table(table.slice(0, rows), row_group_size=rows)
+                rest = table.slice(rows)
+                pending, held = rest.to_batches(), rest.num_rows
+        if held:
+            writer.write_table(
+                pa.Table.from_batches(pending, schema=reader.schema), row_group_size=rows
+            )
+
+
+def _file_report(report: IngestReport, sources: Sequence[Source], per_file: pd.DataFrame) -> None:
+    """Fill the per-file part of the report from ``per_file`` (``file_id`` + :data:`fast.FILE_STATS`)."""
     rejected = report.rejection_frame().groupby("file").size().to_dict()
     for row in per_file.itertuples(index=False):
         src = sources[row.file_id]
@@ -558,26 +586,36 @@ def _describe(
         }
     )
     report.warnings.extend(unit_warnings(stats.fillna(0.0)))
+
+
+def _totals_report(con, report: IngestReport, agg: str) -> None:
+    """Fill counts, special partners, coverage and totals from ``agg``.
+
+    ``agg``: the kept rows grouped at least by ``year, region, partner, flow``, with the row count
+    ``n`` and the exact sums ``v`` (value) and ``w`` (net weight) as DECIMAL.
+    """
     from exportlab.io.partners import FCS_EXTRA_PARTNERS
     from exportlab.schema import SPECIAL_PARTNERS
 
+    report.rows_fine, report.rows_trade = (
+        int(x or 0) for x in _one(con, f"SELECT sum(n), count(*) FROM {agg}")
+    )
     special_codes = ", ".join(_q(c) for c in sorted({*SPECIAL_PARTNERS, *FCS_EXTRA_PARTNERS}))
     special = con.execute(
-        f"""SELECT partner::VARCHAR, count(*) FROM {f}
+        f"""SELECT partner::VARCHAR, sum(n)::BIGINT FROM {agg}
             WHERE partner::VARCHAR IN ({special_codes}) GROUP BY 1 ORDER BY 1"""
     ).fetchall()
     report.special_partners = {k: int(v) for k, v in special}
     report.coverage = con.sql(
-        f"""SELECT region::VARCHAR AS region, year, count(*) AS rows,
-                   sum(value_usd::DECIMAL(38, 6))::DOUBLE AS value_usd
-            FROM {f} GROUP BY ALL ORDER BY region, year"""
+        f"""SELECT region::VARCHAR AS region, year, sum(n)::BIGINT AS rows,
+                   sum(v)::DOUBLE AS value_usd
+            FROM {agg} GROUP BY ALL ORDER BY region, year"""
     ).df()
     report.coverage["year"] = report.coverage["year"].astype("int64")
     report.totals = con.sql(
-        f"""SELECT year, flow::VARCHAR AS flow, count(*) AS rows,
-                   sum(value_usd::DECIMAL(38, 6))::DOUBLE AS value_usd,
-                   sum(netto_kg::DECIMAL(38, 6))::DOUBLE AS netto_kg
-            FROM {f} GROUP BY ALL ORDER BY year, flow"""
+        f"""SELECT year, flow::VARCHAR AS flow, sum(n)::BIGINT AS rows,
+                   sum(v)::DOUBLE AS value_usd, sum(w)::DOUBLE AS netto_kg
+            FROM {agg} GROUP BY ALL ORDER BY year, flow"""
     ).df()
     report.totals["year"] = report.totals["year"].astype("int64")
 

@@ -71,9 +71,47 @@ def _is_skippable_name(path: Path) -> bool:
     )
 
 
+def display_namer(inputs: list[Path]):
+    """A function giving the name of an input file as written in reports and outputs.
+
+    Relative to the project root (:func:`exportlab.paths.project_root`) when the file is inside
+    it, else relative to the common parent folder of ``inputs``; POSIX separators. The same data
+    read from another project folder therefore gives the same names (and byte-identical outputs).
+
+    >>> name = display_namer([Path("/elsewhere/in/a.tsv")])    # doctest: +SKIP
+    >>> name(Path("/elsewhere/in/a.tsv"))                       # doctest: +SKIP
+    'a.tsv'
+    """
+    import os
+
+    from exportlab import paths
+
+    root = paths.project_root().resolve()
+    parents = [str(Path(i).resolve().parent) for i in inputs]
+    base = Path(os.path.commonpath(parents)) if parents else root
+
+    def name(path: Path) -> str:
+        full = Path(path).resolve()
+        for folder in (root, base):
+            if full.is_relative_to(folder):
+                return full.relative_to(folder).as_posix()
+        return str(path)
+
+    return name
+
+
 def expand_inputs(inputs: list[Path], workdir: Path) -> Expansion:
-    """Resolve files, folders and zips into sources. Explicit files must be trade tables."""
+    """Resolve files, folders and zips into sources. Explicit files must be trade tables.
+
+    Files are named by :func:`display_namer` (never by absolute paths).
+    """
     out = Expansion()
+    missing = [Path(i) for i in inputs if not Path(i).exists()]
+    if missing:
+        raise IngestError(
+            str(missing[0]), expected="an existing file, folder or zip", note="not found"
+        )
+    name_of = display_namer([Path(i) for i in inputs])
     for item in inputs:
         item = Path(item)
         if not item.exists():
@@ -84,11 +122,13 @@ def expand_inputs(inputs: list[Path], workdir: Path) -> Expansion:
             for path in sorted(p for p in item.rglob("*") if p.is_file()):
                 rel = path.relative_to(item)
                 if any(part.startswith(".") for part in rel.parts) or _is_skippable_name(path):
-                    out.skipped.append({"file": str(path), "reason": "not a data file (by name)"})
+                    out.skipped.append(
+                        {"file": name_of(path), "reason": "not a data file (by name)"}
+                    )
                     continue
-                _add_file(path, str(path), workdir, out, explicit=False)
+                _add_file(path, name_of(path), workdir, out, explicit=False)
         else:
-            _add_file(item, str(item), workdir, out, explicit=True)
+            _add_file(item, name_of(item), workdir, out, explicit=True)
     return out
 
 
