@@ -1066,19 +1066,30 @@ def monitoring_chart(
         linewidth=2.2,
         label=t("Median of regions", "Медиана по регионам", lang),
     )
+    ends = []
     for region in highlight:
         g = df[df["region"] == region]
         if g.empty:
             continue
         color = TYPE_COLORS.get(last_type.get(region), "#333333")
         ax.plot(g["year"], g[value], color=color, linewidth=2.0, marker="o", markersize=3)
+        ends.append((float(g[value].iloc[-1]), g["year"].iloc[-1], region))
+    # End labels, pushed apart vertically so that close values stay readable.
+    span = float(np.nanmax(df[value]) - np.nanmin(df[value])) if len(df) else 1.0
+    gap = 0.035 * (span or 1.0)
+    placed: list[float] = []
+    for y, year, region in sorted(ends):
+        y_text = max(y, placed[-1] + gap) if placed else y
+        placed.append(y_text)
         ax.annotate(
             label(region) if label else region,
-            (g["year"].iloc[-1], g[value].iloc[-1]),
-            xytext=(4, 0),
-            textcoords="offset points",
+            (year, y),
+            xytext=(year + 0.06, y_text),
+            textcoords="data",
             fontsize=7,
             va="center",
+            ha="left",
+            arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.4},
         )
     if last_type:
         from matplotlib.lines import Line2D
