@@ -187,41 +187,25 @@ def read_indicators(
                 tmp.columns = low
                 parts.append(_long_from_frame(tmp, name, regions))
                 continue
-            parts.append(
-                wide_to_long(
-                    table,
-                    indicator or p.stem.split(".")[0],
-                    regions=regions,
-                    scale=scale,
-                    name=name,
-                )
-            )
-            continue
-        head = read_head(p, 65536).decode(detect_encoding(read_head(p, 65536)), "replace")
-        _, header = split_header(head.split("\n")[0])
-        if fmt == "parquet" or {"region", "year", "indicator", "value"} <= {
-            h.lower() for h in header
-        }:
-            parts.append(_read_long(p, name, regions))
         else:
-            sep = split_header(head.split("\n")[0])[0] or ","
+            head = read_head(p, 65536).decode(detect_encoding(read_head(p, 65536)), "replace")
+            sep, header = split_header(head.split("\n")[0])
+            if fmt == "parquet" or {"region", "year", "indicator", "value"} <= {
+                h.lower() for h in header
+            }:
+                parts.append(_read_long(p, name, regions))
+                continue
             table = pd.read_csv(
                 p,
                 header=None,
                 dtype=str,
-                sep=sep,
+                sep=sep or ",",
                 encoding=detect_encoding(read_head(p)),
                 keep_default_na=False,
             )
-            parts.append(
-                wide_to_long(
-                    table,
-                    indicator or p.stem.split(".")[0],
-                    regions=regions,
-                    scale=scale,
-                    name=name,
-                )
-            )
+        # A wide table: regions as rows, years as columns.
+        key = indicator or p.stem.split(".")[0]
+        parts.append(wide_to_long(table, key, regions=regions, scale=scale, name=name))
     out = (
         pd.concat(parts, ignore_index=True)
         if parts
