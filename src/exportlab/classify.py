@@ -28,6 +28,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from exportlab.style import check_lang
+
 __all__ = [
     "DEFAULT_SEGMENTS",
     "EDITIONS",
@@ -142,18 +144,13 @@ RESOURCE_LABELS: dict[str, dict[str, str]] = {
 DEFAULT_RESOURCE_CLASS = "nne"
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in ("en", "ru"):
-        raise ValueError(f"lang must be 'en' or 'ru', got {lang!r}")
-
-
 def group_label(group_id: str, lang: Lang = "en") -> str:
     """Label of a high-tech group in English or Russian.
 
     >>> group_label("pharmacy", "ru")
     'Фармацевтика'
     """
-    _check_lang(lang)
+    check_lang(lang)
     try:
         return GROUP_LABELS[group_id][lang]
     except KeyError:
@@ -170,7 +167,7 @@ def segment_label(segment_id: str, lang: Lang = "en") -> str:
     >>> segment_label("my_segment", "ru")
     'my_segment'
     """
-    _check_lang(lang)
+    check_lang(lang)
     labels = SEGMENT_LABELS.get(segment_id)
     return labels[lang] if labels else segment_id
 
@@ -181,7 +178,7 @@ def resource_label(resource: str, lang: Lang = "en") -> str:
     >>> resource_label("nne")
     'Non-resource non-energy goods'
     """
-    _check_lang(lang)
+    check_lang(lang)
     try:
         return RESOURCE_LABELS[resource][lang]
     except KeyError:

@@ -67,6 +67,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from exportlab.regions import region_label
+
 __all__ = [
     "HEADERS",
     "LEVELS",
@@ -1277,7 +1279,7 @@ def plot_density_complexity(
         )
     ax.set_xlabel(_label("density", lang))
     ax.set_ylabel(_label("pci", lang))
-    ax.set_title(title or _label("title", lang).format(region=_region_name(region, lang)))
+    ax.set_title(title or _label("title", lang).format(region=region_label(region, lang)))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # never over points
     return ax
 
@@ -1372,16 +1374,6 @@ _SECTOR_COLORS: dict[str, str] = {
 }
 
 
-def _region_name(code: Any, lang: str) -> str:
-    """Short region name from the active region reference, or the code when it is unknown."""
-    try:
-        from exportlab.regions import region_name
-
-        return region_name(str(code), lang, short=True)
-    except Exception:  # a user's own region codes: the code is the label
-        return str(code)
-
-
 def _yes_no(values: pd.Series, lang: str) -> pd.Series:
     """Booleans as ``yes``/``no`` (``да``/``нет``) text; missing values as ``—``."""
     from exportlab.style import t
@@ -1397,7 +1389,7 @@ def _yes_no(values: pd.Series, lang: str) -> pd.Series:
 def _insert_names(df: pd.DataFrame, lang: str, after: str = "region") -> pd.DataFrame:
     out = df.copy()
     pos = list(out.columns).index(after) + 1
-    out.insert(pos, "region_name", [_region_name(r, lang) for r in out[after]])
+    out.insert(pos, "region_name", [region_label(r, lang) for r in out[after]])
     return out
 
 
@@ -1667,7 +1659,7 @@ def plot_eci_vs_daed(
         ax.text(
             xi,
             yi,
-            _region_name(r, lang),
+            region_label(r, lang),
             fontsize=7,
             zorder=4,
             fontweight="bold" if r in highlight else "normal",
@@ -1754,7 +1746,7 @@ def plot_sector_mix(
         if resource is None
         else data.index.to_series().map(resource.astype("boolean")).fillna(False).astype(bool)
     )
-    labels = [("▲ " if flags[r] else "") + _region_name(r, lang) for r in data.index]
+    labels = [("▲ " if flags[r] else "") + region_label(r, lang) for r in data.index]
     bold = [r in set(highlight) for r in data.index]
     sectors = [s for s in SECTORS if s in data.columns]
     values = data[sectors].fillna(0.0)

@@ -38,6 +38,7 @@ from matplotlib.figure import Figure
 from scipy.special import xlogy
 
 from exportlab import style
+from exportlab.regions import region_label
 
 #: Column labels (English, Russian) of :func:`diversification_table`.
 LABELS: dict[str, tuple[str, str]] = {
@@ -274,15 +275,6 @@ def diversification_table(
     ]
 
 
-def _region_label(code: str, lang: str) -> str:
-    try:
-        from exportlab.regions import region_name
-
-        return str(region_name(code, lang, short=True))
-    except (ImportError, KeyError, ValueError, LookupError):
-        return code
-
-
 def plot_diversification(
     table: pd.DataFrame, regions: Sequence[str], lang: str = "en", horizon: int = 1
 ) -> Figure:
@@ -299,7 +291,7 @@ def plot_diversification(
     for i, region in enumerate(regions):
         color = style.PALETTE[i % len(style.PALETTE)]
         rows = table[table["region"] == region].sort_values("year")
-        label = _region_label(region, lang)
+        label = region_label(region, lang)
         axes[0].plot(rows["year"], rows["theil"], color=color, marker="o", label=label)
         axes[0].plot(rows["year"], rows["theil_between"], color=color, linestyle="--")
         axes[1].plot(rows["year"], rows["partner_hhi"], color=color, marker="o", label=label)

@@ -56,6 +56,7 @@ __all__ = [
     "default_matcher",
     "match_region",
     "region_name",
+    "region_label",
     "region_names",
     "ACTIVE_REFERENCE_FILE",
     "active_reference_path",
@@ -779,6 +780,20 @@ def region_name(
     ('ХМАО', 'Moscow Oblast')
     """
     return _names_matcher(reference).name(iso, lang, short)
+
+
+def region_label(code: object, lang: str = "en", short: bool = True) -> str:
+    """Name of a region for tables and figures; the code itself when the reference does not know it.
+
+    >>> region_label("RU-TA", "ru"), region_label("XX-01")
+    ('Татарстан', 'XX-01')
+    """
+    if lang not in ("en", "ru"):
+        raise ValueError("lang must be 'en' or 'ru'")
+    try:
+        return region_name(str(code), lang, short=short)
+    except (KeyError, ValueError):  # a code outside the reference (e.g. a user's own region codes)
+        return str(code)
 
 
 def region_names(

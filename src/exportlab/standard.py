@@ -38,6 +38,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from exportlab import style
+from exportlab.regions import region_label
 from exportlab.schema import SPECIAL_PARTNERS
 
 # ----------------------------------------------------------------------------------------------------
@@ -491,19 +492,10 @@ def localize_card(
     names = {**TARGET_LABELS, **INFO_LABELS, **{k.id: (k.name_en, k.name_ru) for k in KPI.values()}}
     names.update(labels or {})
     out = card.copy()
-    out.insert(1, "region_name", [_region_label(r, lang) for r in out["region"]])
+    out.insert(1, "region_name", [region_label(r, lang) for r in out["region"]])
     out.insert(3, "indicator_name", [names.get(i, (i, i))[pick] for i in out["indicator"]])
     out["status"] = [STATUS_LABELS[s][pick] for s in out["status"]]
     return out
-
-
-def _region_label(code: str, lang: str) -> str:
-    try:
-        from exportlab.regions import region_name
-
-        return str(region_name(code, lang, short=True))
-    except (ImportError, KeyError, ValueError, LookupError):
-        return code
 
 
 def plot_scorecard_heatmap(
@@ -554,7 +546,7 @@ def plot_scorecard_heatmap(
     ax.set_xticklabels(
         [textwrap.fill(names.get(i, (i, i))[pick], 18) for i in indicators], rotation=0, fontsize=7
     )
-    ax.set_yticklabels([_region_label(r, lang) for r in order], rotation=0, fontsize=7)
+    ax.set_yticklabels([region_label(r, lang) for r in order], rotation=0, fontsize=7)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
@@ -1208,7 +1200,7 @@ def plot_reorientation(
     if title is None:
         title = style.t("Export by partner group", "Экспорт по группам стран-партнёров", lang)
         if region != "country":
-            title += f": {_region_label(region, lang)}"
+            title += f": {region_label(region, lang)}"
     ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0))

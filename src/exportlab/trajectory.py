@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from exportlab.regions import region_label
 from exportlab.style import PALETTE, check_lang, t
 
 METHODS: tuple[str, ...] = ("growth", "rca", "rca_symmetric")
@@ -197,21 +198,6 @@ def segment_name(segment: str, lang: str = "en") -> str:
     if segment in _FALLBACK_SEGMENT_LABELS:
         return _pick(_FALLBACK_SEGMENT_LABELS[segment], lang)
     return segment
-
-
-def _region_names(codes: Iterable[str], lang: str, short: bool = False) -> list[str]:
-    codes = list(codes)
-    try:
-        from exportlab.regions import region_name
-    except ImportError:
-        return codes
-    names = []
-    for code in codes:
-        try:
-            names.append(region_name(code, lang, short=short))
-        except (KeyError, ValueError):
-            names.append(code)
-    return names
 
 
 # ------------------------------------------------------------------------------------ the panel
@@ -476,7 +462,11 @@ def trajectory_table(
     table["rank"] = table["rank"].astype("Int64").mask(~defined)
     if top is not None:
         table = table.head(top).reset_index(drop=True)
-    names = _region_names(table["region"], lang) if region_names else table["region"].tolist()
+    names = (
+        [region_label(c, lang, short=False) for c in table["region"]]
+        if region_names
+        else table["region"].tolist()
+    )
     table.insert(2, "region_name", names)
     table.attrs.update(
         {
@@ -1036,7 +1026,7 @@ def format_trends(trends: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     from exportlab.tables import localize
 
     shown = trends.drop(columns=["slope", "intercept", "first_year", "last_year"]).copy()
-    shown.insert(1, "region_name", _region_names(shown["region"], lang))
+    shown.insert(1, "region_name", [region_label(c, lang, short=False) for c in shown["region"]])
     shown = shown.drop(columns="region")
     shown["segment"] = [segment_name(s, lang) for s in shown["segment"]]
     shown["flag"] = [
@@ -1271,7 +1261,7 @@ def plot_published_consistency(consistency: pd.DataFrame, lang: str = "en") -> F
 
 
 def _short_names(codes: Sequence[str], lang: str) -> list[str]:
-    return _region_names(codes, lang, short=True)
+    return [region_label(c, lang, short=True) for c in codes]
 
 
 def _note_space(fig: Figure) -> None:

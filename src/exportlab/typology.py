@@ -40,6 +40,7 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
+from exportlab.regions import region_label
 from exportlab.style import TYPE_COLORS, check_lang, t
 
 Method = Literal["kmeans", "ward", "quadrants"]
@@ -109,16 +110,6 @@ def instruments_table(lang: str = "en") -> pd.DataFrame:
         for item in policy_instruments(k, lang)
     ]
     return pd.DataFrame(rows)
-
-
-def region_label(region: str, lang: str = "en") -> str:
-    """Short name of a region from :mod:`exportlab.regions`, or the code when it is not known."""
-    try:
-        from exportlab.regions import region_name
-
-        return region_name(region, lang, short=True)
-    except Exception:  # unknown region or reference unavailable: the code is the label
-        return str(region)
 
 
 # --------------------------------------------------------------------------------------------
