@@ -1,7 +1,8 @@
 """Benchmark of ``exportlab ingest`` against a plain pandas script, at 1M and 10M DATTSVT rows.
 
-Generates DATTSVT tab-separated text (10-digit codes, monthly periods, Russian labels, decimal comma)
-in a temporary folder, then runs, each as a separate process on the same file: ``exportlab.io.ingest``
+Generates DATTSVT tab-separated text (10-digit codes, monthly periods, Russian labels, decimal comma;
+recurring trade relations as in customs data, or ``--uniform`` independent rows) in a temporary
+folder, then runs, each as a separate process on the same file: ``exportlab.io.ingest``
 (parse, validate, match regions, aggregate to HS6 annual, write Parquet), a baseline
 (``pandas.read_csv(sep="\\t")`` + ``groupby`` + ``to_parquet``) and, for reference, DuckDB alone
 parsing the file and aggregating it to HS6 annual (no validation, no region matching, no output).
@@ -10,6 +11,7 @@ time, rows/s and peak RSS of each process; the last line printed is one JSON obj
 
     .venv/bin/python benchmarks/ingest.py            # 1M and 10M rows
     .venv/bin/python benchmarks/ingest.py --rows 1000000 --repeat 3
+    .venv/bin/python benchmarks/ingest.py --rows 10000000 --uniform
 """
 
 from __future__ import annotations
@@ -61,8 +63,15 @@ assert n > 0
 """
 
 
-def generate(path: Path, n_rows: int, seed: int = 0) -> None:
-    """Write ``n_rows`` DATTSVT rows (all regions of the reference, 200 partners, 20 000 codes)."""
+def generate(path: Path, n_rows: int, seed: int = 0, uniform: bool = False) -> None:
+    """Write ``n_rows`` DATTSVT rows for one year (89 regions, 200 partners, about 20 000 codes).
+
+    By default the rows look like customs data: trade relations (region, 10-digit code, partner,
+    flow; concentrated on a few large regions, codes and partners) recur in about half of the
+    12 months, so 10M monthly rows become about 1.6M HS6 annual rows. ``uniform``: every row
+    draws region, code, partner and month independently (almost no two rows share an HS6 annual
+    cell: the worst case for aggregation).
+    """
     from exportlab.io.partners import partner_codes
     from exportlab.regions import load_regions
 
@@ -72,25 +81,65 @@ def generate(path: Path, n_rows: int, seed: int = 0) -> None:
     )
     rng = np.random.default_rng(seed)
     partners = np.array(sorted(c for c in partner_codes() if len(c) == 2))[:200]
-    codes = np.array([f"{c:010d}" for c in rng.integers(100_000_000, 9_999_999_999, 20_000)])
+    hs6 = np.unique(rng.integers(10_000, 970_000, 6_000))[:5_000]
+    codes = np.unique(np.repeat(hs6, 4) * 10_000 + rng.integers(0, 10_000, len(hs6) * 4))
+    codes = np.array([f"{c:010d}" for c in codes])
+    if uniform:
+        flow = np.where(rng.random(n_rows) < 0.6, "ЭК", "ИМ")
+        month = rng.integers(1, 13, n_rows)
+        partner = partners[rng.integers(0, len(partners), n_rows)]
+        code = codes[rng.integers(0, len(codes), n_rows)]
+        region = labels[rng.integers(0, len(labels), n_rows)]
+    else:
+        flow, month, partner, code, region = _relations(rng, n_rows, labels, codes, partners)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(HEADER)
-        for start in range(0, n_rows, 500_000):
-            m = min(500_000, n_rows - start)
-            flow = np.where(rng.random(m) < 0.6, "ЭК", "ИМ")
-            month = rng.integers(1, 13, m)
-            year = 2021
-            partner = partners[rng.integers(0, len(partners), m)]
-            code = codes[rng.integers(0, len(codes), m)]
-            value = np.char.replace(np.char.mod("%.2f", rng.gamma(1.0, 10_000, m)), ".", ",")
-            netto = np.char.replace(np.char.mod("%.3f", rng.gamma(1.0, 3_000, m)), ".", ",")
-            region = labels[rng.integers(0, len(labels), m)]
+        for s in range(0, n_rows, 500_000):
+            e = min(n_rows, s + 500_000)
+            value = np.char.replace(np.char.mod("%.2f", rng.gamma(1.0, 10_000, e - s)), ".", ",")
+            netto = np.char.replace(np.char.mod("%.3f", rng.gamma(1.0, 3_000, e - s)), ".", ",")
             fh.writelines(
-                f"{f}\t{mo:02d}/{year}\t{p}\t{c}\t\t{v}\t{w}\t0\t{r}\t\n"
+                f"{f}\t{mo:02d}/2021\t{p}\t{c}\t\t{v}\t{w}\t0\t{r}\t\n"
                 for f, mo, p, c, v, w, r in zip(
-                    flow, month, partner, code, value, netto, region, strict=True
+                    flow[s:e],
+                    month[s:e],
+                    partner[s:e],
+                    code[s:e],
+                    value,
+                    netto,
+                    region[s:e],
+                    strict=True,
                 )
             )
+
+
+def _relations(rng, n_rows, labels, codes, partners):
+    """Flow, month, partner, code and region of ``n_rows`` rows drawn from recurring relations.
+
+    Relations are distinct (region, code, partner, flow), each drawn with rank-size weights;
+    the rows are ``n_rows`` distinct (relation, month) pairs, so no cell repeats within a month.
+    """
+
+    def ranked(k: int, m: int) -> np.ndarray:
+        w = 1.0 / np.arange(1, k + 1)
+        return rng.choice(k, m, p=w / w.sum())
+
+    n_rel = -(-n_rows // 6)
+    order = rng.permutation(len(codes))
+    key = np.empty(0, np.int64)
+    while len(key) < n_rel:
+        region = ranked(len(labels), n_rel).astype(np.int64)
+        relation = (region * len(codes) + order[ranked(len(codes), n_rel)]) * len(partners)
+        relation = (relation + ranked(len(partners), n_rel)) * 2 + (rng.random(n_rel) < 0.4)
+        key = np.unique(np.concatenate([key, relation]))
+    key = rng.permutation(key)[:n_rel]
+    cells = rng.choice(n_rel * 12, n_rows, replace=False)
+    rel, month = key[cells // 12], cells % 12 + 1
+    flow = np.where(rel % 2 == 0, "ЭК", "ИМ")
+    rel //= 2
+    partner = partners[rel % len(partners)]
+    rel //= len(partners)
+    return flow, month, partner, codes[rel % len(codes)], labels[rel // len(codes)]
 
 
 def run(script: str, *args: str) -> dict[str, float]:
@@ -117,14 +166,23 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--repeat", type=int, default=2, help="runs of each process (best kept)")
     parser.add_argument(
+        "--uniform",
+        action="store_true",
+        help="rows drawn independently (worst case for aggregation) instead of recurring relations",
+    )
+    parser.add_argument(
         "--tmp", default=None, help="folder for the generated files (default: system temp)"
     )
     args = parser.parse_args()
-    results = {"cpus": os.cpu_count(), "runs": []}
+    results = {
+        "cpus": os.cpu_count(),
+        "data": "uniform" if args.uniform else "relations",
+        "runs": [],
+    }
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         for n in sorted(args.rows):
             data = Path(tmp) / f"dattsvt_{n}.tsv"
-            generate(data, n)
+            generate(data, n, uniform=args.uniform)
             size_gb = data.stat().st_size / 1024**3
             out = Path(tmp) / f"out_{n}"
             out.mkdir()

@@ -1,20 +1,23 @@
-"""The fast path of :func:`exportlab.io.ingest` for delimited text: one typed DuckDB pass.
+"""The fast path of :func:`exportlab.io.ingest` for delimited text: one typed, grouping DuckDB pass.
 
 Large FCS DATTSVT files hold a few hundred distinct labels (flows, periods, partners, regions) in
 millions of rows. The fast path therefore
 
 1. samples the file (its head and slices spread over it) to learn those labels and whether numbers
-   use a decimal comma;
+   use a decimal comma; every partner code and every FCS region label of the reference is known
+   in advance, so rare ones need not be in the sample;
 2. maps each distinct label once in Python (flow names, period layouts, partner codes, the region
    matcher) and hands the result to DuckDB as ENUM types plus lookup lists — per row DuckDB only
    does an ENUM cast and a list index, no string functions;
-3. reads the text once with ``read_csv`` (explicit column types, numbers parsed by the reader with
-   the detected decimal separator) into an in-memory table of compact columns, in input order;
-4. checks every validation rule as an SQL aggregate (row counts, no line numbers), in the same
-   scan as the per-file statistics of the report (:data:`FILE_STATS`).
+3. reads the text once with ``read_csv`` (explicit column types, numbers parsed as exact decimals
+   with the detected separator) and groups it while reading into cells (file, year, region, code,
+   partner, flow) with row counts and exact sums (:func:`build_cells`); the rows themselves are
+   never held in memory;
+4. checks every validation rule on the cells: unmapped labels, negative or missing numbers,
+   malformed codes, and possible duplicates (two rows of a cell in the same month).
 
-A label that was not in the sample is looked up in one extra pass and the table is rebuilt; any
-invalid row, possible duplicate or reader error makes :func:`build_table` return ``None`` and the
+A label that was not in the sample is looked up in one extra pass and the cells are rebuilt; any
+invalid row, possible duplicate or reader error makes :func:`build_cells` return ``False`` and the
 caller falls back to the general path, which finds the file, line and column of every problem.
 The rules are the same as the general path's (``exportlab.io.ingest.normalized_sql``).
 
@@ -49,7 +52,8 @@ _PERIOD_RX: dict[str, tuple[str, Callable[[str], tuple[str, str | None]]]] = {
     "DD.MM.YYYY": (r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}", lambda p: (p[-4:], p.split(".")[1])),
     "YYYY-MM-DD": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?", lambda p: (p[:4], p[5:7])),
 }
-_PERIOD_FORMATS = (*_PERIOD_RX, "year")
+#: Period layouts; bit ``k`` of a ``formats_mask`` stands for ``PERIOD_LAYOUTS[k]``.
+PERIOD_LAYOUTS = (*_PERIOD_RX, "year")
 
 
 def period_parts(text: str, year_column: bool = False) -> tuple[int, int | None, str] | None:
@@ -214,7 +218,6 @@ class Maps:
         _enum(con, "e_flow", ["export", "import"])
         _enum(con, "e_partner", sorted(self.partner_codes))
         _enum(con, "e_region", sorted(regions))
-        _enum(con, "e_pf", list(_PERIOD_FORMATS))
         out = {
             "flow": _lookup([self.flow[v] for v in flows], "e_flow"),
             "partner": _lookup([self.partner[v] for v in partners], "e_partner"),
@@ -224,7 +227,9 @@ class Maps:
             parts = [self.period.get((v, yc)) for v in periods]
             out[f"year{int(yc)}"] = _lookup([p[0] if p else None for p in parts], "SMALLINT")
             out[f"month{int(yc)}"] = _lookup([p[1] if p else None for p in parts], "UTINYINT")
-            out[f"pf{int(yc)}"] = _lookup([p[2] if p else None for p in parts], "e_pf")
+            out[f"pf{int(yc)}"] = _lookup(
+                [PERIOD_LAYOUTS.index(p[2]) if p else None for p in parts], "UTINYINT"
+            )
         return out
 
 
@@ -233,7 +238,7 @@ def _reader(src: Source, decimal: str) -> str:
     types = {h: "VARCHAR" for h in src.layout.header}
     for fld in ("value", "netto"):
         if fld in cols:
-            types[cols[fld]] = "DOUBLE"
+            types[cols[fld]] = NUMBER
     quote = "''" if src.delim == "\t" else "'\"'"
     spec = ", ".join(f"{_q(h)}: {_q(t)}" for h, t in types.items())
     return (
@@ -243,6 +248,11 @@ def _reader(src: Source, decimal: str) -> str:
     )
 
 
+#: Numbers as the reader parses them: exact decimals (a value of a trillion or more, or a number
+#: written otherwise, is a reader error and sends the ingest to the general path).
+NUMBER = "DECIMAL(18, 6)"
+
+
 def _col(src: Source, fld: str) -> str:
     cols = src.layout.columns
     if fld == "period":
@@ -250,37 +260,39 @@ def _col(src: Source, fld: str) -> str:
     return f'r."{cols[fld]}"' if fld in cols else "NULL::VARCHAR"
 
 
-def _select(src: Source, i: int, decimal: str, lk: dict[str, str], flow: str | None) -> str:
-    """Typed, mapped rows of one source; label columns that missed the maps are flagged."""
+def _cells_select(
+    src: Source, i: int, decimal: str, lk: dict[str, str], flow: str | None, months: bool
+) -> str:
+    """One source read and grouped into cells (see :func:`build_cells`) in a single scan."""
     yc = int("period" not in src.layout.columns)
     f, p, pa, rg, code = (_col(src, x) for x in ("flow", "period", "partner", "region", "code"))
-    value, netto = _col(src, "value"), _col(src, "netto")
-    if "netto" not in src.layout.columns:
-        netto = "NULL::DOUBLE"
+    value = _col(src, "value")
+    netto = _col(src, "netto") if "netto" in src.layout.columns else f"NULL::{NUMBER}"
     default = _q(flow) + "::e_flow" if flow else "NULL::e_flow"
-    # each label is cast once (inner query); the lookups index the casts' codes
+    month_key = "month, " if months else ""
+    # each label is cast once to its ENUM of raw labels; the lookups index the casts' codes
     return f"""
-SELECT {i}::USMALLINT AS file_id,
-  CASE WHEN f_raw IS NULL THEN {default} ELSE {lk["flow"]}[cf + 1] END AS flow,
-  {lk[f"year{yc}"]}[cp + 1] AS year,
-  {lk[f"month{yc}"]}[cp + 1] AS month,
-  {lk[f"pf{yc}"]}[cp + 1] AS pf,
-  CASE WHEN regexp_full_match(c, '[0-9]{{1,10}}|X{{1,10}}') THEN
-    CASE WHEN restored THEN '0' || c ELSE c END
-  END AS code,
-  restored,
-  {lk["partner"]}[cpa + 1] AS partner,
-  {lk["region"]}[crg + 1] AS region,
-  value_usd, netto_kg,
-  ((f_raw IS NOT NULL AND cf IS NULL) OR (p_raw IS NOT NULL AND cp IS NULL)
-   OR (pa_raw IS NOT NULL AND cpa IS NULL) OR (rg_raw IS NOT NULL AND crg IS NULL)) AS miss
+SELECT {i}::USMALLINT AS file_id, year, {month_key}region, code, partner, flow, count(*) AS n,
+  bit_or(1::USMALLINT << coalesce(month, 0)) AS months_mask,
+  bit_or(1::UINTEGER << pf) AS formats_mask,
+  count(*) FILTER (WHERE restored) AS restored,
+  sum(value_usd) AS v, sum(netto_kg) AS w,
+  count(*) FILTER (WHERE value_usd IS NULL OR value_usd < 0 OR netto_kg < 0) AS bad
 FROM (
-  SELECT {f} AS f_raw, {p} AS p_raw, {pa} AS pa_raw, {rg} AS rg_raw, {code} AS c,
-    (length({code}) % 2 = 1 AND left({code}, 1) <> 'X') AS restored,
-    enum_code(TRY_CAST({f} AS raw_flow)) AS cf, enum_code(TRY_CAST({p} AS raw_period)) AS cp,
-    enum_code(TRY_CAST({pa} AS raw_partner)) AS cpa, enum_code(TRY_CAST({rg} AS raw_region)) AS crg,
-    {value} AS value_usd, {netto} AS netto_kg
-  FROM {_reader(src, decimal)} r)"""
+  SELECT CASE WHEN f_raw IS NULL THEN {default} ELSE {lk["flow"]}[cf + 1] END AS flow,
+    {lk[f"year{yc}"]}[cp + 1] AS year, {lk[f"month{yc}"]}[cp + 1] AS month,
+    {lk[f"pf{yc}"]}[cp + 1] AS pf, {lk["partner"]}[cpa + 1] AS partner,
+    {lk["region"]}[crg + 1] AS region, CASE WHEN restored THEN '0' || c ELSE c END AS code,
+    restored, value_usd, netto_kg
+  FROM (
+    SELECT {f} AS f_raw, {code} AS c,
+      (length({code}) % 2 = 1 AND left({code}, 1) <> 'X') AS restored,
+      enum_code(TRY_CAST({f} AS raw_flow)) AS cf, enum_code(TRY_CAST({p} AS raw_period)) AS cp,
+      enum_code(TRY_CAST({pa} AS raw_partner)) AS cpa,
+      enum_code(TRY_CAST({rg} AS raw_region)) AS crg,
+      {value} AS value_usd, {netto} AS netto_kg
+    FROM {_reader(src, decimal)} r))
+GROUP BY ALL"""
 
 
 def _missing_labels(con, sources, plan: Plan) -> dict[str, set[str]]:
@@ -306,60 +318,75 @@ def _missing_labels(con, sources, plan: Plan) -> dict[str, set[str]]:
     return found
 
 
-#: Per-file statistics the report needs, computed in the same scan as the validation counts.
-FILE_STATS = """count(*) AS rows, count(*) FILTER (WHERE restored) AS restored,
-  count(*) FILTER (WHERE code LIKE 'X%') AS confidential,
-  approx_quantile(value_usd / netto_kg, 0.5) FILTER (WHERE netto_kg > 0 AND value_usd > 0) AS usd_per_kg,
-  list(DISTINCT pf::VARCHAR) FILTER (WHERE pf IS NOT NULL) AS formats"""
+def _checks(con: duckdb.DuckDBPyConnection, hs_digits: int, n_files: int) -> tuple[int, int]:
+    """``(unmapped, invalid)`` cells of table ``cells``.
+
+    Unmapped: a flow, period, partner or region that maps to nothing (a label the sample missed,
+    or an invalid one). Invalid: a row with a missing or negative number, a malformed or too short
+    code, or a possible duplicate — two rows of a cell in the same month (the general path then
+    decides which rows are exact copies).
+    """
+    unmapped, invalid = con.execute(
+        f"""SELECT count(*) FILTER (WHERE flow IS NULL OR year IS NULL OR region IS NULL
+                                      OR partner IS NULL),
+                   count(*) FILTER (WHERE bad > 0 OR code IS NULL
+                     OR NOT regexp_full_match(code, '[0-9]{{1,10}}|X{{1,10}}')
+                     OR (code NOT LIKE 'X%' AND length(code) < {hs_digits})
+                     OR n > bit_count(months_mask))
+            FROM cells"""
+    ).fetchall()[0]
+    if not (unmapped or invalid) and n_files > 1:
+        # the same cell and month in two files
+        invalid = con.execute(
+            """SELECT count(*) FROM (
+                 SELECT sum(n) AS n, bit_or(months_mask) AS m FROM cells
+                 GROUP BY year, region, code, partner, flow)
+               WHERE n > bit_count(m)"""
+        ).fetchall()[0][0]
+    return int(unmapped), int(invalid)
 
 
-def build_table(
+def build_cells(
     con: duckdb.DuckDBPyConnection,
     sources: Sequence[Source],
     maps: Maps,
     regions: Sequence[str],
     hs_digits: int,
     flow: str | None,
-    table: str = "fast",
-) -> pd.DataFrame | None:
-    """Create ``table`` (typed rows in input order) and return its per-file statistics.
+    months: bool = False,
+) -> bool:
+    """Read every source once into table ``cells``; ``False`` when the general path is needed.
 
-    One scan of the table checks every rule and gives, per ``file_id``, the columns of
-    :data:`FILE_STATS`; ``None`` means the general path is needed (invalid row, possible duplicate,
-    reader error).
+    ``cells`` holds one row per file, year (and month when ``months``), region, code (10 digits as
+    given, zero restored), partner and flow, with the row count ``n``, the exact sums ``v`` (value)
+    and ``w`` (net weight), the months and period layouts seen (bit masks) and the count of
+    restored codes. Grouping while reading is what makes the pass fast: the large input is never
+    held in memory, only its cells. ``False`` means an invalid row, a possible duplicate or a
+    reader error: the general path then finds the file, line and column of each problem.
     """
     plan = sample(sources)
     for fld in LABEL_FIELDS:
         maps.add(fld, plan.seen[fld])
     for attempt in range(2):
         lk = maps.define(con, regions)
-        parts = [_select(src, i, plan.decimal[i], lk, flow) for i, src in enumerate(sources)]
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        parts = [
+            _cells_select(src, i, plan.decimal[i], lk, flow, months)
+            for i, src in enumerate(sources)
+        ]
         try:
             con.execute(
-                f"CREATE TEMP TABLE {table} AS " + " UNION ALL ".join(f"({p})" for p in parts)
+                "CREATE OR REPLACE TABLE cells AS " + " UNION ALL ".join(f"({p})" for p in parts)
             )
         except duckdb.Error:
-            return None
-        stats = con.execute(
-            f"""SELECT file_id, count(*) FILTER (WHERE miss) AS missed,
-                 count(*) FILTER (WHERE flow IS NULL OR year IS NULL OR code IS NULL
-                   OR (code NOT LIKE 'X%' AND length(code) < {hs_digits})
-                   OR value_usd IS NULL OR value_usd < 0 OR netto_kg < 0 OR partner IS NULL
-                   OR region IS NULL) AS bad,
-                 {FILE_STATS}
-               FROM {table} GROUP BY file_id ORDER BY file_id"""
-        ).df()
-        if not stats["missed"].sum():
-            if stats["bad"].sum():
-                return None
-            dup = con.execute(
-                f"""SELECT count(*) - count(DISTINCT hash(year, month, region, code, partner, flow,
-                                                          value_usd, netto_kg)) FROM {table}"""
-            ).fetchall()[0][0]
-            return None if dup else stats.drop(columns=["missed", "bad"])
+            return False
+        unmapped, invalid = _checks(con, hs_digits, len(sources))
+        if not unmapped:
+            return not invalid
         if attempt:
-            return None
-        for fld, labels in _missing_labels(con, sources, plan).items():
+            return False
+        missing = _missing_labels(con, sources, plan)
+        if not any(missing.values()):
+            return False
+        for fld, labels in missing.items():
             maps.add(fld, labels)
-    return None
+    return False

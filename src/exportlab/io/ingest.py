@@ -6,12 +6,13 @@ writes, atomically and only when everything is valid:
 
 * ``out_dir/trade.parquet`` — canonical columns (:data:`exportlab.schema.TRADE_COLUMNS`), annual,
   codes cut to ``hs_digits`` (6: HS6);
-* ``out_dir/trade_fine.parquet`` — the finest level read (code as given, month when known, source file);
+* ``out_dir/trade_fine.parquet`` — the finest code level read, annual (code as given, source file;
+  the month too with ``months=True``);
 * ``out_dir/quality.json`` and ``out_dir/quality_rejected.csv`` — the quality report.
 
 Values are summed as decimals with 6 fractional digits, so totals are exact and the output is the
 same byte for byte on every run. Delimited text takes the fast path of :mod:`exportlab.io.fast`
-(one typed pass, labels mapped once each); other inputs, and any input with an invalid row, take
+(one typed pass grouping rows into cells, labels mapped once each); other inputs, and any input with an invalid row, take
 the general path below, which reports the file, line and column of every problem.
 
 >>> report = ingest(["data/raw/demo"], "data/processed")       # doctest: +SKIP
@@ -28,6 +29,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -92,7 +94,7 @@ def _q(text: str) -> str:
 
 def _number(expr: str) -> str:
     cleaned = f"replace(replace(replace(trim({expr}), ' ', ''), chr(160), ''), ',', '.')"
-    return f"TRY_CAST({cleaned} AS DOUBLE)"
+    return f"TRY_CAST({cleaned} AS DECIMAL(38, 6))"
 
 
 def normalized_sql(
@@ -248,6 +250,7 @@ def ingest(
     partners: Iterable[str] | None = None,
     hs_digits: int = 6,
     flow: str | None = None,
+    months: bool = False,
     threads: int | None = None,
 ) -> IngestReport:
     """Read ``inputs`` (files, folders, zips) into ``out_dir/trade.parquet`` and the quality report.
@@ -256,8 +259,10 @@ def ingest(
     ``RegionMatcher`` for any other country). ``partners``: accepted partner codes (default
     ISO 3166-1 alpha-2 plus the special codes of ``docs/data_formats.md``). ``hs_digits``: level of
     the ``hs6`` column of ``trade.parquet`` (6; 4 or 2 for coarser data). ``flow``: flow of files
-    without a flow column (``"export"`` / ``"import"``). Any invalid row raises :class:`IngestError`
-    and leaves ``out_dir`` untouched, unless ``skip_invalid`` (rows dropped and listed).
+    without a flow column (``"export"`` / ``"import"``). ``months``: keep the month in
+    ``trade_fine.parquet`` (default: annual, like ``trade.parquet``). Any invalid row raises
+    :class:`IngestError` and leaves ``out_dir`` untouched, unless ``skip_invalid`` (rows dropped
+    and listed).
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -270,7 +275,9 @@ def ingest(
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out))
     try:
-        report = _ingest(inputs, stage, skip_invalid, regions, partners, hs_digits, flow, threads)
+        report = _ingest(
+            inputs, stage, skip_invalid, regions, partners, hs_digits, flow, months, threads
+        )
         names = [FINE_FILE, TRADE_FILE, REJECTED_FILE, QUALITY_FILE]
         mode = 0o666 & ~_umask()
         for name in names:
@@ -290,6 +297,7 @@ def _ingest(
     partners: Iterable[str] | None,
     hs_digits: int,
     flow: str | None,
+    months: bool,
     threads: int | None,
 ) -> IngestReport:
     work = stage / "work"
@@ -326,10 +334,14 @@ def _ingest(
             lambda labels: _region_map(pd.DataFrame({"region_label": labels}), matcher),
             {i: "period" not in s.layout.columns for i, s in enumerate(sources)},
         )
-        per_file = fast.build_table(con, sources, maps, matcher.codes, hs_digits, flow)
-        if per_file is not None:
-            return _write_fast(con, report, sources, stage, hs_digits, per_file)
-        con.execute("DROP TABLE IF EXISTS fast")
+        # every partner code and FCS region label is known beforehand: rare ones need no sample
+        maps.add("partner", set(maps.partner_codes))
+        maps.add("region", _fcs_labels(matcher))
+        if fast.build_cells(con, sources, maps, matcher.codes, hs_digits, flow, months):
+            report.engine = "fast"
+            reads = "SELECT file_id, sum(n) AS rows FROM cells GROUP BY file_id"
+            return _write_outputs(con, report, sources, stage, hs_digits, months, reads)
+        con.execute("DROP TABLE IF EXISTS cells")
 
     # fast pass: every source to a staging Parquet file (no line numbers)
     staged = []
@@ -374,38 +386,19 @@ def _ingest(
         )
 
     report.engine = "general"
-    fine = stage / FINE_FILE
+    month_key = "s.month, " if months else ""
+    pf_index = "[" + ", ".join(_q(p) for p in fast.PERIOD_LAYOUTS) + "]"
     con.execute(
-        f"""COPY (SELECT s.year, s.month, {region} AS region, s.code AS tnved, s.partner, s.flow,
-                 s.value_usd, s.netto_kg, f.name AS file
-            FROM {rows_source} JOIN files f ON f.file_id = s.file_id WHERE {keep}
-            ORDER BY s.year, {region}, s.code, s.partner, s.flow, s.month, s.file_id, s.value_usd, s.netto_kg)
-            TO {_q(str(fine))} (FORMAT parquet, COMPRESSION zstd)"""
+        f"""CREATE TABLE cells AS
+            SELECT s.file_id, s.year, {month_key}{region} AS region, s.code, s.partner, s.flow,
+                   count(*) AS n, bit_or(1::USMALLINT << coalesce(s.month, 0)) AS months_mask,
+                   bit_or(1::UINTEGER << (list_position({pf_index}, s.pf) - 1)) AS formats_mask,
+                   count(*) FILTER (WHERE s.restored) AS restored,
+                   sum(s.value_usd) AS v, sum(s.netto_kg) AS w
+            FROM {rows_source} WHERE {keep} GROUP BY ALL"""
     )
-    trade = stage / TRADE_FILE
-    con.execute(
-        f"""COPY (SELECT year, region, left(tnved, {hs_digits}) AS hs6, partner, flow,
-                 sum(value_usd::DECIMAL(38, 6))::DOUBLE AS value_usd,
-                 sum(netto_kg::DECIMAL(38, 6))::DOUBLE AS netto_kg
-            FROM read_parquet({_q(str(fine))}) GROUP BY ALL ORDER BY year, region, hs6, partner, flow)
-            TO {_q(str(trade))} (FORMAT parquet, COMPRESSION zstd)"""
-    )
-    per_file = con.sql(
-        f"SELECT file_id, {fast.FILE_STATS} FROM stage GROUP BY file_id ORDER BY file_id"
-    ).df()
-    _file_report(report, sources, per_file)
-    _totals_report(
-        con,
-        report,
-        f"""(SELECT year, region, left(tnved, {hs_digits}) AS hs6, partner, flow, count(*) AS n,
-                    sum(value_usd::DECIMAL(38, 6)) AS v, sum(netto_kg::DECIMAL(38, 6)) AS w
-             FROM read_parquet({_q(str(fine))}) GROUP BY ALL)""",
-    )
-    frame = report.rejection_frame()
-    frame.to_csv(stage / REJECTED_FILE, index=False, encoding="utf-8", lineterminator="\n")
-    write_json(report.to_dict(), stage / QUALITY_FILE)
-    con.close()
-    return report
+    reads = "SELECT file_id, count(*) AS rows FROM stage GROUP BY file_id"
+    return _write_outputs(con, report, sources, stage, hs_digits, months, reads)
 
 
 def _careful(
@@ -463,12 +456,46 @@ def _careful(
     return "checked s", "s.reason IS NULL", "s.region"
 
 
-def _write_fast(
-    con, report: IngestReport, sources: Sequence[Source], stage: Path, hs_digits: int, per_file
+def _fcs_labels(matcher) -> set[str]:
+    """FCS region labels (``"46000 - МОСКОВСКАЯ ОБЛАСТЬ"``) the reference of ``matcher`` knows."""
+    ref = matcher.reference.fillna("").astype(str)
+    if "fcs_code" not in ref.columns:
+        return set()
+    labels = set()
+    for col in ("fcs_label_ru", "fcs_label_en"):
+        if col in ref.columns:
+            known = ref[(ref["fcs_code"].str.strip() != "") & (ref[col].str.strip() != "")]
+            labels.update(known["fcs_code"] + " - " + known[col])
+    return labels
+
+
+def _write_outputs(
+    con,
+    report: IngestReport,
+    sources: Sequence[Source],
+    stage: Path,
+    hs_digits: int,
+    months: bool,
+    reads: str,
 ) -> IngestReport:
-    """Write the outputs from the fast path's table ``fast`` (valid rows, in input order)."""
-    report.engine = "fast"
-    report.rows_read = int(per_file["rows"].sum()) if len(per_file) else 0
+    """Write both Parquet files and the report from table ``cells`` (valid rows, grouped).
+
+    ``reads``: SQL giving the rows read per ``file_id`` (valid or not).
+    """
+    per_file = con.sql(
+        f"""SELECT f.file_id, coalesce(r.rows, 0) AS rows, coalesce(c.restored, 0) AS restored,
+                   coalesce(c.confidential, 0) AS confidential, c.usd_per_kg,
+                   coalesce(c.formats_mask, 0) AS formats_mask
+            FROM files f LEFT JOIN ({reads}) r USING (file_id)
+            LEFT JOIN (
+              SELECT file_id, sum(restored) AS restored,
+                     sum(n) FILTER (WHERE code LIKE 'X%') AS confidential,
+                     median(v::DOUBLE / w::DOUBLE) FILTER (WHERE v > 0 AND w > 0) AS usd_per_kg,
+                     bit_or(formats_mask) AS formats_mask
+              FROM cells GROUP BY file_id) c USING (file_id)
+            ORDER BY f.file_id"""
+    ).df()
+    report.rows_read = int(per_file["rows"].sum())
     if report.rows_read == 0:
         raise IngestError(
             ", ".join(s.name for s in sources),
@@ -476,37 +503,33 @@ def _write_fast(
             note="the inputs hold a header only",
         )
     names = "[" + ", ".join(_q(s.name) for s in sources) + "]"
-    fine, trade = stage / FINE_FILE, stage / TRADE_FILE
-    _write_parquet(
-        con,
-        f"""SELECT year, month::TINYINT AS month, region, code AS tnved, partner, flow,
-                   value_usd, netto_kg, {names}[file_id + 1] AS file FROM fast""",
-        fine,
-    )
-    # group and sort on the ENUM columns (declared in sorted order): cheaper than on strings;
-    # sums as DECIMAL(18, 6) per row (exact, 64-bit), DECIMAL(38, 6) if a value is too large
-    for width in (18, 38):
+    month = "month::TINYINT AS month, " if months else ""
+    fine_sql = f"""SELECT year, {month}region, code AS tnved, partner, flow, v::DOUBLE AS value_usd,
+                          w::DOUBLE AS netto_kg, {names}[file_id + 1] AS file
+                   FROM cells ORDER BY year, {"month, " if months else ""}region, code, partner,
+                        flow, file_id"""
+    # the fine file is encoded in a second thread (pyarrow and DuckDB release the GIL) while
+    # DuckDB aggregates and writes the HS6 table
+    with ThreadPoolExecutor(1) as pool:
+        fine_job = pool.submit(_write_parquet, con.cursor(), fine_sql, stage / FINE_FILE)
         try:
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE fast_trade AS
+                f"""CREATE TABLE trade_cells AS
                     SELECT year, region, left(code, {hs_digits}) AS hs6, partner, flow,
-                           count(*) AS n, sum(value_usd::DECIMAL({width}, 6)) AS v,
-                           sum(netto_kg::DECIMAL({width}, 6)) AS w
-                    FROM fast GROUP BY ALL"""
+                           sum(n) AS n, sum(v) AS v, sum(w) AS w
+                    FROM cells GROUP BY ALL"""
             )
-            break
-        except duckdb.ConversionException:
-            if width == 38:
-                raise
-    con.execute("DROP TABLE fast")
-    _write_parquet(
-        con,
-        """SELECT year, region, hs6, partner, flow, v::DOUBLE AS value_usd, w::DOUBLE AS netto_kg
-           FROM fast_trade ORDER BY year, region, hs6, partner, flow""",
-        trade,
-    )
+            _write_parquet(
+                con,
+                """SELECT year, region, hs6, partner, flow, v::DOUBLE AS value_usd,
+                          w::DOUBLE AS netto_kg
+                   FROM trade_cells ORDER BY year, region, hs6, partner, flow""",
+                stage / TRADE_FILE,
+            )
+        finally:
+            fine_job.result()
     _file_report(report, sources, per_file)
-    _totals_report(con, report, "fast_trade")
+    _totals_report(con, report, "trade_cells")
     report.rejection_frame().to_csv(
         stage / REJECTED_FILE, index=False, encoding="utf-8", lineterminator="\n"
     )
@@ -531,8 +554,15 @@ def _write_parquet(con, sql: str, path: Path, rows: int = ROW_GROUP_ROWS) -> Non
     reader = con.sql(sql).to_arrow_reader(rows)
     pending: list[pa.RecordBatch] = []
     held = 0
+    # dictionary pages for labels and codes; numbers (nearly all distinct) are written plain
+    labels = [f.name for f in reader.schema if not pa.types.is_floating(f.type)]
     with pq.ParquetWriter(
-        path, reader.schema, compression="zstd", compression_level=1, store_schema=False
+        path,
+        reader.schema,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=labels,
+        store_schema=False,
     ) as writer:
         for batch in reader:
             pending.append(batch)
@@ -549,11 +579,12 @@ def _write_parquet(con, sql: str, path: Path, rows: int = ROW_GROUP_ROWS) -> Non
 
 
 def _file_report(report: IngestReport, sources: Sequence[Source], per_file: pd.DataFrame) -> None:
-    """Fill the per-file part of the report from ``per_file`` (``file_id`` + :data:`fast.FILE_STATS`)."""
+    """Fill the per-file part of the report from ``per_file`` (see :func:`_write_outputs`)."""
     rejected = report.rejection_frame().groupby("file").size().to_dict()
     for row in per_file.itertuples(index=False):
         src = sources[row.file_id]
-        formats = sorted(row.formats) if row.formats is not None else []
+        mask = int(row.formats_mask)
+        formats = sorted(p for k, p in enumerate(fast.PERIOD_LAYOUTS) if mask >> k & 1)
         report.files.append(
             {
                 "file": src.name,
@@ -636,6 +667,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regions", metavar="FILE", help="region reference CSV (default: Russia)")
     parser.add_argument("--hs-digits", type=int, default=6, help="code level of trade.parquet (6)")
     parser.add_argument("--flow", choices=["export", "import"], help="flow of files without one")
+    parser.add_argument(
+        "--months", action="store_true", help="keep the month in trade_fine.parquet"
+    )
     args = parser.parse_args(argv)
     try:
         report = ingest(
@@ -645,6 +679,7 @@ def main(argv: list[str] | None = None) -> int:
             regions=args.regions,
             hs_digits=args.hs_digits,
             flow=args.flow,
+            months=args.months,
         )
     except IngestError as err:
         print(f"exportlab ingest: error: {err}", file=sys.stderr)
