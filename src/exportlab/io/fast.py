@@ -38,9 +38,9 @@ import pandas as pd
 
 from exportlab.io.sources import Source
 
-SAMPLE_HEAD = 1 << 20
+SAMPLE_HEAD = 1 << 18
 SAMPLE_SLICES = 32
-SLICE_BYTES = 1 << 16
+SLICE_BYTES = 1 << 14
 LABEL_FIELDS = ("flow", "period", "partner", "region")
 
 _PERIOD_RX: dict[str, tuple[str, Callable[[str], tuple[str, str | None]]]] = {
