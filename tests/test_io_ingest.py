@@ -321,13 +321,12 @@ def test_fast_path_falls_back_for_invalid_rows(tmp_path):
 
 
 def test_same_cell_twice_in_a_month_is_summed_not_rejected(tmp_path):
-    # two rows of one cell and month with different values are not copies: the fast pass cannot
-    # tell, the general pass can, and keeps both
+    # two rows of one cell and month with different values are not copies: both are kept
     text = (FCS / "dattsvt_ru.tsv").read_text(encoding="utf-8").splitlines()
     twin = text[1].replace("1000,5", "7")
     (tmp_path / "x.tsv").write_text("\n".join([*text, twin]) + "\n", encoding="utf-8")
     report = xio.ingest([tmp_path / "x.tsv"], tmp_path / "out")
-    assert report.engine == "general" and report.rows_rejected == 0 and report.rows_read == 6
+    assert report.engine == "fast" and report.rows_rejected == 0 and report.rows_read == 6
     trade = pd.read_parquet(tmp_path / "out" / "trade.parquet")
     assert trade.value_usd.sum() == 1372.0
 

@@ -14,10 +14,10 @@ millions of rows. The fast path therefore
    partner, flow) with row counts and exact sums (:func:`build_cells`); the rows themselves are
    never held in memory;
 4. checks every validation rule on the cells: unmapped labels, negative or missing numbers,
-   malformed codes, and possible duplicates (two rows of a cell in the same month).
+   malformed codes; cells with two rows in one month are read once more to look for exact copies.
 
 A label that was not in the sample is looked up in one extra pass and the cells are rebuilt; any
-invalid row, possible duplicate or reader error makes :func:`build_cells` return ``False`` and the
+invalid row, exact copy of a row or reader error makes :func:`build_cells` return ``False`` and the
 caller falls back to the general path, which finds the file, line and column of every problem.
 The rules are the same as the general path's (``exportlab.io.ingest.normalized_sql``).
 
@@ -260,26 +260,17 @@ def _col(src: Source, fld: str) -> str:
     return f'r."{cols[fld]}"' if fld in cols else "NULL::VARCHAR"
 
 
-def _cells_select(
-    src: Source, i: int, decimal: str, lk: dict[str, str], flow: str | None, months: bool
-) -> str:
-    """One source read and grouped into cells (see :func:`build_cells`) in a single scan."""
+def _rows_select(src: Source, i: int, decimal: str, lk: dict[str, str], flow: str | None) -> str:
+    """The typed, mapped rows of one source (read as they are scanned, never stored)."""
     yc = int("period" not in src.layout.columns)
     f, p, pa, rg, code = (_col(src, x) for x in ("flow", "period", "partner", "region", "code"))
     value = _col(src, "value")
     netto = _col(src, "netto") if "netto" in src.layout.columns else f"NULL::{NUMBER}"
     default = _q(flow) + "::e_flow" if flow else "NULL::e_flow"
-    month_key = "month, " if months else ""
     # each label is cast once to its ENUM of raw labels; the lookups index the casts' codes
     return f"""
-SELECT {i}::USMALLINT AS file_id, year, {month_key}region, code, partner, flow, count(*) AS n,
-  bit_or(1::USMALLINT << coalesce(month, 0)) AS months_mask,
-  bit_or(1::UINTEGER << pf) AS formats_mask,
-  count(*) FILTER (WHERE restored) AS restored,
-  sum(value_usd) AS v, sum(netto_kg) AS w,
-  count(*) FILTER (WHERE value_usd IS NULL OR value_usd < 0 OR netto_kg < 0) AS bad
-FROM (
-  SELECT CASE WHEN f_raw IS NULL THEN {default} ELSE {lk["flow"]}[cf + 1] END AS flow,
+  SELECT {i}::USMALLINT AS file_id,
+    CASE WHEN f_raw IS NULL THEN {default} ELSE {lk["flow"]}[cf + 1] END AS flow,
     {lk[f"year{yc}"]}[cp + 1] AS year, {lk[f"month{yc}"]}[cp + 1] AS month,
     {lk[f"pf{yc}"]}[cp + 1] AS pf, {lk["partner"]}[cpa + 1] AS partner,
     {lk["region"]}[crg + 1] AS region, CASE WHEN restored THEN '0' || c ELSE c END AS code,
@@ -291,8 +282,34 @@ FROM (
       enum_code(TRY_CAST({pa} AS raw_partner)) AS cpa,
       enum_code(TRY_CAST({rg} AS raw_region)) AS crg,
       {value} AS value_usd, {netto} AS netto_kg
-    FROM {_reader(src, decimal)} r))
+    FROM {_reader(src, decimal)} r)"""
+
+
+def _cells_select(rows: str, months: bool) -> str:
+    """``rows`` (see :func:`_rows_select`) grouped into cells (see :func:`build_cells`)."""
+    month_key = "month, " if months else ""
+    return f"""
+SELECT file_id, year, {month_key}region, code, partner, flow, count(*) AS n,
+  bit_or(1::USMALLINT << coalesce(month, 0)) AS months_mask,
+  bit_or(1::UINTEGER << pf) AS formats_mask,
+  count(*) FILTER (WHERE restored) AS restored,
+  sum(value_usd) AS v, sum(netto_kg) AS w,
+  count(*) FILTER (WHERE value_usd IS NULL OR value_usd < 0 OR netto_kg < 0) AS bad
+FROM ({rows})
 GROUP BY ALL"""
+
+
+def _exact_copies(con: duckdb.DuckDBPyConnection, rows: Sequence[str]) -> int:
+    """Rows that repeat another row exactly, among the rows of the cells of table ``repeated``.
+
+    One more pass over the text; only rows of cells with two rows in one month are hashed.
+    """
+    return con.execute(
+        f"""SELECT count(*) - count(DISTINCT hash(year, month, region, code, partner, flow,
+                                                   value_usd, netto_kg))
+            FROM ({" UNION ALL ".join(f"({r})" for r in rows)}) s
+            SEMI JOIN repeated USING (year, region, code, partner, flow)"""
+    ).fetchall()[0][0]
 
 
 def _missing_labels(con, sources, plan: Plan) -> dict[str, set[str]]:
@@ -318,32 +335,33 @@ def _missing_labels(con, sources, plan: Plan) -> dict[str, set[str]]:
     return found
 
 
-def _checks(con: duckdb.DuckDBPyConnection, hs_digits: int, n_files: int) -> tuple[int, int]:
-    """``(unmapped, invalid)`` cells of table ``cells``.
+def _checks(con: duckdb.DuckDBPyConnection, hs_digits: int, n_files: int) -> tuple[int, int, int]:
+    """``(unmapped, invalid, repeated)`` cells of table ``cells``.
 
     Unmapped: a flow, period, partner or region that maps to nothing (a label the sample missed,
-    or an invalid one). Invalid: a row with a missing or negative number, a malformed or too short
-    code, or a possible duplicate — two rows of a cell in the same month (the general path then
-    decides which rows are exact copies).
+    or an invalid one). Invalid: a row with a missing or negative number, or a malformed or too
+    short code. Repeated: two rows of a cell in the same month, in one file or two; their keys go
+    to table ``repeated`` (exact copies among them are duplicates, other rows are kept).
     """
     unmapped, invalid = con.execute(
         f"""SELECT count(*) FILTER (WHERE flow IS NULL OR year IS NULL OR region IS NULL
                                       OR partner IS NULL),
                    count(*) FILTER (WHERE bad > 0 OR code IS NULL
                      OR NOT regexp_full_match(code, '[0-9]{{1,10}}|X{{1,10}}')
-                     OR (code NOT LIKE 'X%' AND length(code) < {hs_digits})
-                     OR n > bit_count(months_mask))
+                     OR (code NOT LIKE 'X%' AND length(code) < {hs_digits}))
             FROM cells"""
     ).fetchall()[0]
-    if not (unmapped or invalid) and n_files > 1:
-        # the same cell and month in two files
-        invalid = con.execute(
-            """SELECT count(*) FROM (
-                 SELECT sum(n) AS n, bit_or(months_mask) AS m FROM cells
-                 GROUP BY year, region, code, partner, flow)
-               WHERE n > bit_count(m)"""
-        ).fetchall()[0][0]
-    return int(unmapped), int(invalid)
+    over_files = "GROUP BY year, region, code, partner, flow" if n_files > 1 else ""
+    n, mask = ("sum(n)", "bit_or(months_mask)") if n_files > 1 else ("n", "months_mask")
+    con.execute(
+        f"""CREATE OR REPLACE TABLE repeated AS
+            SELECT DISTINCT year, region, code, partner, flow FROM (
+              SELECT year, region, code, partner, flow, {n} AS n, {mask} AS m
+              FROM cells {over_files})
+            WHERE n > bit_count(m)"""
+    )
+    repeated = con.execute("SELECT count(*) FROM repeated").fetchall()[0][0]
+    return int(unmapped), int(invalid), int(repeated)
 
 
 def build_cells(
@@ -361,27 +379,27 @@ def build_cells(
     given, zero restored), partner and flow, with the row count ``n``, the exact sums ``v`` (value)
     and ``w`` (net weight), the months and period layouts seen (bit masks) and the count of
     restored codes. Grouping while reading is what makes the pass fast: the large input is never
-    held in memory, only its cells. ``False`` means an invalid row, a possible duplicate or a
-    reader error: the general path then finds the file, line and column of each problem.
+    held in memory, only its cells. Cells with two rows in one month (rare in customs data) cost
+    one more pass, which looks for exact copies among their rows. ``False`` means an invalid row,
+    an exact copy or a reader error: the general path then finds the file, line and column of each
+    problem.
     """
     plan = sample(sources)
     for fld in LABEL_FIELDS:
         maps.add(fld, plan.seen[fld])
     for attempt in range(2):
         lk = maps.define(con, regions)
-        parts = [
-            _cells_select(src, i, plan.decimal[i], lk, flow, months)
-            for i, src in enumerate(sources)
-        ]
+        rows = [_rows_select(src, i, plan.decimal[i], lk, flow) for i, src in enumerate(sources)]
         try:
             con.execute(
-                "CREATE OR REPLACE TABLE cells AS " + " UNION ALL ".join(f"({p})" for p in parts)
+                "CREATE OR REPLACE TABLE cells AS "
+                + " UNION ALL ".join(f"({_cells_select(r, months)})" for r in rows)
             )
         except duckdb.Error:
             return False
-        unmapped, invalid = _checks(con, hs_digits, len(sources))
+        unmapped, invalid, repeated = _checks(con, hs_digits, len(sources))
         if not unmapped:
-            return not invalid
+            return not invalid and not (repeated and _exact_copies(con, rows))
         if attempt:
             return False
         missing = _missing_labels(con, sources, plan)
