@@ -1227,6 +1227,8 @@ def plot_density_complexity(
     """
     import matplotlib.pyplot as plt
 
+    from exportlab.style import spread_labels
+
     if result.density is None:
         raise ValueError("result has no density: call complexity(..., relatedness=True)")
     if region not in result.rca.index:
@@ -1274,7 +1276,7 @@ def plot_density_complexity(
             ax.text(row.density, row.pci, str(row.product), fontsize=7, zorder=5)
             for row in best.itertuples()
         ]
-        _spread_labels(
+        spread_labels(
             ax, texts, best["density"].to_numpy(float), best["pci"].to_numpy(float), dens, pci
         )
     ax.set_xlabel(_label("density", lang))
@@ -1282,44 +1284,6 @@ def plot_density_complexity(
     ax.set_title(title or _label("title", lang).format(region=region_label(region, lang)))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # never over points
     return ax
-
-
-def _spread_labels(
-    ax: Any,
-    texts: list[Any],
-    x: np.ndarray,
-    y: np.ndarray,
-    all_x: Any = None,
-    all_y: Any = None,
-) -> None:
-    """Move point labels apart (adjustText, fixed iteration count: byte-identical re-runs)."""
-    from matplotlib.patheffects import withStroke
-
-    halo = [withStroke(linewidth=2.5, foreground="white")]  # readable over points and lines
-    for text in texts:
-        text.set_path_effects(halo)
-    try:
-        from adjustText import adjust_text
-    except ImportError:  # pragma: no cover - labels stay at their points
-        return
-    ax.figure.canvas.draw()  # adjustText needs the final axis limits and text extents
-    kwargs: dict[str, Any] = {}
-    if all_x is not None and all_y is not None:
-        px, py = np.asarray(all_x, dtype=float), np.asarray(all_y, dtype=float)
-        ok = np.isfinite(px) & np.isfinite(py)
-        kwargs["x"], kwargs["y"] = px[ok], py[ok]
-        kwargs["target_x"], kwargs["target_y"] = x, y
-    else:
-        kwargs["x"], kwargs["y"] = x, y
-    adjust_text(
-        texts,
-        ax=ax,
-        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.5},
-        expand=(1.15, 1.35),
-        ensure_inside_axes=True,
-        iter_lim=300,  # a fixed number of iterations, never a time limit
-        **kwargs,
-    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1628,7 +1592,14 @@ def plot_eci_vs_daed(
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from exportlab.style import TYPE_COLORS, check_lang, t
+    from exportlab.style import (
+        TYPE_COLORS,
+        check_lang,
+        points_to_name,
+        spread_labels,
+        t,
+        type_colors,
+    )
     from exportlab.typology import type_label
 
     check_lang(lang)
@@ -1644,17 +1615,11 @@ def plot_eci_vs_daed(
     x = data["eci"].to_numpy(dtype=float)
     y = data["daed_index"].to_numpy(dtype=float)
     types = data["type"] if "type" in data.columns else pd.Series(pd.NA, index=data.index)
-    colors = [TYPE_COLORS.get(int(k), "#999999") if pd.notna(k) else "#999999" for k in types]
-    ax.scatter(x, y, c=colors, s=30, edgecolors="white", linewidths=0.5, zorder=3)
+    ax.scatter(x, y, c=type_colors(types), s=30, edgecolors="white", linewidths=0.5, zorder=3)
     ax.axvline(float(np.median(x)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(float(np.median(y)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     regions = data["region"].astype(str).to_numpy()
-    spread = np.array([np.std(x) or 1.0, np.std(y) or 1.0])
-    dist = np.hypot((x - np.median(x)) / spread[0], (y - np.median(y)) / spread[1])
-    order = np.lexsort((regions, -dist))
-    show = np.zeros(len(data), dtype=bool)
-    show[order[: max(int(annotate), 0)]] = True
-    show |= np.isin(regions, list(highlight))
+    show = points_to_name(x, y, regions, annotate, highlight)
     texts = [
         ax.text(
             xi,
@@ -1667,8 +1632,7 @@ def plot_eci_vs_daed(
         for xi, yi, r, s in zip(x, y, regions, show, strict=True)
         if s
     ]
-    if texts:
-        _spread_labels(ax, texts, x[show], y[show], x, y)
+    spread_labels(ax, texts, x[show], y[show], x, y)
     present = sorted({int(k) for k in types.dropna()})
     handles = [
         Line2D([], [], marker="o", linestyle="", color=TYPE_COLORS[k], label=type_label(k, lang))

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.figure import Figure
 
 Lang = Literal["en", "ru"]
@@ -100,6 +101,77 @@ def add_note(fig: Figure, text: str, *, fontsize: float = 7) -> None:
         return
     color = "#b2182b" if ("SYNTHETIC" in text or "СИНТЕТИЧЕСКИЕ" in text) else "#444444"
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=fontsize, color=color, wrap=True)
+
+
+def type_colors(types: Iterable[object]) -> list[str]:
+    """Colour of each region type (1–4, see :data:`TYPE_COLORS`); grey for a missing or other type.
+
+    >>> type_colors([1, None, 9])
+    ['#1b9e77', '#999999', '#999999']
+    """
+    colors = []
+    for k in types:
+        try:
+            colors.append(TYPE_COLORS.get(int(k), "#999999"))
+        except (TypeError, ValueError):  # None, NaN, pd.NA
+            colors.append("#999999")
+    return colors
+
+
+def points_to_name(
+    x: np.ndarray,
+    y: np.ndarray,
+    names: Sequence[str],
+    most: int | None,
+    highlight: Iterable[str] = (),
+) -> np.ndarray:
+    """Which points of a scatter get a label (boolean mask).
+
+    All of them when ``most`` is ``None`` or not below their number; else the ``most`` farthest from
+    the median point in standardised units (ties by name), plus the ``highlight`` names.
+
+    >>> points_to_name(np.array([0.0, 1, 2, 9]), np.zeros(4), ["a", "b", "c", "d"], 1, ["a"]).tolist()
+    [True, False, False, True]
+    """
+    names = np.asarray(names, dtype=str)
+    if most is None or len(names) <= most:
+        return np.ones(len(names), dtype=bool)
+    spread = np.array([np.std(x) or 1.0, np.std(y) or 1.0])
+    dist = np.hypot((x - np.median(x)) / spread[0], (y - np.median(y)) / spread[1])
+    show = np.zeros(len(names), dtype=bool)
+    show[np.lexsort((names, -dist))[: max(int(most), 0)]] = True
+    return show | np.isin(names, list(highlight))
+
+
+def spread_labels(ax, texts: list, x, y, all_x=None, all_y=None) -> None:
+    """Move the point labels ``texts`` apart (adjustText), each on a white halo.
+
+    ``x, y``: the labelled points; ``all_x, all_y``: every point of the axes, which labels avoid.
+    A fixed iteration count (never a time limit) keeps re-runs byte-identical.
+    """
+    from adjustText import adjust_text
+    from matplotlib.patheffects import withStroke
+
+    if not texts:
+        return
+    halo = [withStroke(linewidth=2.5, foreground="white")]  # readable over points and lines
+    for text in texts:
+        text.set_path_effects(halo)
+    ax.figure.canvas.draw()  # adjustText needs the final axis limits and text extents
+    kwargs = {"x": np.asarray(x, dtype=float), "y": np.asarray(y, dtype=float)}
+    if all_x is not None and all_y is not None:
+        px, py = np.asarray(all_x, dtype=float), np.asarray(all_y, dtype=float)
+        ok = np.isfinite(px) & np.isfinite(py)
+        kwargs = {"x": px[ok], "y": py[ok], "target_x": kwargs["x"], "target_y": kwargs["y"]}
+    adjust_text(
+        texts,
+        ax=ax,
+        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.5},
+        expand=(1.15, 1.35),
+        ensure_inside_axes=True,
+        iter_lim=300,
+        **kwargs,
+    )
 
 
 _SVG_HASHED_ID = re.compile(r'id="([a-z]{1,2}[0-9a-f]{10})"')

@@ -43,7 +43,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from exportlab.regions import region_label
-from exportlab.style import PALETTE, check_lang, t
+from exportlab.style import PALETTE, check_lang, spread_labels, t
 
 METHODS: tuple[str, ...] = ("growth", "rca", "rca_symmetric")
 
@@ -1407,8 +1407,6 @@ def plot_methods(
     ``labels`` regions with the highest RCA are named. Regions new in the group (no export in the base
     year) have no growth index and are not drawn.
     """
-    from adjustText import adjust_text
-
     check_lang(lang)
     chosen = resolve_segments(trade, segments)
     n = len(chosen)
@@ -1464,15 +1462,7 @@ def plot_methods(
             ax.text(row["rca"], row["growth"], name, fontsize=7, zorder=4)
             for (_, row), name in zip(leaders.iterrows(), names, strict=True)
         ]
-        if texts:
-            adjust_text(
-                texts,
-                x=wide["rca"].to_numpy(),
-                y=wide["growth"].to_numpy(),
-                ax=ax,
-                arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.5},
-                iter_lim=300,  # a fixed number of iterations (not a time limit): same figure every run
-            )
+        spread_labels(ax, texts, leaders["rca"], leaders["growth"], wide["rca"], wide["growth"])
         ax.set_title(_wrap(segment_name(segment, lang), 45), fontsize=9)
         ax.set_xlabel(t("RCA (Balassa), log scale", "RCA (Баласса), лог. шкала", lang))
         ax.set_ylabel(

@@ -41,7 +41,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_
 from sklearn.preprocessing import StandardScaler
 
 from exportlab.regions import region_label
-from exportlab.style import TYPE_COLORS, check_lang, t
+from exportlab.style import TYPE_COLORS, check_lang, points_to_name, spread_labels, t, type_colors
 
 Method = Literal["kmeans", "ward", "quadrants"]
 METHODS: tuple[str, ...] = ("kmeans", "ward", "quadrants")
@@ -607,8 +607,7 @@ def scatter_types(
     types = (
         data[type_col].astype("Int64") if type_col in data else pd.Series(pd.NA, index=data.index)
     )
-    colors = [TYPE_COLORS.get(int(k), "#999999") if pd.notna(k) else "#999999" for k in types]
-    ax.scatter(x, y, c=colors, s=28, edgecolors="white", linewidths=0.5, zorder=3)
+    ax.scatter(x, y, c=type_colors(types), s=28, edgecolors="white", linewidths=0.5, zorder=3)
     if (
         np.ptp(y) < 1.0
     ):  # (almost) no spread in resource share, e.g. grains only: a readable % range
@@ -620,35 +619,13 @@ def scatter_types(
     ax.axhline(y_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     if label is not None:
         regions = data["region"].astype(str).to_numpy()
-        show = np.ones(len(data), dtype=bool)
-        if max_labels is not None and len(data) > max_labels:
-            spread = np.array([np.std(x) or 1.0, np.std(y) or 1.0])
-            dist = np.hypot((x - np.median(x)) / spread[0], (y - np.median(y)) / spread[1])
-            order = np.lexsort((regions, -dist))  # farthest first, ties by region code
-            show[:] = False
-            show[order[:max_labels]] = True
-            show |= np.isin(regions, list(highlight))
+        show = points_to_name(x, y, regions, max_labels, highlight)
         texts = [
             ax.text(xi, yi, label(r, lang), fontsize=6, zorder=4)
             for xi, yi, r, s in zip(x, y, regions, show, strict=True)
             if s
         ]
-        try:
-            from adjustText import adjust_text
-
-            adjust_text(
-                texts,
-                x=x,
-                y=y,
-                ax=ax,
-                arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.4},
-                expand=(1.05, 1.2),
-                ensure_inside_axes=True,
-                only_move={"text": "xy", "static": "xy", "explode": "xy", "pull": "xy"},
-                iter_lim=300,  # a fixed number of iterations, not a time limit: same figure every run
-            )
-        except ImportError:  # labels stay at their points
-            pass
+        spread_labels(ax, texts, x[show], y[show], x, y)
     handles = [
         Line2D([], [], marker="o", linestyle="", color=TYPE_COLORS[k], label=type_label(k, lang))
         for k in TYPES

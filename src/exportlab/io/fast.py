@@ -285,8 +285,12 @@ def _rows_select(src: Source, i: int, decimal: str, lk: dict[str, str], flow: st
     FROM {_reader(src, decimal)} r)"""
 
 
-def _cells_select(rows: str, months: bool) -> str:
-    """``rows`` (see :func:`_rows_select`) grouped into cells (see :func:`build_cells`)."""
+def cells_sql(rows: str, months: bool) -> str:
+    """``rows`` grouped into cells (see :func:`build_cells`); both ingest paths use it.
+
+    ``rows``: SQL with the columns of :func:`_rows_select` (``pf`` an index in
+    :data:`PERIOD_LAYOUTS`).
+    """
     month_key = "month, " if months else ""
     return f"""
 SELECT file_id, year, {month_key}region, code, partner, flow, count(*) AS n,
@@ -393,7 +397,7 @@ def build_cells(
         try:
             con.execute(
                 "CREATE OR REPLACE TABLE cells AS "
-                + " UNION ALL ".join(f"({_cells_select(r, months)})" for r in rows)
+                + " UNION ALL ".join(f"({cells_sql(r, months)})" for r in rows)
             )
         except duckdb.Error:
             return False

@@ -12,8 +12,9 @@ writes, atomically and only when everything is valid:
 
 Values are summed as decimals with 6 fractional digits, so totals are exact and the output is the
 same byte for byte on every run. Delimited text takes the fast path of :mod:`exportlab.io.fast`
-(one typed pass grouping rows into cells, labels mapped once each); other inputs, and any input with an invalid row, take
-the general path below, which reports the file, line and column of every problem.
+(one typed pass grouping rows into cells, labels mapped once each); other inputs, and any input
+with an invalid row, take the general path below, which reports the file, line and column of every
+problem. Both paths end in the same cells (:func:`exportlab.io.fast.cells_sql`).
 
 >>> report = ingest(["data/raw/demo"], "data/processed")       # doctest: +SKIP
 >>> report.rows_read, report.rows_rejected                      # doctest: +SKIP
@@ -382,25 +383,12 @@ def _ingest(
         rows_source, keep, region = _careful(
             con, sources, report, hs_digits, flow, skip_invalid, bad_expr
         )
-    if report.rows_read == 0:
-        raise IngestError(
-            ", ".join(s.name for s in sources),
-            expected="data rows",
-            note="the inputs hold a header only",
-        )
-
     report.engine = "general"
-    month_key = "s.month, " if months else ""
     pf_index = "[" + ", ".join(_q(p) for p in fast.PERIOD_LAYOUTS) + "]"
-    con.execute(
-        f"""CREATE TABLE cells AS
-            SELECT s.file_id, s.year, {month_key}{region} AS region, s.code, s.partner, s.flow,
-                   count(*) AS n, bit_or(1::USMALLINT << coalesce(s.month, 0)) AS months_mask,
-                   bit_or(1::UINTEGER << (list_position({pf_index}, s.pf) - 1)) AS formats_mask,
-                   count(*) FILTER (WHERE s.restored) AS restored,
-                   sum(s.value_usd) AS v, sum(s.netto_kg) AS w
-            FROM {rows_source} WHERE {keep} GROUP BY ALL"""
-    )
+    rows = f"""SELECT s.file_id, s.flow, s.year, s.month, list_position({pf_index}, s.pf) - 1 AS pf,
+                      s.partner, {region} AS region, s.code, s.restored, s.value_usd, s.netto_kg
+               FROM {rows_source} WHERE {keep}"""
+    con.execute(f"CREATE TABLE cells AS {fast.cells_sql(rows, months)}")
     reads = "SELECT file_id, count(*) AS rows FROM stage GROUP BY file_id"
     return _write_outputs(con, report, sources, stage, hs_digits, months, reads)
 
