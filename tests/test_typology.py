@@ -222,3 +222,7 @@ def test_interactive_explorer_builds():
     df = _typed_table()[["region", "k1", "k2", "k3", "k4", "resource_share"]]
     ui = typology.interactive_explorer(df, "ru")
     assert ui.children
+    # the first view (ranking table and scatter) is in the output area's state
+    outputs = ui.children[1].outputs
+    assert len(outputs) == 2 and "text/html" in outputs[0]["data"]
+    assert "Figure" in outputs[1]["data"]["text/plain"]  # a PNG under the inline backend

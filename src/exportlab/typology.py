@@ -713,46 +713,53 @@ def interactive_explorer(
     )
     out = widgets.Output()
 
-    def redraw(*_: Any) -> None:
+    def view() -> list[Any]:
+        """What the output area shows for the current settings: a message, or table and figure."""
         w = {c: s.value for c, s in sliders.items()}
+        if sum(w.values()) <= 0:
+            return [
+                t(
+                    "Set at least one weight above zero.",
+                    "Задайте хотя бы один вес больше нуля.",
+                    lang,
+                )
+            ]
+        df = daed_index(data, w, normalisation)
+        thresholds = (
+            float(df["daed_index"].quantile(daed_thr.value)),
+            float(df["resource_share"].quantile(res_thr.value)),
+        )
+        df["type"] = classify_regions(
+            df, choice.value, thresholds=thresholds if choice.value == "quadrants" else None
+        )
+        shown = df.sort_values("rank").head(top)
+        table = pd.DataFrame(
+            {
+                t("Rank", "Место", lang): shown["rank"].to_numpy(),
+                t("Region", "Регион", lang): [region_label(r, lang) for r in shown["region"]],
+                t("DAED index", "Индекс ДАЭД", lang): shown["daed_index"].round(3).to_numpy(),
+                t("Type", "Тип", lang): [type_label(int(k), lang) for k in shown["type"]],
+            }
+        )
+        fig = scatter_types(
+            df, lang, thresholds=thresholds if choice.value == "quadrants" else None
+        )
+        plt.close(fig)
+        return [table, fig]
+
+    def redraw(*_: Any) -> None:
+        items = view()
         with out:
             out.clear_output(wait=True)
-            if sum(w.values()) <= 0:
-                print(
-                    t(
-                        "Set at least one weight above zero.",
-                        "Задайте хотя бы один вес больше нуля.",
-                        lang,
-                    )
-                )
-                return
-            df = daed_index(data, w, normalisation)
-            thresholds = (
-                float(df["daed_index"].quantile(daed_thr.value)),
-                float(df["resource_share"].quantile(res_thr.value)),
-            )
-            df["type"] = classify_regions(
-                df, choice.value, thresholds=thresholds if choice.value == "quadrants" else None
-            )
-            shown = df.sort_values("rank").head(top)
-            table = pd.DataFrame(
-                {
-                    t("Rank", "Место", lang): shown["rank"].to_numpy(),
-                    t("Region", "Регион", lang): [region_label(r, lang) for r in shown["region"]],
-                    t("DAED index", "Индекс ДАЭД", lang): shown["daed_index"].round(3).to_numpy(),
-                    t("Type", "Тип", lang): [type_label(int(k), lang) for k in shown["type"]],
-                }
-            )
-            display(table)
-            fig = scatter_types(
-                df, lang, thresholds=thresholds if choice.value == "quadrants" else None
-            )
-            display(fig)
-            plt.close(fig)
+            for item in items:
+                display(item)
 
+    # the first view is set as the widget's state, not captured from the running cell: a notebook
+    # runner (papermill) then has no output capture to follow, which could leave it waiting
+    for item in view():
+        out.append_display_data(item)
     for widget in (*sliders.values(), daed_thr, res_thr, choice):
         widget.observe(redraw, names="value")
-    redraw()
     controls = widgets.VBox(
         [
             widgets.HBox(list(sliders.values())[:2]),
