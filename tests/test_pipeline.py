@@ -117,6 +117,21 @@ def test_failing_stage_names_the_cell_and_keeps_earlier_outputs(project: Path):
     assert not [p for p in (project / "reports").iterdir() if p.name.startswith(".")]
 
 
+def test_cell_running_past_the_timeout_fails_its_stage(project: Path):
+    _write_notebook(
+        project / "notebooks" / "02_hightech_classification.ipynb",
+        'lang = "en"\nnap = 0',
+        "import time",
+        "time.sleep(nap)",
+    )
+    (project / "config" / "slow.yaml").write_text("demo: false\nnap: 60\ncell_timeout: 3\n")
+    with pytest.raises(StageFailed) as caught:
+        run("slow", progress=False, jobs=1, log=lambda m: None)
+    message = str(caught.value)
+    assert "CellTimeoutError" in message and "after 3 seconds" in message
+    assert "time.sleep(nap)" in message  # the cell that ran too long
+
+
 def test_cli_reports_unknown_profile_key(project: Path, capsys: pytest.CaptureFixture[str]):
     from exportlab.cli import main
 

@@ -26,8 +26,14 @@ import yaml
 from exportlab import paths
 
 #: Parameters read by the runner, not by a notebook: ``demo`` writes the synthetic demo data set into
-#: ``raw_dir`` when it is not there yet; ``demo_size`` is ``"full"`` or ``"small"``.
-RUNNER_PARAMETERS: dict[str, Any] = {"demo": True, "demo_size": "full", "demo_seed": 2021}
+#: ``raw_dir`` when it is not there yet; ``demo_size`` is ``"full"`` or ``"small"``; ``cell_timeout``
+#: is the longest a notebook cell may run (seconds; ``None``: no limit) before its stage fails.
+RUNNER_PARAMETERS: dict[str, Any] = {
+    "demo": True,
+    "demo_size": "full",
+    "demo_seed": 2021,
+    "cell_timeout": 1800,
+}
 META_KEYS = ("description", "extends")
 
 

@@ -218,10 +218,12 @@ class StageFailed(RuntimeError):
 
     def __init__(self, stage: Stage, cell: str | None, error: str, executed: Path | None):
         self.stage, self.cell, self.error, self.executed = stage, cell, error, executed
-        where = f"cell {cell}" if cell is not None else "before the first cell"
+        # no cell: the kernel did not start, died, or a cell ran past the time limit (the error
+        # then quotes the cell)
+        where = f", cell {cell}" if cell is not None else ""
         kept = f"; the executed notebook with the error is {executed}" if executed else ""
         super().__init__(
-            f"stage {stage.id} failed: notebooks/{stage.notebook}, {where}: {error}"
+            f"stage {stage.id} failed: notebooks/{stage.notebook}{where}: {error}"
             f"{kept}; earlier outputs of this stage were kept"
         )
 
@@ -431,9 +433,18 @@ def prepare_inputs(profile: Profile, log: Callable[[str], None] = print) -> None
 
 
 def execute_stage(
-    stage: Stage, params: dict[str, Any], root: Path, *, progress: bool | dict = True
+    stage: Stage,
+    params: dict[str, Any],
+    root: Path,
+    *,
+    progress: bool | dict = True,
+    cell_timeout: float | None = None,
 ) -> list[Path]:
-    """Run one stage notebook with papermill; return its output files. Raises :class:`StageFailed`."""
+    """Run one stage notebook with papermill; return its output files. Raises :class:`StageFailed`.
+
+    ``cell_timeout``: seconds a cell may run (``None``: no limit); a cell that runs longer, or a
+    kernel that stops answering, fails the stage instead of leaving it waiting.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -459,6 +470,7 @@ def execute_stage(
                 progress_bar=progress,
                 request_save_on_cell_execute=False,
                 kernel_manager_class=_current_interpreter_kernel_manager(),
+                execution_timeout=cell_timeout,
             )
         except (PapermillExecutionError, Exception) as exc:
             _restore(stage, params, root, backup_dir)
@@ -515,6 +527,7 @@ def run(
         "stages": dict(previous_stages),
     }
     prepare_inputs(profile, log)
+    timeout = profile.runner("cell_timeout")
     # Cell progress bars need a terminal; in logs (CI, pipes) the stage lines are the progress.
     progress = progress and sys.stderr.isatty()
     number = {stage.id: n for n, stage in enumerate(selected, start=1)}
@@ -583,7 +596,9 @@ def run(
                 bar = {"desc": f"stage {stage.id}", "position": slot, "leave": False}
                 if jobs == 1:
                     try:
-                        outputs = execute_stage(stage, planned[0], root, progress=progress and bar)
+                        outputs = execute_stage(
+                            stage, planned[0], root, progress=progress and bar, cell_timeout=timeout
+                        )
                     except StageFailed as exc:
                         failure = exc
                         break
@@ -595,7 +610,12 @@ def run(
                         max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
                     )
                 future = executor.submit(
-                    execute_stage, stage, planned[0], root, progress=progress and bar
+                    execute_stage,
+                    stage,
+                    planned[0],
+                    root,
+                    progress=progress and bar,
+                    cell_timeout=timeout,
                 )
                 running[future] = (stage, planned, started, slot)
             if not running:
