@@ -495,3 +495,69 @@ def test_rederive_from_un_tables_agrees_with_shipped(products: pd.DataFrame) -> 
         products.reset_index(drop=True),
         check_dtype=False,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Product names
+# ---------------------------------------------------------------------------------------------
+
+BAD_NAMES = Path(__file__).parent / "bad_inputs" / "product_names"
+
+
+def test_read_product_names_layouts(tmp_path: Path) -> None:
+    both = tmp_path / "both.csv"
+    both.write_text("code;name_en;name_ru\n01;Live animals;Живые животные\n01.01;Horses;Лошади\n")
+    names = cl.read_product_names(both)
+    assert names.index.tolist() == ["01", "0101"]
+    assert names.loc["0101"].tolist() == ["Horses", "Лошади"]
+    # UN Comtrade-like descriptions: a code column named after the edition, English text
+    comtrade = tmp_path / "comtrade.csv"
+    comtrade.write_text('hs2017,parent,description\n01,,"Animals; live"\n0101,01,"Horses, asses"\n')
+    assert cl.read_product_names(comtrade).columns.tolist() == ["name_en"]
+    # a Russian "name" column in CP1251, tab-separated, a code that lost its leading zero
+    russian = tmp_path / "ru.txt"
+    russian.write_bytes("tnved\tname\n101\tЛошади\n87\tСредства транспорта\n".encode("cp1251"))
+    ru = cl.read_product_names(russian)
+    assert ru.columns.tolist() == ["name_ru"] and ru.loc["0101", "name_ru"] == "Лошади"
+
+
+def test_product_names_fall_back_to_heading_and_chapter() -> None:
+    names = pd.DataFrame(
+        {"name_en": ["Vehicles", "Cars", "Electric cars"]},
+        index=pd.Index(["87", "8703", "870380"], name="product"),
+    )
+    got = cl.product_names(["870380", "870323", "8701", "0101"], names)["name_en"]
+    assert got.tolist()[:3] == ["Electric cars", "Cars", "Vehicles"] and pd.isna(got.iloc[3])
+    assert got.index.tolist() == ["870380", "870323", "8701", "0101"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fragments"),
+    [
+        ("01_no_code_column.csv", ["line 1", "a code column", "hs_code"]),
+        ("02_bad_code.csv", ["line 3", 'column "code"', "2 to 10 digits", '"01x1"']),
+        ("03_repeated_code.csv", ["line 4", 'column "code"', '"87.03"', "first on line 3"]),
+        ("04_no_name_column.csv", ["line 1", "name_en, name_ru", "code, parent"]),
+        ("05_empty.csv", ["05_empty.csv", "line 1", "a header"]),
+    ],
+)
+def test_bad_product_names_files(name: str, fragments: list[str]) -> None:
+    with pytest.raises(ValueError) as caught:
+        cl.read_product_names(BAD_NAMES / name)
+    message = str(caught.value)
+    assert name in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+@pytest.mark.realdata
+def test_real_hs2017_descriptions_name_every_code() -> None:
+    path = CLASSIFICATIONS / "hs2017_codes.csv"
+    if not path.exists():
+        pytest.skip("../shared/realdata is absent")
+    names = cl.read_product_names(path)
+    assert len(names) == 6708 and names["name_en"].notna().all()
+    assert names.loc["0101", "name_en"].startswith("Horses")
+    # every 2017 code of the shipped high-tech list has a name of its own
+    hs6 = cl.load_hightech_products().query("edition == 'HS2017'")["hs6"]
+    assert cl.product_names(hs6, names).index.isin(names.index).all()

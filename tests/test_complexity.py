@@ -533,6 +533,27 @@ def test_opportunities_table(res):
         cx.opportunities_table(opp, "de")
 
 
+def test_opportunities_table_shows_names_in_the_chosen_language(res):
+    names = pd.DataFrame(
+        {"name_en": ["Third", "Fourth"], "name_ru": ["Третий", None]}, index=["p3", "p4"]
+    )
+    opp = cx.opportunities(res, "A", names)
+    en = cx.opportunities_table(opp, "en").set_index("product")
+    ru = cx.opportunities_table(opp, "ru").set_index("product")
+    assert en["name"].to_dict() == {"p3": "Third", "p4": "Fourth"}
+    # p4 has no Russian name: the English one stands in
+    assert ru["name"].to_dict() == {"p3": "Третий", "p4": "Fourth"}
+    assert not {"name_en", "name_ru"} & set(ru.columns)
+    assert cx.opportunities_table(opp, "en").columns[:3].tolist() == ["rank", "product", "name"]
+
+
+def test_product_classes_join_names_by_longest_code():
+    trade = pd.DataFrame({"hs6": ["870323", "880240"], "value_usd": [1.0, 2.0]})
+    names = pd.DataFrame({"name_en": ["Cars", "Aircraft"]}, index=["8703", "88"])
+    meta = cx.product_classes(trade, level="hs6", names=names)
+    assert meta["name_en"].to_dict() == {"870323": "Cars", "880240": "Aircraft"}
+
+
 def test_similar_and_resource_tables(res):
     sim = cx.similar_table(cx.similar_regions(X, "A"), res, "en")
     assert sim.columns.tolist() == [

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import copy_project
 
@@ -172,6 +173,19 @@ def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
 
     repeat = run("seminar", progress=False, log=lambda m: None)
     assert all(s["cache_hit"] for s in repeat["stages"].values())
+
+    # a product names file reruns stage 07 only, and its table shows the names
+    chapters = "".join(f"{c:02d};Глава {c:02d}\n" for c in range(1, 98))
+    (first_root / "data" / "raw" / "names.csv").write_text("code;name_ru\n" + chapters)
+    (first_root / "config" / "names.yaml").write_text(
+        "extends: seminar\nproduct_names_file: data/raw/names.csv\n"
+    )
+    named = run("names", progress=False, log=lambda m: None)
+    assert [k for k, s in named["stages"].items() if not s["cache_hit"]] == ["07"]
+    (table,) = (first_root / "reports" / "tables").glob("smart_opportunities_*.csv")
+    opportunities = pd.read_csv(table)
+    assert opportunities["Товар"].str.fullmatch("Глава [0-9]{2}").all()
+    run("seminar", progress=False, log=lambda m: None)  # back to the seminar's own outputs
 
     second_root = copy_project(tmp_path / "second")
     monkeypatch.setenv("EXPORTLAB_ROOT", str(second_root))

@@ -433,6 +433,140 @@ def resource_classes(hs6: pd.Series, rules: pd.DataFrame | str | Path | None = N
 
 
 # ---------------------------------------------------------------------------------------------
+# Product names
+# ---------------------------------------------------------------------------------------------
+
+#: Columns that may hold the HS code in a names file, in order of preference (or ``hsYYYY``).
+NAME_CODE_COLUMNS = ("product", "code", "hs", "hs6", "hs4", "hs2", "tnved", "id")
+#: Columns that may hold a name of unknown language (Russian when mostly Cyrillic).
+NAME_TEXT_COLUMNS = ("name", "description", "text", "label")
+
+
+def _cyrillic(texts: pd.Series) -> bool:
+    letters = "".join(texts.head(200))
+    cyr = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
+    return cyr > 0.5 * sum(ch.isalpha() for ch in letters)
+
+
+def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
+    """HS product names from a CSV file: one row per code, with ``name_en`` and/or ``name_ru``.
+
+    The file needs a code column (``product``, ``code``, ``hs``, ``hs6``, ``hs4``, ``hs2``,
+    ``tnved``, ``id`` or one named like ``hs2017``) of 2–10 digits (dots and spaces are dropped, so
+    ``01.01`` is ``0101``; an odd number of digits gets its leading zero back, as at ingestion) and
+    name columns ``name_en`` and/or ``name_ru``. A single ``name``, ``description``, ``text`` or
+    ``label`` column is taken as Russian when it is mostly Cyrillic, else as English, so UN
+    Comtrade's HS descriptions (code, parent, description) fit as they are. Codes of several lengths
+    may be mixed: :func:`product_names` uses the longest that matches. Delimiter (comma, semicolon,
+    tab) and encoding (UTF-8, CP1251, CP866) are detected.
+
+    Returns a DataFrame indexed by ``product`` (digit strings), sorted by code.
+
+    Raises :class:`exportlab.io.errors.IngestError` naming the file, line and column: no code or
+    name column, a code that is not 2–10 digits, or a code listed twice.
+
+    Example
+    -------
+    >>> text = "code;name_en;name_ru\\n01;Live animals;Живые животные\\n01.01;Horses;Лошади\\n"
+    >>> read_product_names(io.StringIO(text)).loc["0101", "name_ru"]
+    'Лошади'
+    """
+    import re
+
+    from exportlab.io.errors import IngestError
+    from exportlab.io.sniff import detect_encoding
+
+    if isinstance(path, io.TextIOBase):
+        name, text = "<product names>", path.read()
+    else:
+        name, raw = str(path), Path(path).read_bytes()
+        text = raw.decode(detect_encoding(raw[: 1 << 16]))
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or not lines[0].strip():
+        raise IngestError(name, 1, None, "a header with a code column and name columns")
+    delim = max((";", "\t", ","), key=lines[0].count)
+    df = pd.read_csv(io.StringIO("\n".join(lines)), sep=delim, dtype=str, keep_default_na=False)
+    df.columns = [str(c).strip() for c in df.columns]
+    lower = {c.lower(): c for c in df.columns}
+    code_col = next((lower[c] for c in NAME_CODE_COLUMNS if c in lower), None)
+    if code_col is None:
+        code_col = next((c for c in df.columns if re.fullmatch(r"(?i)hs[0-9]{4}", c)), None)
+    if code_col is None:
+        raise IngestError(
+            name,
+            1,
+            None,
+            f"a code column ({', '.join(NAME_CODE_COLUMNS)} or hsYYYY)",
+            ", ".join(df.columns),
+        )
+    out = pd.DataFrame(index=df.index)
+    for lang in ("en", "ru"):
+        if f"name_{lang}" in lower:
+            out[f"name_{lang}"] = df[lower[f"name_{lang}"]].str.strip()
+    if out.empty:
+        text_col = next((lower[c] for c in NAME_TEXT_COLUMNS if c in lower), None)
+        if text_col is None:
+            raise IngestError(
+                name,
+                1,
+                None,
+                f"name_en, name_ru or one of {', '.join(NAME_TEXT_COLUMNS)}",
+                ", ".join(df.columns),
+            )
+        texts = df[text_col].str.strip()
+        out["name_ru" if _cyrillic(texts) else "name_en"] = texts
+    codes = df[code_col].str.replace(r"[.\s\u00a0]", "", regex=True)
+    bad = ~codes.str.fullmatch(r"[0-9]{2,10}")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise IngestError(
+            name, row + 2, code_col, "an HS code of 2 to 10 digits", df[code_col].iloc[row]
+        )
+    codes = codes.where(codes.str.len() % 2 == 0, "0" + codes)
+    repeated = codes.duplicated()
+    if repeated.any():
+        row = int(np.flatnonzero(repeated.to_numpy())[0])
+        first = int(np.flatnonzero((codes == codes.iloc[row]).to_numpy())[0])
+        raise IngestError(
+            name,
+            row + 2,
+            code_col,
+            "each code once",
+            df[code_col].iloc[row],
+            note=f"first on line {first + 2}",
+        )
+    out.index = pd.Index(codes, name="product")
+    return out.replace("", np.nan).sort_index()
+
+
+def product_names(products: Iterable[str], names: pd.DataFrame) -> pd.DataFrame:
+    """Names of HS codes ``products`` from :func:`read_product_names`.
+
+    Each code takes the name of the longest code of ``names`` it starts with: a 6-digit code
+    missing from the file falls back to its heading (4 digits), then its chapter (2 digits).
+    Codes with no match get no name (NaN).
+
+    >>> names = pd.DataFrame({"name_en": ["Vehicles", "Cars"]},
+    ...                      index=pd.Index(["87", "8703"], name="product"))
+    >>> product_names(["870323", "8701", "0101"], names)["name_en"].tolist()
+    ['Cars', 'Vehicles', nan]
+    """
+    products = [str(p) for p in products]
+    known = set(names.index)
+
+    def match(code: str) -> str | None:
+        for k in range(len(code), 1, -1):
+            if code[:k] in known:
+                return code[:k]
+        return None
+
+    matched = [match(p) for p in products]
+    out = names.reindex(matched)
+    out.index = pd.Index(products, name="product")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Classification of the canonical trade table
 # ---------------------------------------------------------------------------------------------
 

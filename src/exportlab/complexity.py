@@ -770,13 +770,16 @@ def _complexity(
 # ----------------------------------------------------------------------------------------------
 
 
-def product_classes(trade_classified: pd.DataFrame, *, level: str = "hs6") -> pd.DataFrame:
+def product_classes(
+    trade_classified: pd.DataFrame, *, level: str = "hs6", names: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Product metadata for :func:`opportunities` from the classified trade table (stage 02).
 
     For each product at ``level``: ``hightech_group`` = the high-tech group (``group`` column) with
     the largest value among the product's rows, kept only when high-tech rows carry at least half
     of the product's value; ``resource`` = the resource class (``energy``/``raw``/``nne``) with the
-    largest value. All flows and years are used (classes do not depend on them).
+    largest value. All flows and years are used (classes do not depend on them). ``names``: product
+    names (:func:`exportlab.classify.read_product_names`) added as ``name_en`` / ``name_ru``.
 
     Example
     -------
@@ -809,6 +812,10 @@ def product_classes(trade_classified: pd.DataFrame, *, level: str = "hs6") -> pd
         by = r.groupby(["product", "resource"])["value"].sum().reset_index()
         top = by.sort_values(["product", "value", "resource"], ascending=[True, False, True])
         out["resource"] = top.drop_duplicates("product").set_index("product")["resource"]
+    if names is not None:
+        from exportlab.classify import product_names
+
+        out = out.join(product_names(out.index, names))
     return out
 
 
@@ -1303,6 +1310,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "type": ("Type", "Тип"),
     "type_name": ("Region type", "Тип региона"),
     "product": ("HS code", "Код ГС"),
+    "name": ("Product", "Товар"),
     "rca": ("RCA", "RCA"),
     "exported": ("Exported already", "Уже экспортируется"),
     "density": ("Relatedness density", "Плотность связанности"),
@@ -1498,13 +1506,24 @@ def opportunities_table(opp: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
     High-tech group ids become their names (:data:`exportlab.classify.GROUP_LABELS`, ``—`` when
     none), the ``nne`` and ``exported`` flags become yes/no; ``hightech`` and ``resource`` columns
-    are dropped (the group and the NNE flag say it). Numeric columns are unchanged.
+    are dropped (the group and the NNE flag say it). Product names, when the metadata had them,
+    become one ``name`` column in ``lang`` (the other language where ``lang``'s is missing).
+    Numeric columns are unchanged.
     """
     from exportlab.classify import group_label
     from exportlab.style import check_lang
 
     check_lang(lang)
     out = opp.drop(columns=[c for c in ("hightech", "resource") if c in opp.columns]).copy()
+    other = "ru" if lang == "en" else "en"
+    order = [f"name_{lang}", f"label_{lang}", "name", "label", f"name_{other}", f"label_{other}"]
+    found = [c for c in order if c in out.columns]
+    if found:
+        name = out[found[0]]
+        for col in found[1:]:
+            name = name.fillna(out[col])
+        out = out.drop(columns=found)
+        out["name"] = name.fillna("—")
     if "hightech_group" in out.columns:
         out["hightech_group"] = [
             group_label(g, lang) if isinstance(g, str) else "—" for g in out["hightech_group"]
@@ -1512,7 +1531,7 @@ def opportunities_table(opp: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     for col in ("nne", "exported"):
         if col in out.columns:
             out[col] = _yes_no(out[col], lang)
-    first = ["rank", "product", "hightech_group", "nne", "exported"]
+    first = ["rank", "product", "name", "hightech_group", "nne", "exported"]
     cols = [c for c in first if c in out.columns] + [c for c in out.columns if c not in first]
     return out[cols].reset_index(drop=True)
 

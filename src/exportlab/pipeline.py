@@ -174,6 +174,8 @@ STAGES: tuple[Stage, ...] = (
             P + "daed.parquet",
             P + "provenance.json",
             P + "regions.csv",
+            "{proximity_file}",
+            "{product_names_file}",
         ),
         outputs=("reports/tables/complexity_*", "reports/tables/smart_*", "figures/smart_*"),
         title="Smart specialisation",
@@ -269,8 +271,8 @@ def _expand(patterns: Iterable[str], root: Path, params: dict[str, Any]) -> list
     found: set[Path] = set()
     for pattern in patterns:
         names = re.findall(r"\{(\w+)\}", pattern)
-        if any(params.get(name) is None for name in names):
-            continue
+        if any(params.get(name) in (None, "") for name in names):
+            continue  # an optional file that is not set
         for name in names:
             pattern = pattern.replace("{" + name + "}", str(params[name]).rstrip("/"))
         base = Path(pattern)
