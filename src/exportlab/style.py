@@ -167,9 +167,9 @@ def spread_labels(ax, texts: list, x, y, all_x=None, all_y=None) -> None:
         texts,
         ax=ax,
         arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.5},
-        expand=(1.15, 1.35),
+        expand=(1.3, 1.4),
         ensure_inside_axes=True,
-        iter_lim=300,
+        iter_lim=1000,
         **kwargs,
     )
 
