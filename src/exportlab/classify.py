@@ -491,14 +491,12 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
     code_col = next((lower[c] for c in NAME_CODE_COLUMNS if c in lower), None)
     if code_col is None:
         code_col = next((c for c in df.columns if re.fullmatch(r"(?i)hs[0-9]{4}", c)), None)
+
+    def header_lacks(expected: str) -> IngestError:
+        return IngestError(name, 1, None, expected, ", ".join(df.columns))
+
     if code_col is None:
-        raise IngestError(
-            name,
-            1,
-            None,
-            f"a code column ({', '.join(NAME_CODE_COLUMNS)} or hsYYYY)",
-            ", ".join(df.columns),
-        )
+        raise header_lacks(f"a code column ({', '.join(NAME_CODE_COLUMNS)} or hsYYYY)")
     out = pd.DataFrame(index=df.index)
     for lang in ("en", "ru"):
         if f"name_{lang}" in lower:
@@ -506,13 +504,7 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
     if out.empty:
         text_col = next((lower[c] for c in NAME_TEXT_COLUMNS if c in lower), None)
         if text_col is None:
-            raise IngestError(
-                name,
-                1,
-                None,
-                f"name_en, name_ru or one of {', '.join(NAME_TEXT_COLUMNS)}",
-                ", ".join(df.columns),
-            )
+            raise header_lacks(f"name_en, name_ru or one of {', '.join(NAME_TEXT_COLUMNS)}")
         texts = df[text_col].str.strip()
         out["name_ru" if _cyrillic(texts) else "name_en"] = texts
     codes = df[code_col].str.replace(r"[.\s\u00a0]", "", regex=True)
