@@ -1612,6 +1612,7 @@ def plot_eci_vs_daed(
     from matplotlib.lines import Line2D
 
     from exportlab.style import (
+        LABEL_GAP,
         TYPE_COLORS,
         check_lang,
         points_to_name,
@@ -1638,7 +1639,7 @@ def plot_eci_vs_daed(
     ax.axvline(float(np.median(x)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(float(np.median(y)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     regions = data["region"].astype(str).to_numpy()
-    show = points_to_name(x, y, regions, annotate, highlight)
+    show = points_to_name(x, y, regions, annotate, highlight, LABEL_GAP)
     texts = [
         ax.text(
             xi,

@@ -118,29 +118,48 @@ def type_colors(types: Iterable[object]) -> list[str]:
     return colors
 
 
+#: Least distance between two named points of a scatter, in fractions of the data's x and y ranges.
+LABEL_GAP = 0.04
+
+
 def points_to_name(
     x: np.ndarray,
     y: np.ndarray,
     names: Sequence[str],
     most: int | None,
     highlight: Iterable[str] = (),
+    min_gap: float = 0.0,
 ) -> np.ndarray:
     """Which points of a scatter get a label (boolean mask).
 
-    All of them when ``most`` is ``None`` or not below their number; else the ``most`` farthest from
-    the median point in standardised units (ties by name), plus the ``highlight`` names.
+    All of them when ``most`` is ``None`` or not below their number; else the ``highlight`` names
+    and then, farthest from the median point first (standardised units, ties by name), up to
+    ``most`` points lying at least ``min_gap`` from every point already named — distances in
+    fractions of the data's x and y ranges — so a dense cluster gets a few labels, not a pile.
 
-    >>> points_to_name(np.array([0.0, 1, 2, 9]), np.zeros(4), ["a", "b", "c", "d"], 1, ["a"]).tolist()
-    [True, False, False, True]
+    >>> x = np.array([0.0, 1, 2, 9, 8.9])
+    >>> points_to_name(x, np.zeros(5), ["a", "b", "c", "d", "e"], 2, ["a"]).tolist()
+    [True, False, False, True, True]
+    >>> points_to_name(x, np.zeros(5), ["a", "b", "c", "d", "e"], 2, ["a"], min_gap=0.05).tolist()
+    [True, True, False, True, False]
     """
     names = np.asarray(names, dtype=str)
     if most is None or len(names) <= most:
         return np.ones(len(names), dtype=bool)
     spread = np.array([np.std(x) or 1.0, np.std(y) or 1.0])
     dist = np.hypot((x - np.median(x)) / spread[0], (y - np.median(y)) / spread[1])
-    show = np.zeros(len(names), dtype=bool)
-    show[np.lexsort((names, -dist))[: max(int(most), 0)]] = True
-    return show | np.isin(names, list(highlight))
+    span = np.array([np.ptp(x) or 1.0, np.ptp(y) or 1.0])
+    points = np.column_stack([x / span[0], y / span[1]])
+    show = np.isin(names, list(highlight))
+    left = max(int(most), 0)
+    for i in np.lexsort((names, -dist)):
+        if left == 0:
+            break
+        if show[i] or (show.any() and np.hypot(*(points[show] - points[i]).T).min() < min_gap):
+            continue
+        show[i] = True
+        left -= 1
+    return show
 
 
 def spread_labels(ax, texts: list, x, y, all_x=None, all_y=None) -> None:
