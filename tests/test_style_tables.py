@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -79,3 +80,21 @@ def test_write_table_is_byte_identical(tmp_path: Path, table: pd.DataFrame):
 def test_unknown_format_is_an_error(tmp_path: Path, table: pd.DataFrame):
     with pytest.raises(ValueError, match="unknown table format"):
         tables.write_table(table, "t", tmp_path, formats=("docx",))
+
+
+def test_points_to_name_keeps_an_elliptic_gap_around_named_points():
+    # a is highlighted, so named first; c (farthest from the median point after d) sits 6 % of the
+    # x range and 1 % of the y range from a: outside a circle of radius 5 % but inside an ellipse of
+    # half-axes 10 % x 5 %, where it gives way to o, the next farthest
+    x = np.array([0.0, 0.06, 0.5, 0.52, 0.55, 1.0])
+    y = np.array([0.0, 0.01, 0.5, 0.52, 0.48, 1.0])
+    names = ["a", "c", "m", "n", "o", "d"]
+    named = {
+        gap: [
+            n
+            for n, s in zip(names, style.points_to_name(x, y, names, 2, ["a"], gap), strict=True)
+            if s
+        ]
+        for gap in (0.0, 0.05, (0.1, 0.05))
+    }
+    assert named == {0.0: ["a", "c", "d"], 0.05: ["a", "c", "d"], (0.1, 0.05): ["a", "o", "d"]}

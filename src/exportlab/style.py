@@ -118,8 +118,9 @@ def type_colors(types: Iterable[object]) -> list[str]:
     return colors
 
 
-#: Least distance between two named points of a scatter, in fractions of the data's x and y ranges.
-LABEL_GAP = 0.04
+#: Least distance between two named points of a scatter: half-axes of an ellipse (labels are wider
+#: than tall) in fractions of the data's x and y ranges (see :func:`points_to_name`).
+LABEL_GAP = (0.08, 0.03)
 
 
 def points_to_name(
@@ -128,14 +129,15 @@ def points_to_name(
     names: Sequence[str],
     most: int | None,
     highlight: Iterable[str] = (),
-    min_gap: float = 0.0,
+    min_gap: float | tuple[float, float] = 0.0,
 ) -> np.ndarray:
     """Which points of a scatter get a label (boolean mask).
 
     All of them when ``most`` is ``None`` or not below their number; else the ``highlight`` names
     and then, farthest from the median point first (standardised units, ties by name), up to
-    ``most`` points lying at least ``min_gap`` from every point already named — distances in
-    fractions of the data's x and y ranges — so a dense cluster gets a few labels, not a pile.
+    ``most`` points that keep ``min_gap`` from every point already named, so a dense cluster gets
+    a few labels, not a pile. ``min_gap``: a distance, or the ``(x, y)`` half-axes of an ellipse
+    (labels are wider than tall), in fractions of the data's x and y ranges; 0 for no gap.
 
     >>> x = np.array([0.0, 1, 2, 9, 8.9])
     >>> points_to_name(x, np.zeros(5), ["a", "b", "c", "d", "e"], 2, ["a"]).tolist()
@@ -148,14 +150,17 @@ def points_to_name(
         return np.ones(len(names), dtype=bool)
     spread = np.array([np.std(x) or 1.0, np.std(y) or 1.0])
     dist = np.hypot((x - np.median(x)) / spread[0], (y - np.median(y)) / spread[1])
+    gap = np.broadcast_to(np.asarray(min_gap, dtype=float), (2,))
     span = np.array([np.ptp(x) or 1.0, np.ptp(y) or 1.0])
-    points = np.column_stack([x / span[0], y / span[1]])
+    # positions in units of the gap: two points closer than 1 are too close to both be named
+    scaled = np.column_stack([x, y]) / (span * np.where(gap > 0, gap, 1.0))
     show = np.isin(names, list(highlight))
     left = max(int(most), 0)
     for i in np.lexsort((names, -dist)):
         if left == 0:
             break
-        if show[i] or (show.any() and np.hypot(*(points[show] - points[i]).T).min() < min_gap):
+        crowded = gap.all() and show.any() and np.hypot(*(scaled[show] - scaled[i]).T).min() < 1
+        if show[i] or crowded:
             continue
         show[i] = True
         left -= 1
