@@ -579,10 +579,11 @@ def expert_weights(
     ``p ≥ alpha`` the experts do not agree and a ``UserWarning`` says so.
 
     >>> import pandas as pd
-    >>> ex = pd.DataFrame({"expert": ["a"] * 4 + ["b"] * 4, "component": ["k1", "k2", "k3", "k4"] * 2,
-    ...                    "rank": [1, 2, 3, 4, 1, 2, 3, 4]})
-    >>> expert_weights(ex).weights.round(2).tolist()
-    [0.4, 0.3, 0.2, 0.1]
+    >>> ex = pd.DataFrame({"expert": list("aaaabbbbcccc"), "component": ["k1", "k2", "k3", "k4"] * 3,
+    ...                    "rank": [1, 2, 3, 4] * 3})
+    >>> w = expert_weights(ex)  # three experts in full agreement: W = 1, p = 0.029
+    >>> w.weights.round(2).tolist(), round(w.p_value, 3)
+    ([0.4, 0.3, 0.2, 0.1], 0.029)
     """
     components = list(components)
     for col in ("expert", "component"):
