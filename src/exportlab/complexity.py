@@ -1611,15 +1611,7 @@ def plot_eci_vs_daed(
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from exportlab.style import (
-        LABEL_GAP,
-        TYPE_COLORS,
-        check_lang,
-        points_to_name,
-        spread_labels,
-        t,
-        type_colors,
-    )
+    from exportlab.style import TYPE_COLORS, check_lang, name_points, t, type_colors
     from exportlab.typology import type_label
 
     check_lang(lang)
@@ -1638,21 +1630,8 @@ def plot_eci_vs_daed(
     ax.scatter(x, y, c=type_colors(types), s=30, edgecolors="white", linewidths=0.5, zorder=3)
     ax.axvline(float(np.median(x)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(float(np.median(y)), color="#444444", linestyle="--", linewidth=0.8, zorder=1)
-    regions = data["region"].astype(str).to_numpy()
-    show = points_to_name(x, y, regions, annotate, highlight, LABEL_GAP)
-    texts = [
-        ax.text(
-            xi,
-            yi,
-            region_label(r, lang),
-            fontsize=7,
-            zorder=4,
-            fontweight="bold" if r in highlight else "normal",
-        )
-        for xi, yi, r, s in zip(x, y, regions, show, strict=True)
-        if s
-    ]
-    spread_labels(ax, texts, x[show], y[show], x, y)
+    regions = data["region"].astype(str)
+    name_points(ax, x, y, regions, lambda r: region_label(r, lang), annotate, highlight)
     present = sorted({int(k) for k in types.dropna()})
     handles = [
         Line2D([], [], marker="o", linestyle="", color=TYPE_COLORS[k], label=type_label(k, lang))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -196,6 +196,38 @@ def spread_labels(ax, texts: list, x, y, all_x=None, all_y=None) -> None:
         iter_lim=1000,
         **kwargs,
     )
+
+
+def name_points(
+    ax,
+    x,
+    y,
+    keys: Sequence[str],
+    text_of: Callable[[str], str],
+    most: int | None,
+    highlight: Iterable[str] = (),
+    *,
+    fontsize: float = 7,
+) -> None:
+    """Name the points of a scatter: choose them (:func:`points_to_name` with :data:`LABEL_GAP`),
+    write ``text_of(key)`` beside each (``highlight`` keys in bold) and spread the labels apart
+    (:func:`spread_labels`)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keys = np.asarray(keys, dtype=str)
+    highlight = set(highlight)
+    show = points_to_name(x, y, keys, most, highlight, LABEL_GAP)
+    texts = [
+        ax.text(
+            xi,
+            yi,
+            text_of(k),
+            fontsize=fontsize,
+            zorder=4,
+            fontweight="bold" if k in highlight else "normal",
+        )
+        for xi, yi, k in zip(x[show], y[show], keys[show], strict=True)
+    ]
+    spread_labels(ax, texts, x[show], y[show], x, y)
 
 
 _SVG_HASHED_ID = re.compile(r'id="([a-z]{1,2}[0-9a-f]{10})"')

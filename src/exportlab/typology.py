@@ -41,15 +41,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_
 from sklearn.preprocessing import StandardScaler
 
 from exportlab.regions import region_label
-from exportlab.style import (
-    LABEL_GAP,
-    TYPE_COLORS,
-    check_lang,
-    points_to_name,
-    spread_labels,
-    t,
-    type_colors,
-)
+from exportlab.style import TYPE_COLORS, check_lang, name_points, t, type_colors
 
 Method = Literal["kmeans", "ward", "quadrants"]
 METHODS: tuple[str, ...] = ("kmeans", "ward", "quadrants")
@@ -626,14 +618,8 @@ def scatter_types(
     ax.axvline(x_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(y_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     if label is not None:
-        regions = data["region"].astype(str).to_numpy()
-        show = points_to_name(x, y, regions, max_labels, highlight, LABEL_GAP)
-        texts = [
-            ax.text(xi, yi, label(r, lang), fontsize=6, zorder=4)
-            for xi, yi, r, s in zip(x, y, regions, show, strict=True)
-            if s
-        ]
-        spread_labels(ax, texts, x[show], y[show], x, y)
+        regions = data["region"].astype(str)
+        name_points(ax, x, y, regions, lambda r: label(r, lang), max_labels, highlight, fontsize=6)
     handles = [
         Line2D([], [], marker="o", linestyle="", color=TYPE_COLORS[k], label=type_label(k, lang))
         for k in TYPES
