@@ -442,12 +442,6 @@ NAME_CODE_COLUMNS = ("product", "code", "hs", "hs6", "hs4", "hs2", "tnved", "id"
 NAME_TEXT_COLUMNS = ("name", "description", "text", "label")
 
 
-def _cyrillic(texts: pd.Series) -> bool:
-    letters = "".join(texts.head(200))
-    cyr = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
-    return cyr > 0.5 * sum(ch.isalpha() for ch in letters)
-
-
 def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
     """HS product names from a CSV file: one row per code, with ``name_en`` and/or ``name_ru``.
 
@@ -474,7 +468,7 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
     import re
 
     from exportlab.io.errors import IngestError
-    from exportlab.io.sniff import detect_encoding
+    from exportlab.io.sniff import cyrillic_letters, detect_encoding, split_header
 
     if isinstance(path, io.TextIOBase):
         name, text = "<product names>", path.read()
@@ -484,8 +478,10 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or not lines[0].strip():
         raise IngestError(name, 1, None, "a header with a code column and name columns")
-    delim = max((";", "\t", ","), key=lines[0].count)
-    df = pd.read_csv(io.StringIO("\n".join(lines)), sep=delim, dtype=str, keep_default_na=False)
+    delim, _ = split_header(lines[0])
+    df = pd.read_csv(
+        io.StringIO("\n".join(lines)), sep=delim or ",", dtype=str, keep_default_na=False
+    )
     df.columns = [str(c).strip() for c in df.columns]
     lower = {c.lower(): c for c in df.columns}
     code_col = next((lower[c] for c in NAME_CODE_COLUMNS if c in lower), None)
@@ -506,7 +502,9 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
         if text_col is None:
             raise header_lacks(f"name_en, name_ru or one of {', '.join(NAME_TEXT_COLUMNS)}")
         texts = df[text_col].str.strip()
-        out["name_ru" if _cyrillic(texts) else "name_en"] = texts
+        sample = "".join(texts.head(200))
+        russian = cyrillic_letters(sample) > 0.5 * sum(ch.isalpha() for ch in sample)
+        out["name_ru" if russian else "name_en"] = texts
     codes = df[code_col].str.replace(r"[.\s\u00a0]", "", regex=True)
     bad = ~codes.str.fullmatch(r"[0-9]{2,10}")
     if bad.any():

@@ -100,25 +100,25 @@ def wide_to_long(
     return coerce_indicators(out)
 
 
-def _read_long(path: Path, name: str, regions: object) -> pd.DataFrame:
+def _text_header(path: Path) -> tuple[str, str | None, list[str]]:
+    """Encoding, delimiter and column names of a delimited text file."""
+    head = read_head(path)
+    encoding = detect_encoding(head)
+    sep, header = split_header(head.decode(encoding, "replace").split("\n")[0])
+    return encoding, sep, header
+
+
+def _read_long(
+    path: Path, name: str, regions: object, encoding: str, sep: str | None
+) -> pd.DataFrame:
+    """A long table (``region, year, indicator, value``) from Parquet or delimited text."""
     from exportlab.io.ingest import _matcher
     from exportlab.regions import UnknownRegionError
 
     frame = (
         pd.read_parquet(path)
         if detect_format(path) == "parquet"
-        else pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding=detect_encoding(read_head(path)),
-            sep=split_header(
-                read_head(path, 65536)
-                .decode(detect_encoding(read_head(path)), "replace")
-                .split("\n")[0]
-            )[0]
-            or ",",
-        )
+        else pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=sep or ",")
     )
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     unknown = sorted(set(frame["indicator"]) - set(INDICATORS))
@@ -188,20 +188,14 @@ def read_indicators(
                 parts.append(_long_from_frame(tmp, name, regions))
                 continue
         else:
-            head = read_head(p, 65536).decode(detect_encoding(read_head(p, 65536)), "replace")
-            sep, header = split_header(head.split("\n")[0])
+            encoding, sep, header = _text_header(p)
             if fmt == "parquet" or {"region", "year", "indicator", "value"} <= {
                 h.lower() for h in header
             }:
-                parts.append(_read_long(p, name, regions))
+                parts.append(_read_long(p, name, regions, encoding, sep))
                 continue
             table = pd.read_csv(
-                p,
-                header=None,
-                dtype=str,
-                sep=sep or ",",
-                encoding=detect_encoding(read_head(p)),
-                keep_default_na=False,
+                p, header=None, dtype=str, sep=sep or ",", encoding=encoding, keep_default_na=False
             )
         # A wide table: regions as rows, years as columns.
         key = indicator or p.stem.split(".")[0]

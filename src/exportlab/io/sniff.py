@@ -86,7 +86,8 @@ def _looks_like_dbf(head: bytes, path: Path) -> bool:
         return fh.read(1) == b"\r"
 
 
-def _cyrillic_score(text: str) -> int:
+def cyrillic_letters(text: str) -> int:
+    """Number of Russian letters (А–я, Ё, ё) in ``text``."""
     return sum(1 for ch in text if "\u0410" <= ch <= "\u044f" or ch in "Ёё")
 
 
@@ -102,7 +103,7 @@ def detect_encoding(sample: bytes) -> str:
         if err.start >= len(sample) - 3 and err.reason == "unexpected end of data":
             return "utf-8"
     scores = {
-        enc: _cyrillic_score(sample.decode(enc, errors="replace")) for enc in ("cp1251", "cp866")
+        enc: cyrillic_letters(sample.decode(enc, errors="replace")) for enc in ("cp1251", "cp866")
     }
     return "cp866" if scores["cp866"] > scores["cp1251"] else "cp1251"
 
