@@ -274,12 +274,11 @@ def test_errors(trade):
 
 # ------------------------------------------------------------------------------------ invariants
 
+# Export values in thousand USD: zero or a realistic amount (never a subnormal float, whose
+# product with a currency factor underflows to zero and changes which regions export at all).
+kusd = st.one_of(st.just(0.0), st.floats(1e-3, 1e6))
 region_values = st.lists(
-    st.tuples(
-        st.floats(0, 1e6, allow_nan=False),
-        st.floats(0, 1e6, allow_nan=False),
-        st.floats(1, 1e6, allow_nan=False),
-    ),
+    st.tuples(kusd, kusd, st.floats(1, 1e6)),
     min_size=1,
     max_size=8,
 )
