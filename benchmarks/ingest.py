@@ -1,17 +1,30 @@
-"""Benchmark of ``exportlab ingest`` against a plain pandas script, at 1M and 10M DATTSVT rows.
+"""Benchmark of ``exportlab ingest`` against a plain pandas script and DuckDB alone, per data shape.
 
-Generates DATTSVT tab-separated text (10-digit codes, monthly periods, Russian labels, decimal comma;
-recurring trade relations as in customs data, or ``--uniform`` independent rows) in a temporary
-folder, then runs, each as a separate process on the same file: ``exportlab.io.ingest``
-(parse, validate, match regions, aggregate to HS6 annual, write Parquet), a baseline
-(``pandas.read_csv(sep="\\t")`` + ``groupby`` + ``to_parquet``) and, for reference, DuckDB alone
-parsing the file and aggregating it to HS6 annual (no validation, no region matching, no output).
-Each is run ``--repeat`` times (the machine may be shared: the best run counts). Reports wall
-time, rows/s and peak RSS of each process; the last line printed is one JSON object.
+Generates DATTSVT tab-separated text (10-digit codes, monthly periods, Russian labels, decimal comma)
+in a temporary folder, in these shapes (cases):
 
-    .venv/bin/python benchmarks/ingest.py            # 1M and 10M rows
-    .venv/bin/python benchmarks/ingest.py --rows 1000000 --repeat 3
-    .venv/bin/python benchmarks/ingest.py --rows 10000000 --uniform
+* ``relations``: recurring trade relations as in customs data (one year, 89 regions, 200 partners,
+  about 20 000 codes; 10M rows become about 1.6M HS6 annual rows);
+* ``uniform``: every row drawn independently (almost every row its own cell);
+* ``fewcells``: 10 regions x 12 codes x 12 partners x 2 flows, monthly over 20 years, so every
+  cell holds many rows in each month (values differ: they are summed, not rejected);
+* ``dups``: ``relations`` rows of which the given number are exact copies of earlier rows (the
+  file repeated after itself); the ingest must stop with a duplicate error (``dups``) and, with
+  ``--skip-invalid``, drop and list every copy (``dups_skip``).
+
+Then runs, each as a separate process on the same file: ``exportlab.io.ingest`` (parse, validate,
+match regions, aggregate to HS6 annual, write Parquet), a baseline (``pandas.read_csv(sep="\\t")`` +
+``groupby`` + ``to_parquet``) and DuckDB alone parsing the file and aggregating it to HS6 annual (no
+validation, no region matching, no output). Each is run ``--repeat`` times, interleaved (the machine
+may be shared: the best run counts, and the ratios compare runs of the same round of repeats).
+Reports wall time, rows/s, peak resident memory of each process (its own ``VmHWM``), and the speed
+of the ingest relative to DuckDB alone and to pandas (``> 1``: the ingest is faster); the last line
+printed is one JSON object.
+
+    .venv/bin/python benchmarks/ingest.py                 # short: 1M rows of each shape
+    .venv/bin/python benchmarks/ingest.py --full          # 10M rows; 3M/2M and 10M/9M copies
+    .venv/bin/python benchmarks/ingest.py --cases fewcells --rows 10000000 --repeat 3
+    .venv/bin/python benchmarks/ingest.py --cases dups --dups 3000000:2000000
 """
 
 from __future__ import annotations
@@ -31,10 +44,20 @@ HEADER = "napr\tperiod\tnastranapr\ttnved\tedizm\tStoim\tNetto\tKol\tSubject\tdi
 
 INGEST = """
 import sys
-from exportlab.io import ingest
-report = ingest([sys.argv[1]], sys.argv[2])
-assert report.rows_read == int(sys.argv[3]), report.rows_read
-assert report.engine == "fast", report.engine
+from exportlab.io import IngestError, ingest
+path, out, n, mode, copies = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+if mode == "error":
+    try:
+        ingest([path], out)
+    except IngestError as err:
+        assert "exact copy" in str(err) and f"{copies} invalid rows" in str(err), str(err)[:2000]
+    else:
+        raise SystemExit("the copies were not rejected")
+else:
+    report = ingest([path], out, skip_invalid=mode == "skip")
+    assert report.rows_read == n, report.rows_read
+    assert report.rows_rejected == report.duplicates == copies, report.rows_rejected
+    assert report.engine == ("general" if copies else "fast"), report.engine
 """
 BASELINE = """
 import sys
@@ -63,15 +86,8 @@ assert n > 0
 """
 
 
-def generate(path: Path, n_rows: int, seed: int = 0, uniform: bool = False) -> None:
-    """Write ``n_rows`` DATTSVT rows for one year (89 regions, 200 partners, about 20 000 codes).
-
-    By default the rows look like customs data: trade relations (region, 10-digit code, partner,
-    flow; concentrated on a few large regions, codes and partners) recur in about half of the
-    12 months, so 10M monthly rows become about 1.6M HS6 annual rows. ``uniform``: every row
-    draws region, code, partner and month independently (almost no two rows share an HS6 annual
-    cell: the worst case for aggregation).
-    """
+def _labels() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """FCS region labels (89), partner codes (200) and about 20 000 10-digit codes."""
     from exportlab.io.partners import partner_codes
     from exportlab.regions import load_regions
 
@@ -79,17 +95,38 @@ def generate(path: Path, n_rows: int, seed: int = 0, uniform: bool = False) -> N
     labels = np.array(
         [f"{c} - {lab}" for c, lab in zip(ref["fcs_code"], ref["fcs_label_ru"], strict=True)]
     )
-    rng = np.random.default_rng(seed)
     partners = np.array(sorted(c for c in partner_codes() if len(c) == 2))[:200]
+    rng = np.random.default_rng(0)
     hs6 = np.unique(rng.integers(10_000, 970_000, 6_000))[:5_000]
     codes = np.unique(np.repeat(hs6, 4) * 10_000 + rng.integers(0, 10_000, len(hs6) * 4))
-    codes = np.array([f"{c:010d}" for c in codes])
-    if uniform:
+    return labels, partners, np.array([f"{c:010d}" for c in codes])
+
+
+def generate(path: Path, n_rows: int, shape: str = "relations", seed: int = 0) -> None:
+    """Write ``n_rows`` DATTSVT rows of the given shape (see the module docstring).
+
+    ``relations``: trade relations (region, 10-digit code, partner, flow; concentrated on a few
+    large regions, codes and partners) recur in about half of the 12 months of 2021, no cell twice
+    in one month. ``uniform``: region, code, partner and month of 2021 drawn independently.
+    ``fewcells``: 10 regions, 12 codes, 12 partners, 2 flows and 240 months (2001-2020) drawn
+    independently, about 14 rows per cell and month.
+    """
+    labels, partners, codes = _labels()
+    rng = np.random.default_rng(seed)
+    year = np.full(n_rows, 2021)
+    if shape == "uniform":
         flow = np.where(rng.random(n_rows) < 0.6, "ЭК", "ИМ")
         month = rng.integers(1, 13, n_rows)
         partner = partners[rng.integers(0, len(partners), n_rows)]
         code = codes[rng.integers(0, len(codes), n_rows)]
         region = labels[rng.integers(0, len(labels), n_rows)]
+    elif shape == "fewcells":
+        flow = np.where(rng.random(n_rows) < 0.6, "ЭК", "ИМ")
+        month = rng.integers(1, 13, n_rows)
+        year = rng.integers(2001, 2021, n_rows)
+        partner = rng.choice(partners, 12, replace=False)[rng.integers(0, 12, n_rows)]
+        code = rng.choice(codes, 12, replace=False)[rng.integers(0, 12, n_rows)]
+        region = rng.choice(labels, 10, replace=False)[rng.integers(0, 10, n_rows)]
     else:
         flow, month, partner, code, region = _relations(rng, n_rows, labels, codes, partners)
     with open(path, "w", encoding="utf-8") as fh:
@@ -99,10 +136,11 @@ def generate(path: Path, n_rows: int, seed: int = 0, uniform: bool = False) -> N
             value = np.char.replace(np.char.mod("%.2f", rng.gamma(1.0, 10_000, e - s)), ".", ",")
             netto = np.char.replace(np.char.mod("%.3f", rng.gamma(1.0, 3_000, e - s)), ".", ",")
             fh.writelines(
-                f"{f}\t{mo:02d}/2021\t{p}\t{c}\t\t{v}\t{w}\t0\t{r}\t\n"
-                for f, mo, p, c, v, w, r in zip(
+                f"{f}\t{mo:02d}/{y}\t{p}\t{c}\t\t{v}\t{w}\t0\t{r}\t\n"
+                for f, mo, y, p, c, v, w, r in zip(
                     flow[s:e],
                     month[s:e],
+                    year[s:e],
                     partner[s:e],
                     code[s:e],
                     value,
@@ -111,6 +149,24 @@ def generate(path: Path, n_rows: int, seed: int = 0, uniform: bool = False) -> N
                     strict=True,
                 )
             )
+
+
+def generate_copies(path: Path, n_rows: int, copies: int, seed: int = 0) -> None:
+    """``n_rows`` rows of which the last ``copies`` repeat the first ``n_rows - copies`` in turn.
+
+    As when an unload is appended to itself: line ``L`` after the first block is an exact copy of
+    line ``2 + (L - 2) % (n_rows - copies)``.
+    """
+    unique = n_rows - copies
+    generate(path, unique, "relations", seed)
+    with open(path, encoding="utf-8") as fh:
+        fh.readline()
+        body = fh.readlines()
+    with open(path, "a", encoding="utf-8") as fh:
+        left = copies
+        while left:
+            fh.writelines(body[: min(left, unique)])
+            left -= min(left, unique)
 
 
 def _relations(rng, n_rows, labels, codes, partners):
@@ -151,71 +207,102 @@ with open("/proc/self/status") as _status:
 
 
 def run(script: str, *args: str) -> dict[str, float]:
-    """Run ``script`` in a fresh interpreter; wall time, CPU time and its peak RSS (GB)."""
+    """Run ``script`` in a fresh interpreter; wall time, CPU time and its peak RSS (MB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", script + PEAK, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
+    stdout_bytes, stderr_bytes = proc.communicate()
     seconds = time.perf_counter() - start
-    stdout = proc.stdout.read().decode(errors="replace")
-    stderr = proc.stderr.read().decode(errors="replace")
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
-        raise RuntimeError(stderr[-2000:])
+        raise RuntimeError(stderr_bytes.decode(errors="replace")[-2000:])
     return {
         "seconds": round(seconds, 2),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-        "peak_rss_gb": round(int(stdout.split()[-1]) / 1024**2, 3),
+        "peak_mb": round(int(stdout_bytes.decode().split()[-1]) / 1024),
     }
+
+
+def _cases(args: argparse.Namespace) -> list[tuple[str, int, int]]:
+    """``(case, rows, copies)`` to run, in order."""
+    rows = args.rows or ([10_000_000] if args.full else [1_000_000])
+    dups = args.dups or (
+        [(3_000_000, 2_000_000), (10_000_000, 9_000_000)] if args.full else [(300_000, 200_000)]
+    )
+    out = []
+    for case in args.cases:
+        if case == "dups":
+            out.extend((c, n, k) for n, k in dups for c in ("dups", "dups_skip"))
+        else:
+            out.extend((case, n, 0) for n in rows)
+    return out
+
+
+def _pair(text: str) -> tuple[int, int]:
+    rows, copies = (int(x) for x in text.split(":"))
+    if not 0 < copies < rows:
+        raise argparse.ArgumentTypeError(f"expected ROWS:COPIES with 0 < COPIES < ROWS, got {text}")
+    return rows, copies
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each process (best kept)")
     parser.add_argument(
-        "--uniform",
-        action="store_true",
-        help="rows drawn independently (worst case for aggregation) instead of recurring relations",
+        "--cases",
+        nargs="+",
+        default=["relations", "fewcells", "dups"],
+        choices=["relations", "uniform", "fewcells", "dups"],
+    )
+    parser.add_argument("--rows", type=int, nargs="+", help="rows of the plain cases (1M)")
+    parser.add_argument(
+        "--dups", type=_pair, nargs="+", metavar="ROWS:COPIES", help="duplicate-heavy files"
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="10M rows; 3M rows / 2M copies and 10M / 9M copies"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each process (best kept)")
+    parser.add_argument(
+        "--no-baselines", action="store_true", help="run the ingest only (no pandas, no DuckDB)"
     )
     parser.add_argument(
         "--tmp", default=None, help="folder for the generated files (default: system temp)"
     )
     args = parser.parse_args()
-    results = {
-        "cpus": os.cpu_count(),
-        "data": "uniform" if args.uniform else "relations",
-        "runs": [],
-    }
+    results = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0], "runs": []}
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-        for n in sorted(args.rows):
-            data = Path(tmp) / f"dattsvt_{n}.tsv"
-            generate(data, n, uniform=args.uniform)
-            size_gb = data.stat().st_size / 1024**3
-            out = Path(tmp) / f"out_{n}"
-            out.mkdir()
+        data, made = Path(tmp) / "data.tsv", None
+        for case, n, copies in _cases(args):
+            shape = "relations" if case.startswith("dups") else case
+            if made != (shape, n, copies):
+                if copies:
+                    generate_copies(data, n, copies)
+                else:
+                    generate(data, n, shape)
+                made, baselines = (shape, n, copies), not args.no_baselines
+            out = Path(tmp) / "out"
+            out.mkdir(exist_ok=True)
+            mode = {"dups": "error", "dups_skip": "skip"}.get(case, "ok")
+            jobs = [("ingest", INGEST, (str(out), str(n), mode, str(copies)))]
+            if baselines:
+                jobs += [("pandas", BASELINE, (str(out),)), ("duckdb", DUCKDB_BARE, ())]
             best: dict[str, dict[str, float]] = {}
             for _ in range(args.repeat):
-                for name, script, extra in (
-                    ("ingest", INGEST, (str(out), str(n))),
-                    ("pandas_baseline", BASELINE, (str(out),)),
-                    ("duckdb_bare", DUCKDB_BARE, ()),
-                ):
+                for name, script, extra in jobs:
                     got = run(script, str(data), *extra)
                     if name not in best or got["seconds"] < best[name]["seconds"]:
                         best[name] = got
-            row = {"rows": n, "file_gb": round(size_gb, 3)}
+            row = {"case": case, "rows": n, "copies": copies}
+            row["file_mb"] = round(data.stat().st_size / 1024**2)
             for name, got in best.items():
                 row[name] = {**got, "rows_per_s": round(n / got["seconds"])}
-            row["speedup_vs_pandas"] = round(
-                best["pandas_baseline"]["seconds"] / best["ingest"]["seconds"], 2
-            )
+            if baselines:  # the same file serves both duplicate cases: baselines run once
+                for name in ("duckdb", "pandas"):
+                    row[f"vs_{name}"] = round(best[name]["seconds"] / best["ingest"]["seconds"], 2)
+                baselines = False
+            row["load"] = os.getloadavg()[0]
             print(json.dumps(row), flush=True)
             results["runs"].append(row)
-            data.unlink()
     print(json.dumps(results))
 
 
