@@ -27,6 +27,7 @@ The rules are the same as the general path's (``exportlab.io.ingest.normalized_s
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
@@ -75,6 +76,10 @@ def period_parts(text: str, year_column: bool = False) -> tuple[int, int | None,
         year, month = int(y), (int(m) if m is not None else None)
     if not 1900 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
         return None
+    if name in ("DD.MM.YYYY", "YYYY-MM-DD"):  # a date must exist (not 2021-02-30)
+        day = int(p.split(".")[0] if name == "DD.MM.YYYY" else p[8:10])
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
     return year, month, name
 
 

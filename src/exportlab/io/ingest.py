@@ -40,7 +40,7 @@ from exportlab.io import fast
 from exportlab.io.errors import IngestError, Rejection
 from exportlab.io.partners import partner_codes
 from exportlab.io.quality import REASONS, IngestReport, unit_warnings
-from exportlab.io.sources import Source, expand_inputs, relation_sql
+from exportlab.io.sources import Source, expand_inputs, physical_lines, relation_sql
 from exportlab.io.writers import write_json
 
 FLOW_LABELS: dict[str, tuple[str, ...]] = {
@@ -76,6 +76,8 @@ _REASON_FIELD = {
     "value_negative": "value",
     "netto": "netto",
     "netto_negative": "netto",
+    "value_ambiguous": "value",
+    "netto_ambiguous": "netto",
     "partner": "partner",
     "region": "region",
     "duplicate": None,
@@ -98,17 +100,25 @@ def _q(text: str) -> str:
 
 def _number(expr: str) -> str:
     cleaned = f"replace(replace(replace(trim({expr}), ' ', ''), chr(160), ''), ',', '.')"
-    return f"TRY_CAST({cleaned} AS DECIMAL(38, 6))"
+    # DuckDB reads "1_000" as 1000: a digit separator no input format uses, so not a number here
+    return f"TRY_CAST(CASE WHEN NOT contains({cleaned}, '_') THEN {cleaned} END AS DECIMAL(38, 6))"
 
 
 def normalized_sql(
-    relation: str, file_id: int, hs_digits: int, default_flow: str | None, careful: bool
+    relation: str,
+    file_id: int,
+    hs_digits: int,
+    default_flow: str | None,
+    careful: bool,
+    text: bool = True,
 ) -> str:
     """SQL turning the raw text fields of one source into typed, checked columns.
 
     Output columns: ``file_id, line, flow, pf (period layout), year, month, code, restored,
-    partner, region_label, value_usd, netto_kg, bad`` (the first failing check, or null), plus the raw
-    text of every field when ``careful``.
+    partner, region_label, value_usd, netto_kg, bad`` (the first failing check, or null),
+    ``sep_comma`` (a number written with a comma), ``value_dot``, ``netto_dot`` (a number written
+    with a dot; only for ``text`` sources, where a spreadsheet's numeric cells cannot be meant),
+    plus the raw text of every field when ``careful``.
     """
     flow_cases = " ".join(
         f"WHEN flow = {_q(labels[0])} OR upper(trim(flow)) IN ({', '.join(_q(v) for v in labels)}) THEN '{name}'"
@@ -124,6 +134,12 @@ def normalized_sql(
     )
     month_cases = " ".join(
         f"WHEN '{name}' THEN TRY_CAST({m} AS INTEGER)" for name, (_, _, m) in PERIOD_FORMATS.items()
+    )
+    separators = (
+        "(contains(value, ',') OR contains(coalesce(netto, ''), ',')) AS sep_comma, "
+        "contains(value, '.') AS value_dot, contains(coalesce(netto, ''), '.') AS netto_dot"
+        if text
+        else "FALSE AS sep_comma, FALSE AS value_dot, FALSE AS netto_dot"
     )
     raw = (
         ", flow AS flow_raw, coalesce(period, year) AS period_raw, partner AS partner_raw, code AS code_raw, "
@@ -142,7 +158,8 @@ a AS (
     region AS region_label,
     {_number("value")} AS value_usd,
     CASE WHEN netto IS NULL OR trim(netto) = '' THEN NULL ELSE {_number("netto")} END AS netto_kg,
-    (netto IS NOT NULL AND trim(netto) <> '') AS netto_given
+    (netto IS NOT NULL AND trim(netto) <> '') AS netto_given,
+    {separators}
   FROM r),
 b AS (
   SELECT *,
@@ -152,16 +169,22 @@ b AS (
   FROM a),
 c AS (
   SELECT *,
-    CASE pf WHEN 'year' THEN TRY_CAST(trim(year) AS INTEGER) {year_cases} END AS y,
+    CASE pf WHEN 'year' THEN TRY_CAST(CASE WHEN regexp_full_match(trim(year), '[+-]?[0-9]+([.]0*)?')
+                                      THEN trim(year) END AS INTEGER)
+      {year_cases} END AS y,
     CASE pf WHEN 'year' THEN NULL {month_cases} END AS m,
+    CASE pf WHEN 'DD.MM.YYYY' THEN TRY_CAST(split_part(p, '.', 1) AS INTEGER)
+            WHEN 'YYYY-MM-DD' THEN TRY_CAST(substr(p, 9, 2) AS INTEGER) END AS d,
     CASE WHEN digits AND length(c) % 2 = 1 THEN '0' || c ELSE c END AS code_n,
     (digits AND length(c) % 2 = 1) AS restored
   FROM b)
 SELECT {file_id}::USMALLINT AS file_id, line, flow_n AS flow, pf, y::SMALLINT AS year,
   m::TINYINT AS month, code_n AS code, restored, partner_n AS partner, region_label, value_usd, netto_kg,
+  sep_comma, value_dot, netto_dot,
   CASE
     WHEN flow_n IS NULL THEN 'flow'
     WHEN y IS NULL OR y < 1900 OR y > 2100 OR (m IS NOT NULL AND (m < 1 OR m > 12)) THEN 'period'
+    WHEN d IS NOT NULL AND TRY_CAST(printf('%04d-%02d-%02d', y, m, d) AS DATE) IS NULL THEN 'period'
     WHEN NOT (digits OR confidential) THEN 'code'
     WHEN digits AND length(code_n) < {hs_digits} THEN 'code_level'
     WHEN value_usd IS NULL THEN 'value'
@@ -177,10 +200,14 @@ _CSV_LINE = re.compile(r"Line:\s*(\d+)", re.IGNORECASE)
 
 def _duck_error(source: Source, err: Exception) -> IngestError:
     text = str(err)
-    m = _CSV_LINE.search(text)
-    line = int(m.group(1)) if m else None
-    delim = {"\t": "tab", ";": "';'", ",": "','", "|": "'|'"}.get(source.delim or ",", "?")
     first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    if source.fmt != "text":
+        return IngestError(source.name, expected=f"a readable {source.fmt} table", note=first[:300])
+    m = _CSV_LINE.search(text)
+    line = None
+    if m:
+        line = physical_lines(source, [int(m.group(1))], counted="lines")[int(m.group(1))]
+    delim = {"\t": "tab", ";": "';'", ",": "','", "|": "'|'"}.get(source.delim or ",", "?")
     return IngestError(
         source.name,
         line,
@@ -208,10 +235,40 @@ def _region_map(labels: pd.DataFrame, regions: object) -> pd.DataFrame:
         except UnknownRegionError as err:
             code = None
             hint = "; ".join(f"{name} ({iso})" for name, iso in err.suggestions)
-            if err.reason:
-                hint = f"{err.reason}" + (f"; closest: {hint}" if hint else "")
+            hint = "; ".join(x for x in (err.reason, hint and f"closest: {hint}") if x)
+        else:
+            conflict = _code_name_conflict(matcher, label, code)
+            if conflict:
+                code, hint = None, conflict
         rows.append((label, code, hint))
     return pd.DataFrame(rows, columns=["label", "region", "suggestions"], dtype=object)
+
+
+_CODE_AND_NAME = re.compile(r"^\s*([0-9]+)\s+-\s+(\S.*?)\s*$")
+
+
+def _code_name_conflict(matcher, label: str, code: str) -> str | None:
+    """Why ``label`` (``"92000 - МОСКОВСКАЯ ОБЛАСТЬ"``) is contradictory, or None.
+
+    A label with a code and a name is matched by its code; when the name alone is a different
+    region of the reference, the label is not trusted (a name unknown to the reference is no
+    contradiction: FCS spellings vary).
+    """
+    from exportlab.regions import UnknownRegionError
+
+    m = _CODE_AND_NAME.match(str(label))
+    if m is None:
+        return None
+    try:
+        by_name = matcher.match(m.group(2))
+    except UnknownRegionError:
+        return None
+    if by_name == code:
+        return None
+    return (
+        f"the code {m.group(1)} is {matcher.name(code, 'ru')} ({code}) but the name is "
+        f"{matcher.name(by_name, 'ru')} ({by_name})"
+    )
 
 
 def load_region_reference(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -306,12 +363,13 @@ def _ingest(
 ) -> IngestReport:
     work = stage / "work"
     work.mkdir()
-    found = expand_inputs(inputs, work)
+    found = expand_inputs(inputs, work, skip_invalid)
     if not found.sources:
         raise IngestError(
             ", ".join(map(str, inputs)), expected="at least one trade table", note="none found"
         )
     report = IngestReport(hs_digits=hs_digits, skip_invalid=skip_invalid, skipped=found.skipped)
+    report.warnings.extend(found.warnings)
     con = duckdb.connect(config={"preserve_insertion_order": True})
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {_q(str(stage / 'duck'))}")
@@ -331,7 +389,7 @@ def _ingest(
     )
     codes = sorted(set(partners) if partners is not None else set(partner_codes()))
     con.register("partner_ref", pd.DataFrame({"code": [c.upper() for c in codes]}))
-    if fast.eligible(sources):
+    if fast.eligible(sources) and not any(s.needs_general for s in sources):
         matcher = _matcher_of(regions)
         maps = fast.Maps(
             FLOW_LABELS,
@@ -355,7 +413,7 @@ def _ingest(
         target = stage / f"stage{i}.parquet"
         try:
             con.execute(
-                f"COPY ({normalized_sql(rel, i, hs_digits, flow, careful=False)}) TO {_q(str(target))} "
+                f"COPY ({normalized_sql(rel, i, hs_digits, flow, False, src.fmt == 'text')}) TO {_q(str(target))} "
                 "(FORMAT parquet, COMPRESSION snappy)"
             )
         except duckdb.Error as err:
@@ -367,9 +425,15 @@ def _ingest(
     ).df()
     regmap = _region_map(labels, regions)
     con.register("regmap", regmap)
+    # a file with decimal commas: a number with a dot (1.000: one, or a thousand?) is ambiguous
+    con.execute(
+        "CREATE TEMP TABLE comma_files AS SELECT DISTINCT file_id FROM stage WHERE sep_comma"
+    )
     bad_expr = (
         "coalesce(s.bad, CASE WHEN s.partner NOT IN (SELECT code FROM partner_ref) THEN 'partner' "
-        "WHEN g.region IS NULL THEN 'region' END)"
+        "WHEN g.region IS NULL THEN 'region' "
+        "WHEN (s.value_dot OR s.netto_dot) AND s.file_id IN (SELECT file_id FROM comma_files) "
+        "THEN CASE WHEN s.value_dot THEN 'value_ambiguous' ELSE 'netto_ambiguous' END END)"
     )
     joined = "stage s LEFT JOIN regmap g ON s.region_label = g.label"
     n_bad, n_rows = _one(
@@ -399,7 +463,12 @@ def _careful(
     """Re-read with line numbers; list every invalid row; raise unless ``skip_invalid``."""
     parts = [
         normalized_sql(
-            relation_sql(src, f"frame{i}", with_line=True), i, hs_digits, flow, careful=True
+            relation_sql(src, f"frame{i}", with_line=True),
+            i,
+            hs_digits,
+            flow,
+            careful=True,
+            text=src.fmt == "text",
         )
         for i, src in enumerate(sources)
     ]
@@ -415,21 +484,31 @@ def _careful(
     )
     rejected = con.sql("SELECT * FROM checked WHERE reason IS NOT NULL ORDER BY file_id, line").df()
     names = [s.name for s in sources]
+    # DuckDB numbers records; messages give physical lines (blank lines, quoted line breaks)
+    wanted: dict[int, set[int]] = {i: set() for i in range(len(sources))}
+    for fid, line, dup_file, dup_line, reason in rejected[
+        ["file_id", "line", "dup_file", "dup_line", "reason"]
+    ].itertuples(index=False):
+        wanted[int(fid)].add(int(line))
+        if reason == "duplicate":
+            wanted[int(dup_file)].add(int(dup_line))
+    lines = {i: physical_lines(sources[i], sorted(w)) for i, w in wanted.items()}
     rejections = []
     for row in rejected.itertuples(index=False):
         src = sources[row.file_id]
         fld = _REASON_FIELD[row.reason]
         column = src.layout.columns.get(fld, fld) if fld else "(whole row)"
         if row.reason == "duplicate":
-            value = f"same as {names[row.dup_file]}, line {row.dup_line}"
+            value = f"same as {names[row.dup_file]}, line {lines[row.dup_file][int(row.dup_line)]}"
         elif fld == "period":
             value = row.period_raw
         else:
             value = getattr(row, f"{fld}_raw")
         value = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         if row.reason == "region" and row.suggestions:
-            value = f"{value} (closest: {row.suggestions})"
-        rejections.append(Rejection(src.name, int(row.line), column, REASONS[row.reason], value))
+            value = f"{value} ({row.suggestions})"
+        line = lines[row.file_id][int(row.line)]
+        rejections.append(Rejection(src.name, line, column, REASONS[row.reason], value))
     report.rejections = rejections
     report.rows_rejected = len(rejections)
     report.rejected_by_reason = rejected["reason"].value_counts().sort_index().astype(int).to_dict()
@@ -591,6 +670,7 @@ def _file_report(report: IngestReport, sources: Sequence[Source], per_file: pd.D
                 "notes": src.notes,
             }
         )
+        report.warnings.extend(src.warnings)
         if row.restored:
             report.warnings.append(
                 f"{src.name}: {int(row.restored)} code(s) with an odd number of digits got their "

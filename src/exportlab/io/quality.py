@@ -33,6 +33,10 @@ REASONS: dict[str, str] = {
     "value_negative": "a non-negative value",
     "netto": "a number or nothing (net weight, kg)",
     "netto_negative": "a non-negative net weight",
+    "value_ambiguous": "a number with a decimal comma like the other numbers of the file "
+    "(a dot, as in 1.000, may be a decimal point or a thousands separator)",
+    "netto_ambiguous": "a net weight with a decimal comma like the other numbers of the file "
+    "(a dot, as in 1.000, may be a decimal point or a thousands separator)",
     "partner": "an ISO 3166-1 alpha-2 code or a special partner code (docs/data_formats.md)",
     "region": "a region of the region reference",
     "duplicate": "a row that is not an exact copy of an earlier row",

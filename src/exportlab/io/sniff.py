@@ -73,6 +73,28 @@ def detect_format(path: Path) -> str:
     return "text"
 
 
+def binary_reason(sample: bytes) -> str:
+    """Why a file that :func:`detect_format` calls ``binary`` cannot be read (its first bytes).
+
+    >>> binary_reason("napr\\tperiod".encode("utf-16"))
+    'UTF-16 text; save it as UTF-8 or CP1251'
+    >>> binary_reason(b"napr\\tperiod\\nEK\\x00\\t01/2020\\n")
+    'a NUL byte at offset 14 (line 2): not plain text'
+    """
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16 text; save it as UTF-8 or CP1251"
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) >= 8 and max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4:
+        return "UTF-16 text; save it as UTF-8 or CP1251"
+    nul = sample.find(b"\x00")
+    rest = sample.replace(b"\x00", b"")
+    controls = sum(1 for b in rest if b < 32 and b not in (9, 10, 13))
+    if nul >= 0 and controls <= len(rest) // 100:
+        line = sample[:nul].count(b"\n") + 1
+        return f"a NUL byte at offset {nul} (line {line}): not plain text"
+    return "unrecognised binary content (not text, xlsx, xls, dbf, parquet or zip)"
+
+
 def _looks_like_dbf(head: bytes, path: Path) -> bool:
     if len(head) < 32 or head[0] not in _DBF_VERSIONS:
         return False
