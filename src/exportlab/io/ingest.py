@@ -497,7 +497,9 @@ def _careful(
     for row in rejected.itertuples(index=False):
         src = sources[row.file_id]
         fld = _REASON_FIELD[row.reason]
-        column = src.layout.columns.get(fld, fld) if fld else "(whole row)"
+        cols = src.layout.columns
+        column = cols.get(fld) or (cols.get("year") if fld == "period" else None) or fld
+        column = column if fld else "(whole row)"
         if row.reason == "duplicate":
             value = f"same as {names[row.dup_file]}, line {lines[row.dup_file][int(row.dup_line)]}"
         elif fld == "period":
