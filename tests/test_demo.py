@@ -40,12 +40,31 @@ def test_same_seed_writes_identical_files(tmp_path: Path):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
-def test_rewriting_replaces_the_folder_whole(tmp_path: Path):
+def test_rewriting_replaces_an_own_folder_whole_and_records_size_and_seed(tmp_path: Path):
     target = demo.write_demo(tmp_path / "d", size="small", seed=3)
-    (target / "stale.csv").write_text("x")
-    demo.write_demo(target, size="small", seed=3)
-    assert not (target / "stale.csv").exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    first = (target / "dattsvt_2020.csv").read_bytes()
+    assert demo.inspect_folder(target).state == "demo"
+    assert (demo.inspect_folder(target).size, demo.inspect_folder(target).seed) == ("small", 3)
+    demo.write_demo(target, size="small", seed=4)
+    assert (target / "dattsvt_2020.csv").read_bytes() != first
+    assert demo.inspect_folder(target).seed == 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary folder left"
+
+
+def test_a_folder_with_a_file_the_demo_did_not_write_is_never_modified(tmp_path: Path):
+    target = demo.write_demo(tmp_path / "d", size="small", seed=3)
+    (target / "mine.csv").write_text("x")
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    with pytest.raises(demo.DemoFolderError, match="mine.csv"):
+        demo.write_demo(target, size="small", seed=4)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    # an edited demo file makes the folder the user's too
+    (target / "mine.csv").unlink()
+    (target / "experts.csv").write_text("expert,component,rank\n")
+    assert demo.inspect_folder(target).state == "user"
+    with pytest.raises(demo.DemoFolderError, match="experts.csv"):
+        demo.ensure_demo(target, size="small", seed=3)
+    assert (target / "experts.csv").read_text() == "expert,component,rank\n"
 
 
 def test_files_follow_the_dattsvt_layout_and_say_synthetic(tmp_path: Path):

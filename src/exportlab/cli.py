@@ -14,17 +14,25 @@ from collections.abc import Sequence
 
 def _run(args: argparse.Namespace) -> int:
     from exportlab.config import ProfileError
-    from exportlab.pipeline import StageFailed, run
+    from exportlab.pipeline import ProjectBusy, StageFailed, describe_os_error, run
 
     try:
         manifest = run(
-            args.profile, args.stages, force=args.force, progress=not args.quiet, jobs=args.jobs
+            args.profile,
+            args.stages,
+            force=args.force,
+            progress=not args.quiet,
+            jobs=args.jobs,
+            wait=not args.no_wait,
         )
-    except (ProfileError, ValueError) as exc:
+    except (ProfileError, ValueError, ProjectBusy) as exc:
         print(f"exportlab run: {exc}", file=sys.stderr)
         return 2
     except StageFailed as exc:
         print(f"exportlab run: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # disk full, permissions: a message naming the file, no traceback
+        print(f"exportlab run: {describe_os_error(exc, 'the run stopped')}", file=sys.stderr)
         return 1
     ran, selected = manifest["run"]["ran"], manifest["run"]["stages"]
     print(
@@ -37,9 +45,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from exportlab import demo, paths
+    from exportlab.pipeline import describe_os_error
 
     target = paths.resolve(args.dir)
-    demo.write_demo(target, size=args.size, seed=args.seed)
+    try:
+        demo.write_demo(target, size=args.size, seed=args.seed)
+    except demo.DemoFolderError as exc:
+        print(f"exportlab demo: {exc}; name a new or empty folder", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"exportlab demo: {describe_os_error(exc, 'writing failed')}", file=sys.stderr)
+        return 1
     print(f"synthetic demo data written to {target}")
     return 0
 
@@ -77,11 +93,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_run.add_argument(
         "--jobs", type=int, default=None, help="stages run at once (default: CPU cores, at most 4)"
     )
+    p_run.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="stop at once when another run holds the project (default: wait for it)",
+    )
     p_run.set_defaults(func=_run)
 
     sub.add_parser("ingest", help="read raw files into the canonical trade table (see --help)")
 
-    p_demo = sub.add_parser("demo", help="write the synthetic demo data set")
+    p_demo = sub.add_parser(
+        "demo",
+        help="write the synthetic demo data set into a new or empty folder, or one it wrote itself",
+    )
     p_demo.add_argument("dir", nargs="?", default="data/raw/demo")
     p_demo.add_argument("--size", choices=("full", "small"), default="full")
     p_demo.add_argument("--seed", type=int, default=2021)

@@ -25,16 +25,26 @@ import yaml
 
 from exportlab import paths
 
-#: Parameters read by the runner, not by a notebook: ``demo`` writes the synthetic demo data set into
-#: ``raw_dir`` when it is not there yet; ``demo_size`` is ``"full"`` or ``"small"``; ``cell_timeout``
-#: is the longest a notebook cell may run (seconds; ``None``: no limit) before its stage fails.
+#: Parameters read by the runner, not by a notebook: ``demo`` (``true``, ``false`` or ``"auto"``) says
+#: whether ``raw_dir`` holds the synthetic demo data set (see :meth:`Profile.demo_mode`);
+#: ``demo_size`` is ``"full"`` or ``"small"``; ``cell_timeout`` is the longest a notebook cell may run
+#: (seconds > 0; ``None``: no limit) before its stage fails.
 RUNNER_PARAMETERS: dict[str, Any] = {
-    "demo": True,
+    "demo": "auto",
     "demo_size": "full",
     "demo_seed": 2021,
     "cell_timeout": 1800,
 }
 META_KEYS = ("description", "extends")
+#: Where the demo data set lives unless a profile names another folder.
+DEFAULT_DEMO_DIR = "data/raw/demo"
+#: Parameters that are shares (0 to 1) or percentages (0 to 100).
+SHARE_PARAMETERS: dict[str, tuple[float, float]] = {
+    "traditional_share": (0.0, 1.0),
+    "min_share_pct": (0.0, 100.0),
+}
+LANGUAGES = ("en", "ru")
+HS_DIGITS = (2, 4, 6, 8, 10)
 
 
 class ProfileError(ValueError):
@@ -50,10 +60,39 @@ class Profile:
     params: dict[str, Any]
     description: str = ""
     chain: tuple[str, ...] = field(default=())
+    #: ``key -> level`` of the profile file that set it: 0 is the profile itself, 1 the one it
+    #: extends, and so on.
+    origin: dict[str, int] = field(default_factory=dict)
 
     def runner(self, key: str) -> Any:
         """A runner parameter of this profile, or its default."""
         return self.params.get(key, RUNNER_PARAMETERS[key])
+
+    def origin_file(self, key: str) -> Path | None:
+        """The profile file that set ``key`` (``None`` when no file sets it)."""
+        level = self.origin.get(key)
+        return Path(self.chain[level]) if level is not None and level < len(self.chain) else None
+
+    def demo_mode(self) -> bool | str:
+        """``True``, ``False`` or ``"auto"``: does ``raw_dir`` hold the synthetic demo data set?
+
+        ``demo`` applies to the ``raw_dir`` of the same profile file or of a file extending it: a
+        profile that names its own ``raw_dir`` does not inherit ``demo: true`` from the profile it
+        extends (so ``extends: default`` plus ``raw_dir: data/raw/fcs2021`` reads the user's files),
+        unless it sets ``demo_size`` or ``demo_seed`` beside it. ``"auto"``: the default demo folder
+        gets the demo, any other folder is read as the user's data.
+        """
+        value = self.params.get("demo", RUNNER_PARAMETERS["demo"])
+        raw_level = self.origin.get("raw_dir")
+        if raw_level is None:
+            return value
+        if "demo" in self.origin and self.origin["demo"] <= raw_level:
+            return value
+        if value is not False and any(
+            self.origin.get(key, raw_level + 1) <= raw_level for key in ("demo_size", "demo_seed")
+        ):
+            return True
+        return "auto"
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
@@ -154,20 +193,51 @@ def load_profile(
         if not parent:
             break
         path = profile_path(parent)
-    for layer_path, data in reversed(layers):
+    origin: dict[str, int] = {}
+    for level in range(len(layers) - 1, -1, -1):
+        layer_path, data = layers[level]
         description = str(data.get("description", description))
         for key, value in data.items():
             if key in META_KEYS:
                 continue
             _check_key(layer_path, key, value, declared)
+            _check_value(layer_path, key, value)
             params[key] = value
+            origin[key] = level
     return Profile(
         name=Path(chain[0]).stem,
         path=Path(chain[0]),
         params=params,
         description=description,
         chain=tuple(chain),
+        origin=origin,
     )
+
+
+def _check_value(path: Path, key: str, value: Any) -> None:
+    """Values that can be checked without data: languages, levels, limits, shares."""
+    problem = None
+    if key == "lang" and value not in LANGUAGES:
+        problem = f"must be one of {', '.join(map(repr, LANGUAGES))}"
+    elif key == "hs_digits" and (isinstance(value, bool) or value not in HS_DIGITS):
+        problem = f"must be one of {', '.join(map(str, HS_DIGITS))} (digits of the product code)"
+    elif key == "cell_timeout" and value is not None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            problem = "must be a number of seconds greater than 0, or null for no limit"
+    elif key == "demo" and value not in (True, False, "auto"):
+        problem = "must be true, false or auto"
+    elif key == "demo_size" and value not in ("full", "small"):
+        problem = "must be 'full' or 'small'"
+    elif key == "demo_seed" and (isinstance(value, bool) or not isinstance(value, int)):
+        problem = "must be a whole number"
+    elif key in SHARE_PARAMETERS and value is not None:
+        low, high = SHARE_PARAMETERS[key]
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not low <= value <= high:
+            unit = "a share" if high == 1 else "a percentage"
+            problem = f"is {unit}: it must be between {low:g} and {high:g}"
+    if problem:
+        raise ProfileError(f"{path.name}: parameter {key!r} {problem}, got {value!r}")
 
 
 def _check_key(path: Path, key: str, value: Any, declared: Mapping[str, Mapping[str, Any]]) -> None:

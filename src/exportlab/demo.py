@@ -24,6 +24,7 @@ marking everything as synthetic. The same seed writes byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -671,13 +672,142 @@ RU: Эти файлы СИНТЕТИЧЕСКИЕ. Они повторяют фо
 """
 
 
+PROVENANCE_FILE = "PROVENANCE.json"
+
+
+class DemoFolderError(ValueError):
+    """The demo generator was asked to write into a folder it does not own (it holds user files)."""
+
+
+@dataclass(frozen=True)
+class DemoFolder:
+    """What a folder is to the demo generator.
+
+    ``state`` is ``"missing"`` (no such path), ``"empty"`` (an empty folder), ``"demo"`` (written by
+    :func:`write_demo` and unchanged since: only files it wrote, with the contents it wrote) or
+    ``"user"`` (anything else: a file, or a folder holding a file the demo did not write).
+    ``foreign`` names a few of the files that make a folder ``"user"``; ``provenance`` is the demo's
+    ``PROVENANCE.json`` (``seed``, ``size``, ``years``, ``files``) when there is one.
+    """
+
+    path: Path
+    state: str
+    provenance: dict
+    foreign: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> str | None:
+        return self.provenance.get("size")
+
+    @property
+    def seed(self) -> int | None:
+        return self.provenance.get("seed")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _demo_names() -> set[str]:
+    """Names of the files :func:`write_demo` writes (for folders written before it listed them)."""
+    return {
+        *(f"dattsvt_{year}.csv" for year in YEARS),
+        "indicators.csv",
+        "experts.csv",
+        "res_implementation.csv",
+        "README.txt",
+        PROVENANCE_FILE,
+    }
+
+
+def inspect_folder(folder: str | os.PathLike[str], *, check_contents: bool = True) -> DemoFolder:
+    """Whether ``folder`` is missing, empty, the demo's own, or holds user files.
+
+    A folder is the demo's only when its ``PROVENANCE.json`` says so and every file in it (hidden
+    ones and subfolders included) is one the demo wrote, with the SHA-256 recorded there
+    (``check_contents=False`` compares names only).
+
+    >>> import tempfile
+    >>> inspect_folder(tempfile.mkdtemp()).state
+    'empty'
+    """
+    path = Path(folder).expanduser()
+    if not path.exists() and not path.is_symlink():
+        return DemoFolder(path, "missing", {})
+    if not path.is_dir():
+        return DemoFolder(path, "user", {}, (path.name,))
+    entries = sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink())
+    others = [p for p in path.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    if not entries and not others:
+        return DemoFolder(path, "empty", {})
+    provenance: dict = {}
+    marker = path / PROVENANCE_FILE
+    if marker.is_file() and not marker.is_symlink():
+        try:
+            loaded = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            loaded = None
+        if isinstance(loaded, dict) and loaded.get("synthetic") is True:
+            if loaded.get("source") == SOURCE:
+                provenance = loaded
+    if not provenance:
+        names = [p.relative_to(path).as_posix() for p in [*entries, *others]]
+        return DemoFolder(path, "user", {}, tuple(names[:5]))
+    recorded = provenance.get("files")
+    foreign = []
+    for entry in [*entries, *others]:
+        name = entry.relative_to(path).as_posix()
+        if name == PROVENANCE_FILE:
+            continue
+        if entry.is_symlink() or not entry.is_file():
+            foreign.append(name)
+        elif isinstance(recorded, dict):
+            if name not in recorded or (check_contents and _sha256(entry) != recorded[name]):
+                foreign.append(name)
+        elif name not in _demo_names():
+            foreign.append(name)
+    if foreign:
+        return DemoFolder(path, "user", provenance, tuple(foreign[:5]))
+    return DemoFolder(path, "demo", provenance)
+
+
+def refusal(folder: DemoFolder) -> str:
+    """Why the demo generator will not write into ``folder`` (a ``"user"`` folder)."""
+    files = ", ".join(folder.foreign)
+    what = (
+        "is a file" if not folder.path.is_dir() else f"holds files the demo did not write ({files})"
+    )
+    return (
+        f"{folder.path} {what}; the demo generator writes only into a new or empty folder or one it "
+        "wrote itself, so nothing there was changed"
+    )
+
+
 def write_demo(raw_dir: str | os.PathLike[str], size: str = "full", seed: int = 2021) -> Path:
-    """Write the demo data set into ``raw_dir`` (replaced as a whole, atomically). Returns the folder."""
-    target = Path(raw_dir)
+    """Write the demo data set into ``raw_dir``; returns the folder.
+
+    ``raw_dir`` must be missing, empty or a folder the demo wrote itself (:func:`inspect_folder`);
+    anything else raises :class:`DemoFolderError` and nothing is touched. The new files are written
+    into a sibling temporary folder that then takes the place of ``raw_dir``, so the folder is
+    always either the old demo or the complete new one.
+    """
+    target = Path(raw_dir).expanduser()
+    if target.is_symlink():
+        target = target.resolve()
+    found = inspect_folder(target)
+    if found.state == "user":
+        raise DemoFolderError(refusal(found))
+    if size not in ("full", "small"):
+        raise ValueError(f"demo size must be 'full' or 'small', got {size!r}")
     target.parent.mkdir(parents=True, exist_ok=True)
     trade = generate_trade(size=size, seed=seed)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     staging.chmod(0o777 & ~current_umask())
+    old: Path | None = None
     try:
         for year in YEARS:
             english = year in ENGLISH_LAYOUT_YEARS
@@ -701,19 +831,50 @@ def write_demo(raw_dir: str | os.PathLike[str], size: str = "full", seed: int = 
             "size": size,
             "years": list(YEARS),
             "layout": "FCS DATTSVT (tab-separated; English unload 2015-2017, Russian 2018-2021)",
+            "files": {p.name: _sha256(p) for p in sorted(staging.iterdir())},
         }
-        (staging / "PROVENANCE.json").write_text(
+        (staging / PROVENANCE_FILE).write_text(
             json.dumps(provenance, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
             encoding="utf-8",
         )
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
+        if found.state == "missing":
+            os.replace(staging, target)
+        elif found.state == "empty":
+            os.replace(staging, target)  # rename(2) replaces an empty folder
+        else:
+            # Swap: the old demo goes to a sibling folder, the new one takes its place.
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.replace(target, old)
             os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, target)
+            if inspect_folder(old).state == "demo":
+                shutil.rmtree(old)
+            else:  # a file appeared while the demo was being written: keep it
+                kept = old.with_name(f"{target.name}.kept-{old.name.rsplit('-', 1)[-1]}")
+                os.replace(old, kept)
+                raise DemoFolderError(
+                    f"a file appeared in {target} while the demo was being written; the old "
+                    f"folder with it is kept as {kept}"
+                )
+            old = None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and old.exists() and not target.exists():
+            os.replace(old, target)  # the swap did not happen: the old demo goes back
     return target
+
+
+def ensure_demo(
+    raw_dir: str | os.PathLike[str], size: str = "full", seed: int = 2021
+) -> DemoFolder | None:
+    """Write the demo into ``raw_dir`` unless it already holds this ``size`` and ``seed``.
+
+    Returns the folder's earlier state when the demo was (re)written, ``None`` when it was up to date.
+    Raises :class:`DemoFolderError` for a folder holding user files.
+    """
+    found = inspect_folder(raw_dir)
+    if found.state == "user":
+        raise DemoFolderError(refusal(found))
+    if found.state == "demo" and (found.size, found.seed) == (size, seed):
+        return None
+    write_demo(raw_dir, size=size, seed=seed)
+    return found

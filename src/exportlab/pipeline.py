@@ -2,10 +2,18 @@
 
 Each stage is a notebook with declared inputs and outputs (glob patterns relative to the project root).
 :func:`run` executes the stages in order with papermill, passing each notebook the profile parameters it
-declares. A stage is skipped when its cache key — notebook bytes, parameters, package code, input files —
-is the one recorded in ``reports/manifest.json`` and its recorded outputs are still on disk unchanged;
-``force=True`` runs it anyway. A failing stage restores the outputs it had before, keeps the previous
-executed notebook, and raises :class:`StageFailed` naming the notebook and the cell.
+declares. A stage is skipped when its cache key — notebook bytes, parameters, package code, input files,
+the versions of the packages that compute results and the boundary source of the maps — is the one
+recorded in ``reports/manifest.json`` and its recorded outputs are still on disk unchanged;
+``force=True`` runs it anyway.
+
+Nothing is lost under faults. Before any kernel starts, :func:`preflight` checks the profile's values
+and the raw-data folder (the demo generator writes only into a folder it owns). One run at a time holds
+the project lock (``reports/.runner/lock``). A stage first moves its earlier outputs aside into a staging
+folder under ``reports/.runner/`` with a journal; a failing stage puts them back (also across
+filesystems) and raises :class:`StageFailed` naming the notebook and the cell, and the stages that do not
+depend on it still run. A run killed in the middle of a stage leaves the journal: the next run puts the
+earlier outputs back before it starts (:func:`recover`).
 
 >>> from exportlab.pipeline import run
 >>> manifest = run("seminar")                       # doctest: +SKIP
@@ -13,6 +21,8 @@ executed notebook, and raises :class:`StageFailed` naming the notebook and the c
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import importlib.metadata
 import json
@@ -21,6 +31,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,8 +43,14 @@ from pathlib import Path
 from typing import Any
 
 from exportlab import __version__, paths
-from exportlab.config import Profile, load_profile, notebook_parameters
-from exportlab.io.writers import atomic_write_bytes, write_json
+from exportlab.config import (
+    DEFAULT_DEMO_DIR,
+    Profile,
+    ProfileError,
+    load_profile,
+    notebook_parameters,
+)
+from exportlab.io.writers import atomic_write_bytes, move_file, write_json, write_json_durable
 
 KERNEL_NAME = "python3"
 REPORTED_PACKAGES = (
@@ -56,6 +73,14 @@ REPORTED_PACKAGES = (
     "nbconvert",
     "ipykernel",
 )
+#: Runtime dependencies that run notebooks or show them but compute no result: their versions do not
+#: enter the cache key (every other dependency of the package does).
+RUNNER_ONLY_PACKAGES = frozenset(
+    {"papermill", "nbconvert", "nbformat", "ipykernel", "ipywidgets", "jupyterlab", "python-docx"}
+)
+#: Folder (relative to the project root) of the project lock and the journals of stages in flight.
+RUNNER_DIR = "reports/.runner"
+JOURNAL = "journal.json"
 
 
 @dataclass(frozen=True)
@@ -184,11 +209,12 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
-def _current_interpreter_kernel_manager() -> type:
+def _current_interpreter_kernel_manager(on_start: Callable[[int], None] | None = None) -> type:
     """A kernel manager that starts ``sys.executable``'s ipykernel, ignoring registered kernelspecs.
 
     A ``python3`` kernelspec in the user's Jupyter folders may point at another Python without this
     package (papermill's best-known pitfall); the pipeline always runs on the interpreter running it.
+    ``on_start`` is called with the kernel's process id once it runs (the stage journal records it).
     """
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
@@ -212,25 +238,83 @@ def _current_interpreter_kernel_manager() -> type:
                 )
             return self._kernel_spec
 
+        async def _async_post_start_kernel(self, **kw: Any) -> None:
+            await super()._async_post_start_kernel(**kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if on_start is not None and pid:
+                on_start(int(pid))
+
     return CurrentInterpreterKernelManager
 
 
 class StageFailed(RuntimeError):
     """A stage notebook raised: names the notebook, the cell and the error."""
 
-    def __init__(self, stage: Stage, cell: str | None, error: str, executed: Path | None):
-        self.stage, self.cell, self.error, self.executed = stage, cell, error, executed
+    def __init__(
+        self,
+        stage: Stage,
+        cell: str | None,
+        error: str,
+        executed: Path | None,
+        kept: str | None = None,
+    ):
+        self.stage, self.cell, self.error, self.executed, self.kept = (
+            stage,
+            cell,
+            error,
+            executed,
+            kept,
+        )
         # no cell: the kernel did not start, died, or a cell ran past the time limit (the error
         # then quotes the cell)
         where = f", cell {cell}" if cell is not None else ""
-        kept = f"; the executed notebook with the error is {executed}" if executed else ""
+        shown = f"; the executed notebook with the error is {executed}" if executed else ""
+        outputs = kept or "earlier outputs of this stage were kept"
         super().__init__(
-            f"stage {stage.id} failed: notebooks/{stage.notebook}{where}: {error}"
-            f"{kept}; earlier outputs of this stage were kept"
+            f"stage {stage.id} failed: notebooks/{stage.notebook}{where}: {error}{shown}; {outputs}"
         )
 
     def __reduce__(self):  # picklable across worker processes
-        return (StageFailed, (self.stage, self.cell, self.error, self.executed))
+        return (StageFailed, (self.stage, self.cell, self.error, self.executed, self.kept))
+
+
+class RunFailed(StageFailed):
+    """One or more stages failed: the first failure, and the summary of every stage of the run.
+
+    ``failures`` are the :class:`StageFailed` of the run; ``blocked`` maps the id of each stage that
+    did not run to the failed stages it depends on; ``ran`` lists the stages that ran.
+    """
+
+    def __init__(
+        self,
+        failures: Sequence[StageFailed],
+        blocked: dict[str, list[str]],
+        ran: Sequence[str],
+    ):
+        first = failures[0]
+        self.stage, self.cell, self.error, self.executed, self.kept = (
+            first.stage,
+            first.cell,
+            first.error,
+            first.executed,
+            first.kept,
+        )
+        self.failures, self.blocked, self.ran = list(failures), dict(blocked), list(ran)
+        lines = [str(f) for f in failures]
+        if blocked:
+            lines.append(
+                "not run because a stage they depend on failed: "
+                + ", ".join(f"{s} (needs {', '.join(d)})" for s, d in sorted(blocked.items()))
+            )
+        lines.append(f"stages that ran: {', '.join(ran) if ran else 'none'}")
+        RuntimeError.__init__(self, "\n".join(lines))
+
+    def __reduce__(self):
+        return (RunFailed, (self.failures, self.blocked, self.ran))
+
+
+class ProjectBusy(RuntimeError):
+    """Another run holds the project lock (and this one was asked not to wait)."""
 
 
 def available_stages(root: Path | None = None) -> list[Stage]:
@@ -266,15 +350,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _expand(patterns: Iterable[str], root: Path, params: dict[str, Any]) -> list[Path]:
-    """Files matching ``patterns``; ``{name}`` in a pattern is the value of parameter ``name``."""
-    found: set[Path] = set()
+def _substitute(patterns: Iterable[str], params: dict[str, Any]) -> list[str]:
+    """``patterns`` with ``{name}`` replaced by parameter ``name``; unset optional files dropped."""
+    out = []
     for pattern in patterns:
         names = re.findall(r"\{(\w+)\}", pattern)
         if any(params.get(name) in (None, "") for name in names):
             continue  # an optional file that is not set
         for name in names:
             pattern = pattern.replace("{" + name + "}", str(params[name]).rstrip("/"))
+        out.append(pattern)
+    return out
+
+
+def _glob(patterns: Iterable[str], root: Path) -> list[Path]:
+    found: set[Path] = set()
+    for pattern in patterns:
         base = Path(pattern)
         if base.is_absolute():
             anchor, rel = Path(base.anchor), str(base.relative_to(base.anchor))
@@ -286,6 +377,11 @@ def _expand(patterns: Iterable[str], root: Path, params: dict[str, Any]) -> list
             if p.is_file() and not p.name.startswith(".") and ".ipynb_checkpoints" not in p.parts
         )
     return sorted(found)
+
+
+def _expand(patterns: Iterable[str], root: Path, params: dict[str, Any]) -> list[Path]:
+    """Files matching ``patterns``; ``{name}`` in a pattern is the value of parameter ``name``."""
+    return _glob(_substitute(patterns, params), root)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -311,8 +407,72 @@ def package_hash() -> str:
     return digest.hexdigest()
 
 
+def result_package_versions() -> dict[str, str]:
+    """Python's version and those of the package's runtime dependencies that compute results.
+
+    They enter every stage's cache key: upgrading pandas or scikit-learn re-runs the stages.
+    """
+    versions = {"python": platform.python_version()}
+    try:
+        requirements = importlib.metadata.requires("exportlab") or []
+    except importlib.metadata.PackageNotFoundError:
+        requirements = []
+    for requirement in requirements:
+        if ";" in requirement and "extra" in requirement.split(";", 1)[1]:
+            continue
+        name = re.split(r"[\s<>=!~\[;(]", requirement.strip(), maxsplit=1)[0]
+        if not name or name.lower() in RUNNER_ONLY_PACKAGES:
+            continue
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def boundary_source(boundaries: Any, root: Path) -> dict[str, Any]:
+    """Which boundaries stage 05 would draw on, as it finds them (:func:`exportlab.geo.find_dcw`).
+
+    ``"tiles"``: none; ``"auto"`` / ``"dcw"``: the DCW-GMT file found (path, size, modification time)
+    or ``None``; a path: the file's SHA-256. Installing ``gmt-dcw`` changes it, so the maps re-run.
+    """
+    if boundaries in (None, "", "tiles"):
+        return {"boundaries": "tiles"}
+    if isinstance(boundaries, str) and boundaries in ("auto", "dcw"):
+        from exportlab import geo
+
+        found = geo.find_dcw()
+        if found is None:
+            return {"boundaries": boundaries, "dcw": None}
+        info: dict[str, Any] = {"boundaries": boundaries, "dcw": str(found)}
+        for name, path in (("file", found), ("states", found.with_name("dcw-states.txt"))):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                info[name] = [stat.st_size, stat.st_mtime_ns]
+        return info
+    path = Path(str(boundaries)).expanduser()
+    if not path.is_absolute():
+        path = root / path
+    return {"boundaries": str(boundaries), "sha256": _sha256(path) if path.is_file() else None}
+
+
+def stage_environment(
+    stage: Stage, params: dict[str, Any], declared: dict[str, Any], root: Path
+) -> dict[str, Any]:
+    """What changes a stage's outputs beyond its notebook, parameters and input files."""
+    env: dict[str, Any] = {"packages": result_package_versions()}
+    if "boundaries" in declared:
+        env["boundaries"] = boundary_source(params.get("boundaries", declared["boundaries"]), root)
+    return env
+
+
 def cache_key(
-    stage: Stage, params: dict[str, Any], inputs: dict[str, str], code: str, root: Path
+    stage: Stage,
+    params: dict[str, Any],
+    inputs: dict[str, str],
+    code: str,
+    root: Path,
+    environment: dict[str, Any] | None = None,
 ) -> str:
     """The hash that decides whether a stage must run again."""
     payload = {
@@ -321,8 +481,354 @@ def cache_key(
         "inputs": inputs,
         "code": code,
         "version": __version__,
+        "environment": environment or {},
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------- preflight
+
+
+@dataclass(frozen=True)
+class InputPlan:
+    """What the run will read: ``raw_dir``, whether it holds (or will get) the demo data set."""
+
+    raw_dir: Path
+    demo_mode: bool | str
+    state: str
+    write_demo: bool
+    synthetic: bool
+    years: tuple[int, ...] | None
+    notes: tuple[str, ...] = ()
+
+
+def _set_where(profile: Profile, key: str, root: Path) -> str:
+    source = profile.origin_file(key) or profile.path
+    return f" (set in {_rel(source, root)})" if source else ""
+
+
+def _profile_file(profile: Profile, root: Path) -> str:
+    return _rel(profile.path, root) if profile.path else "the profile"
+
+
+def _demo_file(path: Path, root: Path) -> bool:
+    """Whether ``path`` lies in a folder the demo generator wrote."""
+    from exportlab import demo
+
+    for folder in path.parents:
+        if (folder / demo.PROVENANCE_FILE).is_file():
+            return demo.inspect_folder(folder, check_contents=False).state == "demo"
+        if folder == root or folder == folder.parent:
+            return False
+    return False
+
+
+def _holds(outer: Path, inner: Path) -> bool:
+    return outer == inner or outer in inner.parents
+
+
+def data_years(root: Path) -> tuple[int, ...] | None:
+    """Years of ``data/processed/trade.parquet`` as plain ints (``None``: no readable table)."""
+    path = root / "data" / "processed" / "trade.parquet"
+    if not path.is_file():
+        return None
+    try:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        column = pq.read_table(path, columns=["year"]).column("year")
+        return tuple(sorted(int(y) for y in pc.unique(column).to_pylist() if y is not None))
+    except Exception:  # an unreadable table is stage 02's error to report, with its own message
+        return None
+
+
+def _format_years(years: Sequence[int]) -> str:
+    return ", ".join(str(int(y)) for y in years)
+
+
+def check_year(year: Any, years: Sequence[int] | None, where: str) -> None:
+    """Raise :class:`ProfileError` when ``year`` is not one of ``years`` (plain ints in the message).
+
+    >>> check_year(2021, (2020, 2021), "the data")
+    >>> check_year(2030, (2020, 2021), "the data")
+    Traceback (most recent call last):
+    ...
+    exportlab.config.ProfileError: year 2030 is not in the data; years there: 2020, 2021
+    """
+    if year is None or not years:
+        return
+    if isinstance(year, bool) or not isinstance(year, int) or int(year) not in set(years):
+        raise ProfileError(f"year {year!r} is not in {where}; years there: {_format_years(years)}")
+
+
+def preflight(
+    profile: Profile, stages: Sequence[Stage] | None = None, root: Path | None = None
+) -> InputPlan:
+    """Check the profile against the raw data before any kernel starts; decide about the demo.
+
+    ``raw_dir`` must not hold the project itself or its outputs. The demo data set is written only
+    into a folder the demo owns (missing, empty, or written by the demo and unchanged): a profile
+    that asks for the demo (:meth:`Profile.demo_mode`) over a folder holding the user's files stops
+    here, naming the folder and the key to change; ``demo: "auto"`` reads such a folder as the user's
+    data. ``year`` is checked against the years of the data where they are known (the demo's, or the
+    processed table when stage 01 is not part of the run). Raises :class:`ProfileError`; changes
+    nothing on disk.
+    """
+    from exportlab import demo
+
+    root = root or paths.project_root()
+    stages = list(stages) if stages is not None else available_stages(root)
+    declared: dict[str, Any] = {}
+    for stage in stages:
+        for key, value in notebook_parameters(root / "notebooks" / stage.notebook).items():
+            declared.setdefault(key, value)
+    values = {**declared, **profile.params}
+    raw_value = str(profile.params.get("raw_dir", declared.get("raw_dir", DEFAULT_DEMO_DIR)))
+    raw_dir = Path(raw_value).expanduser()
+    raw_dir = raw_dir if raw_dir.is_absolute() else root / raw_dir
+    shown = f"raw_dir {raw_value!r}{_set_where(profile, 'raw_dir', root)}"
+    profile_file = _profile_file(profile, root)
+    ingests = any(s.id == "01" for s in stages)
+    real_raw, real_root = raw_dir.resolve(), root.resolve()
+    for name in ("data/processed", "reports", "figures", "notebooks"):
+        if _holds(real_raw, (real_root / name).resolve()):
+            raise ProfileError(
+                f"{shown} is {raw_dir}, which holds the project's {name}/ folder: name the folder "
+                f"of your raw data files in raw_dir ({profile_file}); nothing was changed"
+            )
+    folder = demo.inspect_folder(raw_dir)
+    mode = profile.demo_mode()
+    default_dir = real_raw == (real_root / DEFAULT_DEMO_DIR).resolve()
+    wanted = mode is True or (mode == "auto" and default_dir and folder.state != "user")
+    size, seed = profile.runner("demo_size"), profile.runner("demo_seed")
+    notes: list[str] = []
+    if wanted and folder.state == "user":
+        raise ProfileError(
+            f"{shown}: {demo.refusal(folder)}. The profile asks for the synthetic demo data set "
+            f"there (demo: true{_set_where(profile, 'demo', root)}): set demo: false in "
+            f"{profile_file} to analyse these files, or point raw_dir at a new folder for the demo"
+        )
+    if not wanted and ingests and folder.state in ("missing", "empty"):
+        what = "does not exist" if folder.state == "missing" else "is an empty folder"
+        hint = (
+            "put your data files there or point raw_dir at them"
+            if mode is False
+            else f"put your data files there, or set demo: true in {profile_file} to write the "
+            "synthetic demo data set there"
+        )
+        raise ProfileError(f"{shown} {what} ({raw_dir}): {hint}")
+    write = wanted and not (folder.state == "demo" and (folder.size, folder.seed) == (size, seed))
+    synthetic = wanted or folder.state == "demo"
+    if not synthetic and ingests:
+        for key in ("experts_file", "implementation_file", "proximity_file", "product_names_file"):
+            value = values.get(key)
+            if not value:
+                continue
+            path = Path(str(value)).expanduser()
+            path = path if path.is_absolute() else root / path
+            if path.is_file() and _demo_file(path.resolve(), real_root):
+                raise ProfileError(
+                    f"{key} {value!r}{_set_where(profile, key, root)} is a file of the synthetic "
+                    f"demo data set, but {shown} holds your data: set {key}: null in "
+                    f"{profile_file} (or name your own file)"
+                )
+    if wanted:
+        years: tuple[int, ...] | None = tuple(demo.YEARS)
+    elif folder.state == "demo" and folder.provenance.get("years"):
+        years = tuple(int(y) for y in folder.provenance["years"])
+    elif not ingests:
+        years = data_years(root)
+    else:
+        years = None  # known once stage 01 has read the files
+    if "year" in declared and years:
+        where = "the demo data set" if synthetic else "data/processed/trade.parquet"
+        check_year(values.get("year"), years, where)
+    return InputPlan(raw_dir, mode, folder.state, write, synthetic, years, tuple(notes))
+
+
+def prepare_inputs(
+    profile: Profile,
+    log: Callable[[str], None] = print,
+    stages: Sequence[Stage] | None = None,
+    root: Path | None = None,
+) -> InputPlan:
+    """:func:`preflight`, then write (or regenerate) the demo data set when the plan says so."""
+    from exportlab import demo
+
+    root = root or paths.project_root()
+    plan = preflight(profile, stages, root)
+    if plan.write_demo:
+        started = time.perf_counter()
+        size, seed = profile.runner("demo_size"), profile.runner("demo_seed")
+        try:
+            demo.write_demo(plan.raw_dir, size=size, seed=seed)
+        except demo.DemoFolderError as exc:
+            raise ProfileError(str(exc)) from None
+        again = "rewritten" if plan.state == "demo" else "written"
+        log(
+            f"demo data ({size}, seed {seed}) {again} to {_rel(plan.raw_dir, root)} "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+    return plan
+
+
+# ---------------------------------------------------------------------------------------- the lock
+
+
+@contextlib.contextmanager
+def project_lock(
+    root: Path,
+    *,
+    wait: bool = True,
+    log: Callable[[str], None] = print,
+    what: str = "",
+):
+    """Hold the project's run lock (``reports/.runner/lock``, ``fcntl.flock``) for the block.
+
+    A second run in the same project waits for the first to finish, saying so (``wait=False``: raises
+    :class:`ProjectBusy`). The lock file names the process holding it.
+    """
+    import fcntl
+
+    folder = root / RUNNER_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "lock"
+    with path.open("a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            message = f"another exportlab run holds the lock of this project ({holder}; {path})"
+            if not wait:
+                raise ProjectBusy(f"{message}; try again when it has finished") from None
+            log(f"{message}: waiting for it to finish (Ctrl-C to stop waiting)")
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            log("the other run has finished; starting")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(
+            f"pid {os.getpid()}{', ' + what if what else ''}, since {time.strftime('%H:%M:%S')}\n"
+        )
+        fh.flush()
+        try:
+            yield path
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fh.flush()
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------------------- journal
+
+
+def _process_start(pid: int) -> str | None:
+    """The start time of process ``pid`` (Linux ``/proc``), to tell it from a later one with its id."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    if fields[0] in ("Z", "X"):
+        return "ended"  # a zombie: it has ended, only its exit status is left
+    return fields[19]
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    now = _process_start(pid)
+    if now == "ended":
+        return False
+    if started is not None:
+        if now is not None and now != started:
+            return False  # the id now belongs to another process
+        if now is None and Path("/proc").is_dir():
+            return False
+    return True
+
+
+def _write_journal(staging: Path, journal: dict[str, Any]) -> None:
+    write_json_durable(journal, staging / JOURNAL)
+
+
+def _put_back(root: Path, staging: Path, patterns: Sequence[str], running: bool) -> None:
+    """Restore the outputs set aside in ``staging/backup``.
+
+    ``running``: the stage's notebook had started, so whatever now matches its output patterns is
+    from that run and goes first. Otherwise (killed while setting aside) only missing files return.
+    """
+    backup = staging / "backup"
+    if running:
+        for path in _glob(patterns, root):
+            path.unlink()
+    if not backup.is_dir():
+        return
+    for saved in sorted(p for p in backup.rglob("*") if p.is_file()):
+        target = root / saved.relative_to(backup)
+        if running or not target.exists():
+            move_file(saved, target)
+
+
+def _drop_staging(staging: Path) -> None:
+    """Remove a staging folder: its journal first (the stage is then settled), then the rest."""
+    (staging / JOURNAL).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover(root: Path, log: Callable[[str], None] = print, patience: float = 60.0) -> list[str]:
+    """Settle the stages an earlier run left in flight (killed, or its restore failed).
+
+    For each journal in ``reports/.runner/``: wait for the processes it names to end (a kernel of a
+    killed run stops within about a second), remove what the interrupted stage wrote, put its earlier
+    outputs back and remove the staging folder. Call it holding the project lock. Returns the ids.
+    """
+    folder = root / RUNNER_DIR
+    if not folder.is_dir():
+        return []
+    settled = []
+    for staging in sorted(p for p in folder.iterdir() if p.is_dir()):
+        journal_path = staging / JOURNAL
+        if not journal_path.exists():
+            if not (staging / "backup").exists():
+                shutil.rmtree(staging, ignore_errors=True)  # created, nothing set aside yet
+            continue
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        deadline = time.monotonic() + patience
+        told = False
+        for pid, started in journal.get("processes", []):
+            while _alive(int(pid), started):
+                if time.monotonic() > deadline:
+                    raise ProjectBusy(
+                        f"process {pid} of an earlier run of stage {journal.get('stage')} is still "
+                        f"running; stop it, then run again (its journal: {journal_path})"
+                    )
+                if not told:
+                    log(
+                        f"stage {journal.get('stage')}: process {pid} of an earlier run is still "
+                        "running; waiting for it to end"
+                    )
+                    told = True
+                time.sleep(0.2)
+        running = journal.get("phase") == "running"
+        _put_back(root, staging, journal.get("outputs", []), running)
+        _drop_staging(staging)
+        log(
+            f"stage {journal.get('stage')}: an earlier run stopped in the middle of it; its earlier "
+            "outputs were put back"
+        )
+        settled.append(str(journal.get("stage")))
+    return settled
 
 
 # ---------------------------------------------------------------------------------------- running
@@ -362,22 +868,6 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _backup(files: Sequence[Path], root: Path, backup_dir: Path) -> None:
-    for path in files:
-        target = backup_dir / _rel(path, root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-
-
-def _restore(stage: Stage, params: dict[str, Any], root: Path, backup_dir: Path) -> None:
-    for path in _expand(stage.outputs, root, params):
-        path.unlink()
-    for saved in (p for p in backup_dir.rglob("*") if p.is_file()):
-        target = root / saved.relative_to(backup_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(saved, target)
-
-
 def _failing_cell(executed: Path) -> tuple[str | None, str]:
     """The failing cell as ``"N (In [k])"``, N counted from 1 over the notebook's own cells."""
     try:
@@ -407,6 +897,23 @@ def _write_html(executed: Path, target: Path) -> None:
     atomic_write_bytes(body.encode("utf-8"), target)
 
 
+def describe_os_error(exc: OSError, doing: str) -> str:
+    """An OS error as a sentence naming the file (no traceback).
+
+    >>> describe_os_error(OSError(28, 'No space left on device', 'figures/a.png'), 'writing failed')
+    'writing failed (figures/a.png): the disk is full [OSError, errno 28]'
+    """
+    what = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.EROFS: "the filesystem is read-only",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    name = f" ({exc.filename})" if exc.filename else ""
+    return f"{doing}{name}: {what} [{type(exc).__name__}, errno {exc.errno}]"
+
+
 def _dependents(stage_id: str, stages: Sequence[Stage]) -> set[str]:
     """Ids of the stages that depend on ``stage_id``, directly or through others."""
     found: set[str] = set()
@@ -417,21 +924,31 @@ def _dependents(stage_id: str, stages: Sequence[Stage]) -> set[str]:
     return found
 
 
-def prepare_inputs(profile: Profile, log: Callable[[str], None] = print) -> None:
-    """Write the synthetic demo data set into ``raw_dir`` when the profile asks for it and it is absent."""
-    if not profile.runner("demo"):
-        return
-    raw_dir = paths.resolve(profile.params.get("raw_dir", "data/raw/demo"))
-    if (raw_dir / "PROVENANCE.json").exists():
-        return
-    from exportlab import demo
-
-    started = time.perf_counter()
-    demo.write_demo(raw_dir, size=profile.runner("demo_size"), seed=profile.runner("demo_seed"))
-    log(
-        f"demo data written to {_rel(raw_dir, paths.project_root())} "
-        f"({time.perf_counter() - started:.1f} s)"
+def _code_level_hint(stage: Stage, params: dict[str, Any], error: str) -> str:
+    """Stage 01 rejecting codes coarser than ``hs_digits``: say to lower it, not to drop the rows."""
+    if stage.id != "01":
+        return error
+    try:
+        from exportlab.io.quality import REASONS
+    except ImportError:  # pragma: no cover - the reason table moved
+        return error
+    if REASONS.get("code_level", "\0") not in error:
+        return error
+    digits = params.get("hs_digits", 6)
+    return (
+        f"{error} — the codes in the data are shorter than hs_digits = {digits}: set hs_digits to "
+        "the number of digits the codes have (e.g. hs_digits: 4) in the profile; skip_invalid "
+        "would drop every such row"
     )
+
+
+def _worker_init() -> None:
+    """Worker processes die with the runner (Linux): a killed run leaves no stage running."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def execute_stage(
@@ -444,6 +961,9 @@ def execute_stage(
 ) -> list[Path]:
     """Run one stage notebook with papermill; return its output files. Raises :class:`StageFailed`.
 
+    The stage's earlier outputs are moved aside into a staging folder under ``reports/.runner/``
+    with a journal; on failure they are put back (a copy where the folders are on different
+    filesystems), and a disk-full or permission error is a :class:`StageFailed` naming the file.
     ``cell_timeout``: seconds a cell may run (``None``: no limit); a cell that runs longer, or a
     kernel that stops answering, fails the stage instead of leaving it waiting.
     """
@@ -451,44 +971,110 @@ def execute_stage(
     from papermill.exceptions import PapermillExecutionError
 
     reports = root / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    before = _expand(stage.outputs, root, params)
-    with tempfile.TemporaryDirectory(prefix=f".{stage.name}.", dir=reports) as scratch:
-        scratch_dir = Path(scratch)
-        backup_dir = scratch_dir / "backup"
-        _backup(before, root, backup_dir)
+    runner = root / RUNNER_DIR
+    patterns = _substitute(stage.outputs, params)
+    try:
+        runner.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f"{stage.id}.", dir=runner))
+    except OSError as exc:
+        raise StageFailed(
+            stage, None, describe_os_error(exc, "the staging folder could not be made"), None
+        ) from None
+    journal: dict[str, Any] = {
+        "stage": stage.id,
+        "notebook": stage.notebook,
+        "outputs": patterns,
+        "phase": "setting aside",
+        "processes": [[os.getpid(), _process_start(os.getpid())]],
+    }
+    backup = staging / "backup"
+    try:
+        _write_journal(staging, journal)
         # A stage's outputs are exactly what its last successful run wrote: no stale files remain.
-        for path in before:
-            path.unlink()
-        executed = scratch_dir / stage.notebook
+        for path in _glob(patterns, root):
+            move_file(path, backup / _rel(path, root))
+        journal["phase"] = "running"
+        _write_journal(staging, journal)
+    except OSError as exc:
+        error = describe_os_error(exc, "setting the earlier outputs aside failed")
         try:
-            pm.execute_notebook(
-                str(root / "notebooks" / stage.notebook),
-                str(executed),
-                parameters=params,
-                kernel_name=KERNEL_NAME,
-                language="python",
-                cwd=str(root),
-                progress_bar=progress,
-                request_save_on_cell_execute=False,
-                kernel_manager_class=_current_interpreter_kernel_manager(),
-                execution_timeout=cell_timeout,
+            _put_back(root, staging, patterns, running=False)
+        except OSError as again:
+            raise StageFailed(stage, None, error, None, _kept_note(staging, again)) from None
+        _drop_staging(staging)
+        raise StageFailed(stage, None, error, None) from None
+
+    def kernel_started(pid: int) -> None:
+        journal["processes"].append([pid, _process_start(pid)])
+        with contextlib.suppress(OSError):
+            _write_journal(staging, journal)
+
+    executed = staging / stage.notebook
+    failure: str | None = None  # the error, when the exception itself says it best
+    try:
+        pm.execute_notebook(
+            str(root / "notebooks" / stage.notebook),
+            str(executed),
+            parameters=params,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            cwd=str(root),
+            progress_bar=progress,
+            request_save_on_cell_execute=False,
+            kernel_manager_class=_current_interpreter_kernel_manager(kernel_started),
+            execution_timeout=cell_timeout,
+        )
+    except PapermillExecutionError as exc:
+        failure, authoritative = f"{exc.ename}: {exc.evalue}", True
+    except OSError as exc:
+        failure, authoritative = describe_os_error(exc, "the notebook could not be run"), False
+    except Exception as exc:
+        failure, authoritative = f"{type(exc).__name__}: {exc}", False
+    except BaseException:  # Ctrl-C: put the earlier outputs back, then stop
+        with contextlib.suppress(OSError):
+            _put_back(root, staging, patterns, running=True)
+            _drop_staging(staging)
+        raise
+    if failure is None:
+        try:
+            _write_html(executed, reports / f"{stage.name}.html")
+            move_file(executed, reports / stage.notebook)
+            (reports / f"{stage.name}.failed.ipynb").unlink(missing_ok=True)
+            outputs = _glob(patterns, root)
+        except OSError as exc:
+            failure, authoritative = (
+                describe_os_error(exc, "the executed notebook could not be saved"),
+                True,
             )
-        except (PapermillExecutionError, Exception) as exc:
-            _restore(stage, params, root, backup_dir)
-            failed = reports / f"{stage.name}.failed.ipynb"
-            if executed.exists():
-                os.replace(executed, failed)
-                cell, error = _failing_cell(failed)
-            else:
-                failed, cell, error = None, None, f"{type(exc).__name__}: {exc}"
-            if isinstance(exc, PapermillExecutionError):
-                error = f"{exc.ename}: {exc.evalue}"
-            raise StageFailed(stage, cell, error, failed) from None
-        _write_html(executed, reports / f"{stage.name}.html")
-        os.replace(executed, reports / stage.notebook)
-        (reports / f"{stage.name}.failed.ipynb").unlink(missing_ok=True)
-    return _expand(stage.outputs, root, params)
+        else:
+            _drop_staging(staging)
+            return outputs
+    failed: Path | None = reports / f"{stage.name}.failed.ipynb"
+    cell, error = None, failure
+    try:
+        if executed.exists():
+            move_file(executed, failed)
+            cell, from_notebook = _failing_cell(failed)
+            if not authoritative:
+                error = from_notebook
+        else:
+            failed = None
+    except OSError:
+        failed = None
+    error = _code_level_hint(stage, params, error)
+    try:
+        _put_back(root, staging, patterns, running=True)
+    except OSError as exc:
+        raise StageFailed(stage, cell, error, failed, _kept_note(staging, exc)) from None
+    _drop_staging(staging)
+    raise StageFailed(stage, cell, error, failed)
+
+
+def _kept_note(staging: Path, exc: OSError) -> str:
+    return (
+        f"the earlier outputs could not all be put back ({describe_os_error(exc, 'restoring')}); they are "
+        f"kept in {staging / 'backup'} and the next run puts them back"
+    )
 
 
 def run(
@@ -499,12 +1085,18 @@ def run(
     progress: bool = True,
     jobs: int | None = None,
     log: Callable[[str], None] = print,
+    wait: bool = True,
 ) -> dict[str, Any]:
     """Run the pipeline; return the manifest (also written to ``reports/manifest.json``).
 
+    Before any kernel starts: the project lock is taken (another run in the project: wait for it, or
+    with ``wait=False`` raise :class:`ProjectBusy`), stages an earlier run left in flight are settled
+    (:func:`recover`) and the profile is checked against the data (:func:`preflight`).
     Stages run as soon as the stages they depend on (``Stage.after``) are done, up to ``jobs`` at a
     time in worker processes (default: the number of CPU cores, at most 4); ``jobs=1`` runs them one by
-    one in order. A failing stage stops the stages that depend on it; the first failure is raised.
+    one in order. A failing stage stops only the stages that depend on it; the others still run, and
+    :class:`RunFailed` then lists the failed stages and those not run because of them. The manifest
+    is written after every stage, so a run stopped half-way keeps what it finished.
     """
     root = paths.project_root()
     os.environ["EXPORTLAB_ROOT"] = str(root)
@@ -513,11 +1105,26 @@ def run(
     if not isinstance(profile, Profile):
         profile = load_profile(profile)
     selected = select_stages(stages, root)
+    with project_lock(root, wait=wait, log=log, what=f"profile {profile.name}"):
+        recover(root, log)
+        return _run_locked(profile, selected, root, force, progress, jobs, log)
+
+
+def _run_locked(
+    profile: Profile,
+    selected: list[Stage],
+    root: Path,
+    force: bool,
+    progress: bool,
+    jobs: int | None,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
     jobs = max(1, min(jobs or os.cpu_count() or 1, 4))
     manifest_path = root / "reports" / "manifest.json"
     previous_stages = _read_manifest(manifest_path).get("stages", {})
     code = package_hash()
     started_all = time.perf_counter()
+    prepare_inputs(profile, log, selected, root)
     manifest: dict[str, Any] = {
         "profile": profile.name,
         "profile_file": _rel(profile.path, root) if profile.path else None,
@@ -528,23 +1135,24 @@ def run(
         "jobs": jobs,
         "stages": dict(previous_stages),
     }
-    prepare_inputs(profile, log)
     timeout = profile.runner("cell_timeout")
     # Cell progress bars need a terminal; in logs (CI, pipes) the stage lines are the progress.
     progress = progress and sys.stderr.isatty()
     number = {stage.id: n for n, stage in enumerate(selected, start=1)}
     ids = set(number)
     downstream = {s.id: len(_dependents(s.id, selected)) for s in selected}
+    declared_of = {s.id: notebook_parameters(root / "notebooks" / s.notebook) for s in selected}
 
     def header(stage: Stage) -> str:
         return f"[{number[stage.id]}/{len(selected)}] stage {stage.id} {stage.name}"
 
     def plan(stage: Stage) -> tuple[dict[str, Any], dict[str, str], str] | None:
         """The stage's parameters, inputs and cache key; None when it can be skipped."""
-        declared = notebook_parameters(root / "notebooks" / stage.notebook)
+        declared = declared_of[stage.id]
         params = {k: v for k, v in profile.params.items() if k in declared}
         inputs = file_hashes(_expand(stage.inputs, root, {**declared, **params}), root)
-        key = cache_key(stage, params, inputs, code, root)
+        environment = stage_environment(stage, params, declared, root)
+        key = cache_key(stage, params, inputs, code, root, environment)
         old = previous_stages.get(stage.id, {})
         outputs_ok = bool(old.get("outputs")) and all(
             (root / rel).exists() and _sha256(root / rel) == digest
@@ -569,19 +1177,49 @@ def run(
             "cache_hit": False,
             "seconds": round(seconds, 2),
         }
+        write_json(manifest, manifest_path)  # a run stopped later keeps this stage
 
-    failure: StageFailed | None = None
+    def after_ingest() -> None:
+        """Once stage 01 has read the data, ``year`` is checked before the next kernels start."""
+        declaring = [
+            declared_of[s.id] for s in selected if s.id != "01" and "year" in declared_of[s.id]
+        ]
+        if declaring:
+            year = profile.params.get("year", declaring[0]["year"])
+            check_year(year, data_years(root), "data/processed/trade.parquet")
+
+    failures: list[StageFailed] = []
+    blocked: dict[str, list[str]] = {}
     pending = list(selected)
     done: set[str] = set()
     executor = None
     running: dict[Any, tuple[Stage, tuple, float, int]] = {}
+
+    def fail(exc: StageFailed) -> None:
+        log(f"{header(exc.stage)}: failed")
+        failures.append(exc)
+        manifest["stages"].pop(exc.stage.id, None)
+
+    def finished(stage: Stage) -> None:
+        done.add(stage.id)
+        if stage.id == "01":
+            after_ingest()
+
     try:
         while pending or running:
-            ready = (
-                [s for s in pending if all(d in done or d not in ids for d in s.after)]
-                if failure is None
-                else []
-            )
+            failed_ids = {f.stage.id for f in failures} | set(blocked)
+            for stage in list(pending):
+                causes = [d for d in stage.after if d in failed_ids]
+                if causes:
+                    pending.remove(stage)
+                    roots = sorted(
+                        {c for c in causes if c not in blocked}
+                        | {r for c in causes if c in blocked for r in blocked[c]}
+                    )
+                    blocked[stage.id] = roots
+                    log(f"{header(stage)}: not run (stage {', '.join(roots)} failed)")
+                    failed_ids.add(stage.id)
+            ready = [s for s in pending if all(d in done or d not in ids for d in s.after)]
             # Stages that others wait for go first (the critical path), then in stage order.
             ready.sort(key=lambda s: -downstream[s.id])
             for stage in ready:
@@ -590,7 +1228,7 @@ def run(
                 pending.remove(stage)
                 planned = plan(stage)
                 if planned is None:
-                    done.add(stage.id)
+                    finished(stage)
                     continue
                 log(f"{header(stage)}: running")
                 started = time.perf_counter()
@@ -602,14 +1240,16 @@ def run(
                             stage, planned[0], root, progress=progress and bar, cell_timeout=timeout
                         )
                     except StageFailed as exc:
-                        failure = exc
+                        fail(exc)
                         break
                     record(stage, planned, outputs, time.perf_counter() - started)
-                    done.add(stage.id)
+                    finished(stage)
                     continue
                 if executor is None:
                     executor = ProcessPoolExecutor(
-                        max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+                        max_workers=jobs,
+                        mp_context=multiprocessing.get_context("spawn"),
+                        initializer=_worker_init,
                     )
                 future = executor.submit(
                     execute_stage,
@@ -621,35 +1261,38 @@ def run(
                 )
                 running[future] = (stage, planned, started, slot)
             if not running:
-                if failure is not None or not pending:
-                    break
-                if not any(all(d in done or d not in ids for d in s.after) for s in pending):
+                stuck = {f.stage.id for f in failures} | set(blocked)
+                if not any(
+                    all(d in done or d not in ids for d in s.after) or set(s.after) & stuck
+                    for s in pending
+                ):
                     break
                 continue
-            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in finished:
+            finished_futures, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished_futures:
                 stage, planned, started, _ = running.pop(future)
                 try:
                     outputs = future.result()
                 except StageFailed as exc:
-                    failure = failure or exc
+                    fail(exc)
+                    continue
+                except Exception as exc:  # the worker process died (killed, out of memory)
+                    error = f"the worker process running it stopped ({type(exc).__name__}: {exc})"
+                    fail(StageFailed(stage, None, error, None))
                     continue
                 record(stage, planned, outputs, time.perf_counter() - started)
-                done.add(stage.id)
+                finished(stage)
     finally:
         if executor is not None:
             executor.shutdown(wait=True)
-    manifest["run"] = {
-        "stages": [s.id for s in selected],
-        "ran": [
-            s.id for s in selected if s.id in done and not manifest["stages"][s.id].get("cache_hit")
-        ],
-    }
+            recover(root, log)  # what a worker that died left in flight
+    ran = [s.id for s in selected if s.id in done and not manifest["stages"][s.id].get("cache_hit")]
+    manifest["run"] = {"stages": [s.id for s in selected], "ran": ran}
     manifest["total_seconds"] = round(time.perf_counter() - started_all, 2)
-    if failure is not None:
-        manifest["stages"].pop(failure.stage.id, None)
-        manifest["failed"] = failure.stage.id
+    if failures:
+        manifest["failed"] = [f.stage.id for f in failures]
+        manifest["blocked"] = blocked
         write_json(manifest, manifest_path)
-        raise failure
+        raise RunFailed(failures, blocked, ran)
     write_json(manifest, manifest_path)
     return manifest

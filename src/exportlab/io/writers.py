@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -53,6 +55,53 @@ def atomic_write_bytes(data: bytes, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+def fsync_folder(folder: str | os.PathLike[str]) -> None:
+    """Flush a folder's entries (renames, new files) to disk; a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def move_file(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+    """Move the file ``source`` onto ``target`` (replacing it), also across filesystems.
+
+    A rename where it can be one; when ``source`` and ``target`` are on different filesystems
+    (``EXDEV``), the file is copied to a temporary file beside ``target``, flushed to disk, renamed onto
+    ``target``, and only then is ``source`` removed: at every moment one complete copy exists.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("kept")
+    >>> move_file(folder / "a.txt", folder / "sub" / "b.txt").read_text()
+    'kept'
+    """
+    source, target = Path(source), Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        tmp = _temp_beside(target)
+        try:
+            shutil.copy2(source, tmp)
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        fsync_folder(target.parent)
+        source.unlink()
+    return target
+
+
 def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write ``df`` to ``path`` as Parquet (zstd, no index), via a temporary file and a rename."""
     with atomic_path(path) as tmp:
@@ -64,6 +113,19 @@ def write_json(obj: Any, path: str | os.PathLike[str]) -> Path:
     """Write ``obj`` as indented UTF-8 JSON (sorted keys), via a temporary file and a rename."""
     text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
     return atomic_write_bytes(text.encode("utf-8"), path)
+
+
+def write_json_durable(obj: Any, path: str | os.PathLike[str]) -> Path:
+    """:func:`write_json`, flushed to disk (file and folder) before it returns: for journals."""
+    target = Path(path)
+    text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
+    with atomic_path(target) as tmp:
+        with tmp.open("wb") as fh:
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+    fsync_folder(target.parent)
+    return target
 
 
 def write_provenance(
