@@ -400,3 +400,25 @@ def test_unsd_relationships_agree_with_the_links(realdata: Path):
             assert "n:n" in rels
         else:
             assert rels == {kind}
+
+
+def test_demo_k1_has_no_jump_at_the_2017_edition_change():
+    """The demo renumbers 440320 and 440710 in 2017, as HS2017 did: K1 of 2017 stays in line."""
+    from exportlab import demo
+
+    raw = demo.generate_trade(size="full", seed=2021)
+    raw = raw.assign(hs6=raw["tnved"].str[:6])
+    annual = raw.groupby(["year", "region", "hs6", "partner", "flow"], as_index=False)[
+        ["value_usd", "netto_kg"]
+    ].sum()
+
+    def mean_k1(table: pd.DataFrame) -> pd.Series:
+        return daed.new_goods_share(table, novelty_window=1).groupby("year")["k1"].mean()
+
+    before = mean_k1(annual)
+    after = mean_k1(hs.convert(annual, hs.target_edition(annual["year"])).trade)
+    assert (
+        before[2017] > 1.25 * (before[2016] + before[2018]) / 2
+    )  # the jump the conversion removes
+    assert after[2017] <= 1.25 * (after[2016] + after[2018]) / 2
+    assert after[2016] == before[2016] and after[2018] == pytest.approx(before[2018])

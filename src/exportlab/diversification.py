@@ -15,6 +15,10 @@ All measures are computed per region and year from the export rows (``flow == "e
   exported in ``t-1``; its survival at horizon ``h`` is whether it is exported in every year
   ``t+1 … t+h`` (``continuous=True``) or in ``t+h`` (``continuous=False``).
 
+Lines are compared across years by their ``hs6`` code, so the codes must be of one HS edition: use the
+classified table of stage 02, whose ``hs6`` is converted to the profile's ``hs_edition``
+(:func:`exportlab.hs.convert`); a renumbered product then neither dies nor is born at an edition change.
+
 >>> import pandas as pd
 >>> trade = pd.DataFrame({"year": [2020, 2020], "region": ["R1", "R1"], "hs6": ["010101", "020202"],
 ...                       "partner": ["CN", "CN"], "flow": ["export", "export"],
