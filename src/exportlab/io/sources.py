@@ -327,22 +327,20 @@ def _open_text(path: Path, name: str, workdir: Path) -> Source:
             ) from err
         if encoding not in ("utf-8", "utf-8-sig"):
             notes.append(f"encoding {encoding} converted to UTF-8")
-        underscore = underscore and _has_underscore(read_path, len(first))
-    else:
-        underscore = _has_underscore(read_path, len(first.encode("utf-8")))
+    underscore = _has_underscore(read_path) if underscore or read_path == path else False
     source = Source(name, read_path, "text", layout_of(header), encoding, delim, notes=notes)
     source.needs_general = underscore
     source.warnings.extend(_cut_last_line(source))
     return source
 
 
-def _has_underscore(path: Path, skip: int) -> bool:
-    """True when the text after the first ``skip`` bytes (the header) holds a ``_``.
+def _has_underscore(path: Path) -> bool:
+    """True when the text below the header line holds a ``_``.
 
     DuckDB reads ``1_000`` as the number 1000; such files take the general path, which rejects it.
     """
     with open(path, "rb") as fh:
-        fh.seek(skip)
+        fh.readline()
         while chunk := fh.read(1 << 22):
             if b"_" in chunk:
                 return True
