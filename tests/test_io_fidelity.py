@@ -8,6 +8,7 @@ takes the fast path when it can; every text case is also run on the general path
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -355,3 +356,15 @@ def test_cli_skip_invalid_reads_the_folder_and_names_the_skipped_file(tmp_path, 
     assert main([str(BAD / "22_folder_nul_byte"), "--out", str(tmp_path), "--skip-invalid"]) == 0
     captured = capsys.readouterr()
     assert "nul.tsv: not read (a NUL byte" in captured.err and "read 5 rows" in captured.out
+
+
+def test_a_file_that_cannot_be_opened_is_an_error_naming_it(tmp_path, monkeypatch):
+    from exportlab.io import sources
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    shutil.copy(FCS / "dattsvt_ru.tsv", tmp_path / "locked.tsv")
+    monkeypatch.setattr(sources, "detect_format", denied)
+    message = _error([tmp_path / "locked.tsv"], tmp_path)
+    _contains(message, ["locked.tsv", "a file that can be read", "Permission denied"])

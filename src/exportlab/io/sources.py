@@ -156,7 +156,10 @@ def _unreadable(name: str, reason: str, out: Expansion, explicit: bool, skip: bo
 def _add_file(
     path: Path, name: str, workdir: Path, out: Expansion, explicit: bool, skip: bool = False
 ) -> None:
-    fmt = detect_format(path)
+    try:
+        fmt = detect_format(path)
+    except OSError as err:  # e.g. no permission to read it
+        raise IngestError(name, expected="a file that can be read", note=str(err)) from err
     if fmt == "zip":
         _add_zip(path, name, workdir, out, skip)
         return
