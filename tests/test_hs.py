@@ -422,3 +422,16 @@ def test_demo_k1_has_no_jump_at_the_2017_edition_change():
     )  # the jump the conversion removes
     assert after[2017] <= 1.25 * (after[2016] + after[2018]) / 2
     assert after[2016] == before[2016] and after[2018] == pytest.approx(before[2018])
+
+
+def test_classes_stay_those_of_the_reported_code_in_its_edition(conc: Path):
+    """Stage 02 classifies first, then converts: group and resource travel with the row."""
+    from exportlab import classify
+
+    t = trade([(2016, "A", "880240", "CN", 1.0), (2017, "A", "111111", "CN", 2.0)])
+    classified = classify.hightech(t)
+    classified.loc[1, "group"] = "pharmacy"  # as if 111111 were high-tech in HS2017
+    out = hs.convert(classified, "HS2012", concordance=conc).trade
+    assert out["hs6"].tolist() == ["880240", "999991"]
+    assert out["group"].tolist() == ["aerospace", "pharmacy"]
+    assert out["hs_edition"].tolist() == ["HS2012", "HS2017"]
