@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,53 @@ def test_shipped_profiles_are_valid(name: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("EXPORTLAB_ROOT", str(REPO))
     profile = load_profile(name)
     assert profile.params["lang"] in ("en", "ru")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("lang: de", "'lang' must be one of 'en', 'ru'"),
+        ("cell_timeout: 0", "'cell_timeout' must be a number of seconds greater than 0"),
+        ("cell_timeout: -5", "greater than 0, or null"),
+        ("traditional_share: 1.5", "'traditional_share' is a share: it must be between 0 and 1"),
+        ("traditional_share: -0.1", "between 0 and 1"),
+        ("min_share_pct: 150", "'min_share_pct' is a percentage: it must be between 0 and 100"),
+        ("hs_digits: 5", "'hs_digits' must be one of 2, 4, 6, 8, 10"),
+        ("demo: 'yes'", "'demo' must be true, false or auto"),
+        ("demo_size: huge", "'demo_size' must be 'full' or 'small'"),
+    ],
+)
+def test_values_are_checked_before_any_kernel_starts(project: Path, line: str, expected: str):
+    _notebook(
+        project / "notebooks" / "03_c.ipynb",
+        "traditional_share = 0.8\nmin_share_pct = 1.0\nhs_digits = 6\n",
+    )
+    (project / "config" / "bad.yaml").write_text(line + "\n")
+    with pytest.raises(ProfileError, match=re.escape(expected)):
+        load_profile("bad")
+
+
+@pytest.mark.parametrize(
+    "line", ["cell_timeout: null", "cell_timeout: 0.5", "traditional_share: 1", "demo: auto"]
+)
+def test_valid_values_pass(project: Path, line: str):
+    _notebook(project / "notebooks" / "03_c.ipynb", "traditional_share = 0.8\n")
+    (project / "config" / "ok.yaml").write_text(line + "\n")
+    load_profile("ok")
+
+
+def test_demo_is_inherited_only_with_the_raw_dir_it_was_set_with(project: Path):
+    _notebook(project / "notebooks" / "03_c.ipynb", 'raw_dir = "data/raw/demo"\n')
+    (project / "config" / "base.yaml").write_text("demo: true\nraw_dir: data/raw/demo\n")
+    (project / "config" / "own.yaml").write_text("extends: base\nraw_dir: data/raw/mine\n")
+    (project / "config" / "own_demo.yaml").write_text(
+        "extends: base\nraw_dir: data/raw/d2\ndemo_size: small\n"
+    )
+    (project / "config" / "child.yaml").write_text("extends: base\nyear: 2020\n")
+    (project / "config" / "off.yaml").write_text("extends: own\ndemo: false\n")
+    assert load_profile("base").demo_mode() is True
+    assert load_profile("own").demo_mode() == "auto"  # a raw_dir of its own: the user's data
+    assert load_profile("own_demo").demo_mode() is True  # describes the demo it wants there
+    assert load_profile("child").demo_mode() is True  # same raw_dir as base
+    assert load_profile("off").demo_mode() is False
+    assert load_profile("own").origin_file("raw_dir").name == "own.yaml"
