@@ -402,7 +402,7 @@ def _ingest(
         maps.add("region", _fcs_labels(matcher))
         if fast.build_cells(con, sources, maps, matcher.codes, hs_digits, flow, months):
             report.engine = "fast"
-            reads = "SELECT file_id, sum(n) AS rows FROM cells GROUP BY file_id"
+            reads = "SELECT file_id, sum(n) AS rows, 0 AS rejected FROM cells GROUP BY file_id"
             return _write_outputs(con, report, sources, stage, hs_digits, months, reads)
         con.execute("DROP TABLE IF EXISTS cells")
 
@@ -445,7 +445,7 @@ def _ingest(
     rows_source, keep, region = joined, "TRUE", "g.region"
     if n_bad or n_dup:
         rows_source, keep, region = _careful(
-            con, sources, report, hs_digits, flow, skip_invalid, bad_expr
+            con, sources, report, hs_digits, flow, skip_invalid, bad_expr, stage
         )
     report.engine = "general"
     pf_index = "[" + ", ".join(_q(p) for p in fast.PERIOD_LAYOUTS) + "]"
@@ -453,14 +453,29 @@ def _ingest(
                       s.partner, {region} AS region, s.code, s.restored, s.value_usd, s.netto_kg
                FROM {rows_source} WHERE {keep}"""
     con.execute(f"CREATE TABLE cells AS {fast.cells_sql(rows, months)}")
-    reads = "SELECT file_id, count(*) AS rows FROM stage GROUP BY file_id"
+    reads = "SELECT file_id, count(*) AS rows, 0 AS rejected FROM stage GROUP BY file_id"
+    if rows_source == "checked s":
+        reads = """SELECT file_id, count(*) AS rows, count(*) FILTER (WHERE reason IS NOT NULL)
+                   AS rejected FROM checked GROUP BY file_id"""
     return _write_outputs(con, report, sources, stage, hs_digits, months, reads)
 
 
 def _careful(
-    con, sources: Sequence[Source], report: IngestReport, hs_digits, flow, skip_invalid, bad_expr
+    con,
+    sources: Sequence[Source],
+    report: IngestReport,
+    hs_digits,
+    flow,
+    skip_invalid,
+    bad_expr,
+    stage,
 ):
-    """Re-read with line numbers; list every invalid row; raise unless ``skip_invalid``."""
+    """Re-read with line numbers; list every invalid row; raise unless ``skip_invalid``.
+
+    Counts come from DuckDB; only the first :data:`MAX_LISTED` rejected rows are held in memory
+    (the error names the first), and with ``skip_invalid`` every one is written to
+    ``stage/quality_rejected.csv`` in batches, so memory stays bounded however many rows fail.
+    """
     parts = [
         normalized_sql(
             relation_sql(src, f"frame{i}", with_line=True),
@@ -482,7 +497,47 @@ def _careful(
         FROM careful s LEFT JOIN regmap g ON s.region_label = g.label
         WINDOW w AS (PARTITION BY {dup_key} ORDER BY s.file_id, s.line)"""
     )
-    rejected = con.sql("SELECT * FROM checked WHERE reason IS NOT NULL ORDER BY file_id, line").df()
+    # counts and the first rejected rows from DuckDB; the rows themselves are never all in memory
+    report.rejected_by_reason = {
+        k: int(v)
+        for k, v in con.execute(
+            "SELECT reason, count(*) FROM checked WHERE reason IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    }
+    report.rows_rejected = sum(report.rejected_by_reason.values())
+    report.duplicates = report.rejected_by_reason.get("duplicate", 0)
+    report.unmatched_regions = [
+        {"label": label, "rows": int(n), "suggestions": hint or ""}
+        for label, n, hint in con.execute(
+            """SELECT region_label, count(*), arg_min(suggestions, (file_id, line)) FROM checked
+               WHERE reason = 'region' AND region_label IS NOT NULL GROUP BY 1 ORDER BY 1"""
+        ).fetchall()
+    ]
+    listed = "SELECT * FROM checked WHERE reason IS NOT NULL ORDER BY file_id, line"
+    report.rejections = _rejections(con.sql(f"{listed} LIMIT {MAX_LISTED}").df(), sources)
+    if report.rows_rejected and not skip_invalid:
+        counts = ", ".join(f"{k}: {v}" for k, v in report.rejected_by_reason.items())
+        note = None
+        if report.rows_rejected > 1:
+            note = f"{report.rows_rejected} invalid rows in all ({counts}); use --skip-invalid to drop and list them"
+        raise report.rejections[0].to_error(note)
+    # every rejected row into quality_rejected.csv, in batches
+    with open(stage / REJECTED_FILE, "w", encoding="utf-8", newline="") as fh:
+        IngestReport().rejection_frame().to_csv(fh, index=False, lineterminator="\n")
+        for batch in con.sql(listed).to_arrow_reader(REJECTED_BATCH):
+            part = IngestReport(rejections=_rejections(batch.to_pandas(), sources))
+            part.rejection_frame().to_csv(fh, header=False, index=False, lineterminator="\n")
+    return "checked s", "s.reason IS NULL", "s.region"
+
+
+#: Rejected rows held in memory (``IngestReport.rejections``: the first ones by file and line, also
+#: listed in ``quality.json``); ``quality_rejected.csv`` lists every one, written in batches.
+MAX_LISTED = 1000
+REJECTED_BATCH = 200_000
+
+
+def _rejections(rejected: pd.DataFrame, sources: Sequence[Source]) -> list[Rejection]:
+    """Rejected rows of table ``checked`` (see :func:`_careful`) as :class:`Rejection` items."""
     names = [s.name for s in sources]
     # DuckDB numbers records; messages give physical lines (blank lines, quoted line breaks)
     wanted: dict[int, set[int]] = {i: set() for i in range(len(sources))}
@@ -511,22 +566,7 @@ def _careful(
             value = f"{value} ({row.suggestions})"
         line = lines[row.file_id][int(row.line)]
         rejections.append(Rejection(src.name, line, column, REASONS[row.reason], value))
-    report.rejections = rejections
-    report.rows_rejected = len(rejections)
-    report.rejected_by_reason = rejected["reason"].value_counts().sort_index().astype(int).to_dict()
-    report.duplicates = int(report.rejected_by_reason.get("duplicate", 0))
-    unmatched = rejected[rejected["reason"] == "region"]
-    report.unmatched_regions = [
-        {"label": label, "rows": int(len(g)), "suggestions": g["suggestions"].iloc[0] or ""}
-        for label, g in unmatched.groupby("region_label", sort=True)
-    ]
-    if rejections and not skip_invalid:
-        counts = ", ".join(f"{k}: {v}" for k, v in report.rejected_by_reason.items())
-        note = None
-        if len(rejections) > 1:
-            note = f"{len(rejections)} invalid rows in all ({counts}); use --skip-invalid to drop and list them"
-        raise rejections[0].to_error(note)
-    return "checked s", "s.reason IS NULL", "s.region"
+    return rejections
 
 
 def _fcs_labels(matcher) -> set[str]:
@@ -553,10 +593,11 @@ def _write_outputs(
 ) -> IngestReport:
     """Write both Parquet files and the report from table ``cells`` (valid rows, grouped).
 
-    ``reads``: SQL giving the rows read per ``file_id`` (valid or not).
+    ``reads``: SQL giving the rows read (valid or not) and rejected per ``file_id``.
     """
     per_file = con.sql(
-        f"""SELECT f.file_id, coalesce(r.rows, 0) AS rows, coalesce(c.restored, 0) AS restored,
+        f"""SELECT f.file_id, coalesce(r.rows, 0) AS rows, coalesce(r.rejected, 0) AS rejected,
+                   coalesce(c.restored, 0) AS restored,
                    coalesce(c.confidential, 0) AS confidential, c.usd_per_kg,
                    coalesce(c.formats_mask, 0) AS formats_mask
             FROM files f LEFT JOIN ({reads}) r USING (file_id)
@@ -603,9 +644,10 @@ def _write_outputs(
             fine_job.result()
     _file_report(report, sources, per_file)
     _totals_report(con, report, "trade_cells")
-    report.rejection_frame().to_csv(
-        stage / REJECTED_FILE, index=False, encoding="utf-8", lineterminator="\n"
-    )
+    if not (stage / REJECTED_FILE).exists():  # else the general path wrote every rejected row
+        report.rejection_frame().to_csv(
+            stage / REJECTED_FILE, index=False, encoding="utf-8", lineterminator="\n"
+        )
     write_json(report.to_dict(), stage / QUALITY_FILE)
     con.close()
     return report
@@ -653,7 +695,6 @@ def _write_parquet(con, sql: str, path: Path, rows: int = ROW_GROUP_ROWS) -> Non
 
 def _file_report(report: IngestReport, sources: Sequence[Source], per_file: pd.DataFrame) -> None:
     """Fill the per-file part of the report from ``per_file`` (see :func:`_write_outputs`)."""
-    rejected = report.rejection_frame().groupby("file").size().to_dict()
     for row in per_file.itertuples(index=False):
         src = sources[row.file_id]
         mask = int(row.formats_mask)
@@ -666,7 +707,7 @@ def _file_report(report: IngestReport, sources: Sequence[Source], per_file: pd.D
                 "layout": src.layout.kind,
                 "columns": src.layout.columns,
                 "rows": int(row.rows),
-                "rejected": int(rejected.get(src.name, 0)),
+                "rejected": int(row.rejected),
                 "restored_codes": int(row.restored),
                 "period_formats": formats,
                 "notes": src.notes,

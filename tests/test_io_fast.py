@@ -1,0 +1,107 @@
+"""Tests of the bounded paths of exportlab.io.ingest: many rejected rows, the fast path's cells."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from exportlab import io as xio
+
+HEADER = "napr\tperiod\tnastranapr\ttnved\tedizm\tStoim\tNetto\tKol\tSubject\tdistrict\n"
+#: the module (the attribute ``exportlab.io.ingest`` is the function)
+ingest_module = importlib.import_module("exportlab.io.ingest")
+REGIONS = ("92000 - РЕСПУБЛИКА ТАТАРСТАН", "46000 - МОСКОВСКАЯ ОБЛАСТЬ")
+
+
+def _rows(n: int) -> list[str]:
+    """``n`` distinct DATTSVT lines (two regions, monthly 2020-2021, values differ)."""
+    out = []
+    for k in range(n):
+        month, year = k % 12 + 1, 2020 + k // 12 % 2
+        region = REGIONS[k % 2]
+        out.append(
+            f"ЭК\t{month:02d}/{year}\tCN\t{8471300000 + k // 24:010d}\t\t{100 + k},5\t{k}\t0\t"
+            f"{region}\t\n"
+        )
+    return out
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """List few rejected rows in memory and write the CSV in small batches."""
+    monkeypatch.setattr(ingest_module, "MAX_LISTED", 7)
+    monkeypatch.setattr(ingest_module, "REJECTED_BATCH", 16)
+
+
+def test_many_copies_are_counted_and_listed_with_their_lines(tmp_path, small_batches):
+    # 50 distinct rows, then the file twice more after itself except its last 15 rows: 85 copies
+    rows = _rows(50)
+    copies = rows + rows[:35]
+    (tmp_path / "x.tsv").write_text(HEADER + "".join(rows + copies), encoding="utf-8")
+    with pytest.raises(xio.IngestError) as err:
+        xio.ingest([tmp_path / "x.tsv"], tmp_path / "out")
+    # the first copy is line 52 (header line 1, 50 rows), a copy of line 2
+    message = str(err.value)
+    assert "x.tsv, line 52" in message and "same as x.tsv, line 2" in message
+    assert "85 invalid rows in all (duplicate: 85)" in message
+    assert not (tmp_path / "out" / "trade.parquet").exists()
+
+    report = xio.ingest([tmp_path / "x.tsv"], tmp_path / "out", skip_invalid=True)
+    assert report.rows_read == 135 and report.rows_rejected == report.duplicates == 85
+    assert report.rejected_by_reason == {"duplicate": 85}
+    assert report.files[0]["rejected"] == 85
+    listed = pd.read_csv(tmp_path / "out" / "quality_rejected.csv", dtype=str)
+    # every copy is listed, in file order, each naming the line it copies
+    assert listed["line"].astype(int).tolist() == list(range(52, 137))
+    expected = [f"same as x.tsv, line {2 + (line - 52) % 50}" for line in range(52, 137)]
+    assert listed["value"].tolist() == expected
+    assert set(listed["column"]) == {"(whole row)"}
+    # only the first rows are held in memory (and in quality.json); they are the CSV's first rows
+    assert len(report.rejections) == 7
+    assert [r.line for r in report.rejections] == list(range(52, 59))
+    assert [r.value for r in report.rejections] == expected[:7]
+    # the copies are dropped: the same tables as from the distinct rows alone (fast path)
+    (tmp_path / "u").mkdir()
+    (tmp_path / "u" / "x.tsv").write_text(HEADER + "".join(rows), encoding="utf-8")
+    assert xio.ingest([tmp_path / "u" / "x.tsv"], tmp_path / "out_u").engine == "fast"
+    for name in ("trade.parquet", "trade_fine.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "out" / name), pd.read_parquet(tmp_path / "out_u" / name)
+        )
+
+
+def test_rejected_csv_is_the_same_whatever_the_batch_size(tmp_path, monkeypatch):
+    rows = _rows(30)
+    bad = [r.replace("\tCN\t", "\tQ1\t") for r in rows[:5]]  # unknown partner
+    (tmp_path / "x.tsv").write_text(HEADER + "".join(rows + bad + rows[:20]), encoding="utf-8")
+    digests = set()
+    for batch in (3, 1000):
+        monkeypatch.setattr(ingest_module, "REJECTED_BATCH", batch)
+        out = tmp_path / f"out{batch}"
+        report = xio.ingest([tmp_path / "x.tsv"], out, skip_invalid=True)
+        assert report.rejected_by_reason == {"duplicate": 20, "partner": 5}
+        digests.add(tuple(_digest(out / n) for n in ("quality_rejected.csv", "quality.json")))
+    assert len(digests) == 1
+    listed = pd.read_csv(tmp_path / "out3" / "quality_rejected.csv", dtype=str)
+    assert listed["line"].astype(int).tolist() == list(range(32, 57))
+    assert listed.loc[:4, "value"].tolist() == ["Q1"] * 5
+
+
+def test_unmatched_regions_are_counted_per_label(tmp_path, small_batches):
+    rows = _rows(40)
+    odd = [r.replace(REGIONS[0], "99999 - АТЛАНТИДА") for r in rows if REGIONS[0] in r]
+    (tmp_path / "x.tsv").write_text(HEADER + "".join(rows + odd), encoding="utf-8")
+    report = xio.ingest([tmp_path / "x.tsv"], tmp_path / "out", skip_invalid=True)
+    assert report.rejected_by_reason == {"region": 20}
+    assert [(u["label"], u["rows"]) for u in report.unmatched_regions] == [
+        ("99999 - АТЛАНТИДА", 20)
+    ]
+    assert "closest" in report.unmatched_regions[0]["suggestions"]
