@@ -25,30 +25,27 @@ from exportlab import complexity as cx
 from exportlab.hs_sections import chapter_name, section_name, section_of, section_order
 from exportlab.style import check_lang
 
-__all__ = ["HEADERS", "basket", "basket_change"]
+__all__ = ["HEADERS", "basket", "basket_change", "product_labels"]
 
 #: Bilingual column headers of the tables of this module (for ``tables.write_table``).
-HEADERS: dict[str, dict[str, str]] = {
-    "section": {"en": "HS section", "ru": "Раздел ТН ВЭД"},
-    "section_name": {"en": "Section", "ru": "Раздел"},
-    "chapter": {"en": "HS chapter", "ru": "Группа ТН ВЭД"},
-    "chapter_name": {"en": "Chapter", "ru": "Группа"},
-    "product": {"en": "Product code", "ru": "Код товара"},
-    "name": {"en": "Name", "ru": "Наименование"},
-    "value_usd": {"en": "Export, USD", "ru": "Экспорт, долл. США"},
-    "share": {"en": "Share of export", "ru": "Доля в экспорте"},
-    "key": {"en": "Code", "ru": "Код"},
-    "value_base": {"en": "Export in base year, USD", "ru": "Экспорт в базовом году, долл. США"},
-    "value": {"en": "Export, USD", "ru": "Экспорт, долл. США"},
-    "change_usd": {"en": "Change, USD", "ru": "Изменение, долл. США"},
-    "growth_pct": {"en": "Growth, %", "ru": "Прирост, %"},
-    "share_base_pct": {"en": "Share in base year, %", "ru": "Доля в базовом году, %"},
-    "share_pct": {"en": "Share, %", "ru": "Доля, %"},
-    "share_change_pp": {"en": "Change of share, p.p.", "ru": "Изменение доли, п. п."},
-    "contribution_pct": {
-        "en": "Contribution to export growth, p.p.",
-        "ru": "Вклад в прирост экспорта, п. п.",
-    },
+HEADERS: dict[str, tuple[str, str]] = {
+    "section": ("HS section", "Раздел ТН ВЭД"),
+    "section_name": ("Section", "Раздел"),
+    "chapter": ("HS chapter", "Группа ТН ВЭД"),
+    "chapter_name": ("Chapter", "Группа"),
+    "product": ("Product code", "Код товара"),
+    "name": ("Name", "Наименование"),
+    "value_usd": ("Export, USD", "Экспорт, долл. США"),
+    "share": ("Share of export", "Доля в экспорте"),
+    "key": ("Code", "Код"),
+    "value_base": ("Export in base year, USD", "Экспорт в базовом году, долл. США"),
+    "value": ("Export, USD", "Экспорт, долл. США"),
+    "change_usd": ("Change, USD", "Изменение, долл. США"),
+    "growth_pct": ("Growth, %", "Прирост, %"),
+    "share_base_pct": ("Share in base year, %", "Доля в базовом году, %"),
+    "share_pct": ("Share, %", "Доля, %"),
+    "share_change_pp": ("Change of share, p.p.", "Изменение доли, п. п."),
+    "contribution_pct": ("Contribution to export growth, p.p.", "Вклад в прирост экспорта, п. п."),
 }
 
 
@@ -58,6 +55,33 @@ def _region_values(trade: pd.DataFrame, region: str, year: int, level: str) -> p
         return pd.Series(dtype=float, index=pd.Index([], name="product"), name="value_usd")
     row = matrix.loc[region]
     return row[row > 0].rename("value_usd")
+
+
+def product_labels(codes, names: pd.DataFrame | None, lang: str = "en") -> pd.Series:
+    """Name of each product code in ``lang`` from a names table (indexed by code, with ``name_en``
+    / ``name_ru`` or ``name``; e.g. :func:`exportlab.hs.names`), falling back to the other language
+    and to the longest code it starts with (:func:`exportlab.classify.product_names`); None where
+    nothing matches or ``names`` is None. Indexed by the codes as text.
+
+    Example
+    -------
+    >>> n = pd.DataFrame({"name_en": ["Cars"], "name_ru": [None]}, index=pd.Index(["8703"]))
+    >>> product_labels(["870323", "0101"], n, "ru").tolist()
+    ['Cars', None]
+    """
+    from exportlab.classify import product_names
+
+    check_lang(lang)
+    codes = [str(c) for c in codes]
+    out = pd.Series([None] * len(codes), index=pd.Index(codes, name="product"), dtype=object)
+    if names is None or not codes:
+        return out.rename("name")
+    found = product_names(codes, names)
+    other = "ru" if lang == "en" else "en"
+    for col in (f"name_{lang}", "name", f"name_{other}"):
+        if col in found.columns:
+            out = out.fillna(pd.Series(found[col].to_numpy(), index=out.index, dtype=object))
+    return out.where(out.notna(), None).rename("name")
 
 
 def basket(
@@ -78,8 +102,6 @@ def basket(
     is the chapter name for ``hs2`` and the code otherwise. An empty table when the region exports
     nothing that year.
     """
-    from exportlab.classify import product_names
-
     check_lang(lang)
     values = _region_values(trade, region, year, level)
     out = pd.DataFrame({"product": values.index.astype(str), "value_usd": values.to_numpy(float)})
@@ -87,17 +109,9 @@ def basket(
     out["section"] = section_of(out["product"]).to_numpy()
     out["section_name"] = [section_name(s, lang) for s in out["section"]]
     out["chapter_name"] = [chapter_name(c, lang) for c in out["chapter"]]
-    label = out["product"].copy()
-    if level == "hs2":
-        label = out["chapter_name"].copy()
-    if names is not None and len(out):
-        found = product_names(out["product"], names)
-        other = "ru" if lang == "en" else "en"
-        for col in (f"name_{lang}", "name", f"name_{other}"):
-            if col in found.columns:
-                label = pd.Series(found[col].to_numpy(), index=label.index).fillna(label)
-                break
-    out["name"] = label.astype(str)
+    fallback = out["chapter_name"] if level == "hs2" else out["product"]
+    labels = product_labels(out["product"], names, lang)
+    out["name"] = labels.fillna(pd.Series(fallback.to_numpy(), index=labels.index)).to_numpy()
     total = out["value_usd"].sum()
     out["share"] = out["value_usd"] / total if total > 0 else np.nan
     rank = {s: i for i, s in enumerate(section_order())}

@@ -206,6 +206,22 @@ STAGES: tuple[Stage, ...] = (
         title="Smart specialisation",
         after=("01", "02", "04"),
     ),
+    Stage(
+        "08",
+        "08_atlas_analyses.ipynb",
+        inputs=(
+            P + "trade_classified.parquet",
+            P + "indicators.parquet",
+            P + "daed.parquet",
+            P + "provenance.json",
+            P + "regions.csv",
+            "{product_names_file}",
+            "{country_table_file}",
+        ),
+        outputs=(P + "productspace_*", "reports/tables/atlas_*", "figures/atlas_*"),
+        title="Atlas and WITS analyses",
+        after=("01", "02", "04"),
+    ),
 )
 
 
