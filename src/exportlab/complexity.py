@@ -38,11 +38,17 @@ command), so that results agree to floating-point precision:
 Differences from ``ecomplexity``, all on degenerate input only: ``ecomplexity`` drops regions and
 products whose total export is zero before computing; here they stay in the output with RCA and
 Mcp 0 and NaN ECI/PCI/density (and zero proximity rows), so the output keeps the input's shape.
-The eigenvector is computed from the small symmetric region × region matrix
-``D^-1/2 M U^-1 M' D^-1/2`` (same eigenvalues as ``M~cc'``) instead of the dense product × product
-matrix ``M~pp'``, and density and COG are computed by grouping products by ubiquity without
-multiplying by the product × product proximity matrix; these are the reasons for the speed
-difference (see ``benchmarks/complexity.py``).
+Algorithms (same numbers, chosen by size; see ``benchmarks/complexity.py``): the input stays
+sparse through RCA and Mcp; the eigenvector comes from the symmetric region × region matrix
+``D^-1/2 M U^-1 M' D^-1/2`` (same eigenvalues as ``M~cc'``) — dense for up to 600 regions, by
+Lanczos iteration through sparse products beyond, never formed; the proximity counts ``M'M`` are
+single-precision products (integers, exact; blocked sparse × dense above 128 regions); density
+and COG are applied through ubiquity levels for up to 128 regions and as blocked sparse × dense
+products with the proximity matrix above. Nothing larger than products × products or regions × products is
+formed: 5,570 regions × 5,000 products fit in about 1.5 GB.
+
+``convention="stata"`` reproduces the Stata command instead (strict RCA > 1, zero proximity
+diagonal, standard deviations with ``ddof=1`` over the stacked rows); see :func:`complexity`.
 
 Example
 -------
@@ -57,6 +63,7 @@ Example
 from __future__ import annotations
 
 import contextlib
+import os
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -74,6 +81,7 @@ __all__ = [
     "LEVELS",
     "SECTORS",
     "SECTOR_LABELS",
+    "CONVENTIONS",
     "ComplexityResult",
     "classify_sectors",
     "complexity",
@@ -134,6 +142,20 @@ LABELS: dict[str, dict[str, str]] = {
         "ru": "Возможности диверсификации: {region}",
     },
 }
+
+#: Conventions of :func:`complexity`: the Python package ``ecomplexity`` and the Stata command.
+CONVENTIONS: tuple[str, ...] = ("py-ecomplexity", "stata")
+
+#: Up to this many regions the regional proximity is applied through ubiquity levels
+#: (:func:`_times_proximity`, cost ~ regions² × products, memory ~ regions³); above it through
+#: blocked sparse × dense products (cost ~ Mcp non-zeros × products).
+_LEVEL_PATH_MAX_REGIONS = 128
+#: Up to this many regions the ECI eigenproblem is solved on the dense region × region matrix;
+#: above, by Lanczos iteration without forming it.
+_DENSE_EIG_MAX = 600
+#: Columns per block of the blocked sparse × dense products (a block of the dense operand stays
+#: in cache while every sparse row reads it).
+_BLOCK = 64
 
 _RESOURCE_CLASSES = ("energy", "raw")
 _LABEL_COLUMNS = ("name", "name_en", "name_ru", "label", "label_en", "label_ru")
@@ -272,6 +294,39 @@ def _as_dense(
     return arr, r_index, p_index
 
 
+def _as_sparse(
+    matrix: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+) -> tuple[sp.csr_matrix, pd.Index, pd.Index]:
+    """CSR float64 matrix (no explicit zeros) and labels from the inputs :func:`_as_dense`
+    accepts; a sparse matrix is never made dense."""
+    if isinstance(matrix, tuple) and len(matrix) == 3:
+        matrix, regions, products = matrix
+    if not sp.issparse(matrix):
+        arr, r_index, p_index = _as_dense(matrix, regions, products)
+        return sp.csr_matrix(arr), r_index, p_index
+    mat = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
+    mat.sum_duplicates()
+    if not np.isfinite(mat.data).all():
+        raise ValueError("matrix contains missing or infinite values")
+    if (mat.data < 0).any():
+        raise ValueError("matrix contains negative values")
+    mat.eliminate_zeros()
+    r_index = pd.RangeIndex(mat.shape[0]) if regions is None else pd.Index(regions)
+    p_index = pd.RangeIndex(mat.shape[1]) if products is None else pd.Index(products)
+    if mat.shape != (len(r_index), len(p_index)):
+        raise ValueError(
+            f"matrix shape {mat.shape} does not match {len(r_index)} regions × "
+            f"{len(p_index)} products"
+        )
+    if r_index.name is None:
+        r_index = r_index.rename("region")
+    if p_index.name is None:
+        p_index = p_index.rename("product")
+    return mat, r_index, p_index
+
+
 def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[Any]:
     """Limit BLAS threads inside a block (threadpoolctl, installed with scikit-learn); a no-op when
     ``threads`` is None or threadpoolctl is missing."""
@@ -308,6 +363,25 @@ def _rca_dense(x: np.ndarray) -> np.ndarray:
         den = col[None, :] / total
         out = num / den
     out[~np.isfinite(out)] = 0.0  # zero rows / columns: no specialisation
+    return out
+
+
+def _rca_sparse(x: sp.csr_matrix) -> sp.csr_matrix:
+    """Balassa RCA on the non-zero cells of a CSR matrix, with the operation order of
+    :func:`_rca_dense` (the other cells are 0)."""
+    row = np.asarray(x.sum(axis=1)).ravel()
+    col = np.asarray(x.sum(axis=0)).ravel()
+    total = col.sum()
+    ri = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    data = (x.data / row[ri]) / (col[x.indices] / total)
+    return sp.csr_matrix((data, x.indices.copy(), x.indptr.copy()), shape=x.shape)
+
+
+def _mcp_sparse(rca: sp.csr_matrix, threshold: float, strict: bool = False) -> sp.csr_matrix:
+    """Binary CSR ``Mcp``: 1 where ``RCA >= threshold`` (``RCA > threshold`` when ``strict``)."""
+    out = rca.copy()
+    out.data = (rca.data > threshold if strict else rca.data >= threshold).astype(np.float64)
+    out.eliminate_zeros()
     return out
 
 
@@ -363,12 +437,27 @@ def _times_proximity(left: np.ndarray, mcp: np.ndarray, ubiquity: np.ndarray) ->
 
 
 def _eci_pci(
-    mcp: np.ndarray, diversity: np.ndarray, ubiquity: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
-    """Standardised ECI and PCI plus the signed raw eigenvectors and the eigenvalue.
+    mcp: Any,
+    diversity: np.ndarray,
+    ubiquity: np.ndarray,
+    *,
+    stata: bool = False,
+    n_product_rows: int | None = None,
+    dense_max: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """Standardised ECI and PCI, the signed raw eigenvectors, the eigenvalue and the scale.
 
-    Raw vectors are scaled so that ``kc = D^-1 M kp`` holds exactly; NaN outside the regions and
-    products with positive diversity / ubiquity.
+    ``mcp``: binary region × product matrix (dense or sparse). Raw vectors are scaled so that
+    ``kc = D^-1 M kp`` holds exactly; NaN outside the regions and products with positive
+    diversity / ubiquity. ``scale`` is the standard deviation used for the standardisation
+    (``ddof=0`` over regions; with ``stata``, ``ddof=1`` over the stacked region × product rows,
+    ``n_product_rows`` rows per region).
+
+    Up to ``dense_max`` regions (default :data:`_DENSE_EIG_MAX`) the eigenvectors come from the
+    dense symmetric region × region matrix ``S = D^-1/2 M U^-1 M' D^-1/2`` (``numpy.linalg.eigh``);
+    beyond, from Lanczos iteration (``scipy.sparse.linalg.eigsh``, tolerance 0 = machine
+    precision) on ``S`` applied through two sparse products and deflated by its known leading
+    eigenvector ``sqrt(diversity)`` (eigenvalue 1), so no region × region matrix is formed.
     """
     n_reg, n_prod = mcp.shape
     eci = np.full(n_reg, np.nan)
@@ -381,21 +470,39 @@ def _eci_pci(
         warnings.warn(
             "fewer than two regions or products with Mcp = 1: ECI/PCI undefined", stacklevel=3
         )
-        return eci, pci, kc_full, kp_full, np.nan
-    m = mcp[np.ix_(rv, pv)]
+        return eci, pci, kc_full, kp_full, np.nan, np.nan
+    m = sp.csr_matrix(mcp)[np.flatnonzero(rv)][:, np.flatnonzero(pv)]
     d = diversity[rv]
     u = ubiquity[pv]
     sd = np.sqrt(d)
-    a = m / sd[:, None]
-    sym = (a / u[None, :]) @ a.T  # D^-1/2 M U^-1 M' D^-1/2, symmetric, same spectrum as Mcc
-    sym = (sym + sym.T) / 2.0
-    vals, vecs = np.linalg.eigh(sym)
-    lam = float(vals[-2])
-    kc = vecs[:, -2] / sd
+    a = sp.diags(1.0 / sd) @ m
+    n = a.shape[0]
+    limit = _DENSE_EIG_MAX if dense_max is None else dense_max
+    if n <= max(limit, 3):
+        sym = ((a @ sp.diags(1.0 / u)) @ a.T).toarray()  # same spectrum as M~cc'
+        sym = (sym + sym.T) / 2.0
+        vals, vecs = np.linalg.eigh(sym)
+        lam, top, vec = float(vals[-2]), float(vals[-1]), vecs[:, -2]
+    else:
+        from scipy.sparse.linalg import LinearOperator, eigsh
+
+        at = a.T.tocsr()
+        v1 = sd / np.linalg.norm(sd)  # S v1 = v1, the Perron vector
+
+        def deflated(x: np.ndarray) -> np.ndarray:  # (I - v1 v1') S (I - v1 v1') x
+            x = np.ravel(x)
+            return a @ ((at @ x) / u) - v1 * (v1 @ x)
+
+        v0 = d - d.mean() + np.linspace(-1.0, 1.0, n) * 1e-3 * (1.0 + np.ptp(d))
+        v0 -= v1 * (v1 @ v0)
+        op = LinearOperator((n, n), matvec=deflated, dtype=np.float64)
+        vals, vecs = eigsh(op, k=1, which="LA", tol=0.0, v0=v0 / np.linalg.norm(v0))
+        lam, top, vec = float(vals[-1]), 1.0, vecs[:, -1]
+    kc = vec / sd
     if not lam > 0:
         warnings.warn("second eigenvalue is not positive: ECI/PCI undefined", stacklevel=3)
-        return eci, pci, kc_full, kp_full, lam
-    if vals[-1] - lam < 1e-10:
+        return eci, pci, kc_full, kp_full, lam, np.nan
+    if top - lam < 1e-10:
         warnings.warn(
             "the region-product network is disconnected (repeated leading eigenvalue): "
             "ECI/PCI are not unique",
@@ -409,12 +516,134 @@ def _eci_pci(
     sign = -1.0 if corr < 0 else 1.0
     kc *= sign
     kp *= sign
-    mean, std = kc.mean(), kc.std()
-    eci[rv] = (kc - mean) / std
-    pci[pv] = (kp - mean) / std
+    mean = kc.mean()
+    scale = _stacked_std(kc, n_product_rows or n_prod) if stata else kc.std()
+    eci[rv] = (kc - mean) / scale
+    pci[pv] = (kp - mean) / scale
     kc_full[rv] = kc
     kp_full[pv] = kp
-    return eci, pci, kc_full, kp_full, lam
+    return eci, pci, kc_full, kp_full, lam, float(scale)
+
+
+def _stacked_std(values: np.ndarray, repeats: int) -> float:
+    """Standard deviation (``ddof=1``) of ``values`` each repeated ``repeats`` times — Stata's
+    ``egen sd()`` over the rows of the long region × product table."""
+    n = values.size * repeats
+    ss = float(((values - values.mean()) ** 2).sum()) * repeats
+    return float(np.sqrt(ss / (n - 1))) if n > 1 else float("nan")
+
+
+def _run_blocks(task: Any, starts: Sequence[int], threads: int, work: float) -> None:
+    """Run ``task(start)`` for each column block, on ``threads`` threads when the ``work``
+    (multiply-adds) is large enough to pay for them (the sparse kernels release the GIL)."""
+    if threads <= 1 or work < 5e7 or len(starts) < 2:
+        for s in starts:
+            task(s)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(task, starts))
+
+
+def _sparse_times(left: sp.csr_matrix, right: np.ndarray, out: np.ndarray, threads: int) -> None:
+    """``out[:] = left @ right`` for a sparse ``left`` and a dense ``right``, by blocks of
+    :data:`_BLOCK` columns so that each block of ``right`` stays in cache while every row of
+    ``left`` reads it (cost: non-zeros of ``left`` × columns of ``right`` multiply-adds)."""
+    n_cols = right.shape[1]
+
+    def task(start: int) -> None:
+        stop = min(start + _BLOCK, n_cols)
+        out[:, start:stop] = left @ np.ascontiguousarray(right[:, start:stop])
+
+    _run_blocks(task, range(0, n_cols, _BLOCK), threads, float(left.nnz) * n_cols)
+
+
+def _proximity_sparse(
+    mcp: sp.csr_matrix, ubiquity: np.ndarray, threads: int, zero_diag: bool = False
+) -> np.ndarray:
+    """Regional proximity ``phi_pq = C_pq / max(k_p, k_q)`` with ``C = M'M`` from a sparse ``M``.
+
+    ``C`` is computed block by block (upper triangle, then mirrored) as sparse ``M'`` times the
+    dense single-precision ``M``: counts are integers <= number of regions, exact in float32.
+    Cost: Mcp non-zeros × products / 2 multiply-adds; memory: ``C`` (float32) and ``phi``.
+    """
+    n_reg, n_prod = mcp.shape
+    dtype = np.float32 if n_reg < 2**24 else np.float64
+    dense = mcp.astype(dtype).toarray()
+    left = mcp.T.tocsr().astype(dtype)
+    counts = np.zeros((n_prod, n_prod), dtype=dtype)
+
+    def task(start: int) -> None:
+        stop = min(start + _BLOCK, n_prod)
+        counts[:stop, start:stop] = left[:stop] @ dense[:, start:stop]
+
+    starts = range(0, n_prod, _BLOCK)
+    _run_blocks(task, starts, threads, float(mcp.nnz) * n_prod / 2)
+    for start in starts:  # mirror the upper triangle
+        stop = min(start + _BLOCK, n_prod)
+        counts[start:stop, :start] = counts[:start, start:stop].T
+    safe = np.where(ubiquity > 0, ubiquity, 1.0)  # both zero => count 0 => proximity 0
+    phi = np.empty((n_prod, n_prod), dtype=np.float64)
+    rows = max(1, 2_000_000 // max(n_prod, 1))
+    for start in range(0, n_prod, rows):
+        stop = min(start + rows, n_prod)
+        np.divide(
+            counts[start:stop],
+            np.maximum(safe[start:stop, None], safe[None, :]),
+            out=phi[start:stop],
+        )
+    if zero_diag:
+        np.fill_diagonal(phi, 0.0)
+    return phi
+
+
+def _relatedness_sparse(
+    mcp: sp.csr_matrix,
+    phi: np.ndarray,
+    kp: np.ndarray,
+    threads: int,
+    symmetric: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Density, raw COG and raw COI from a sparse ``mcp`` and any product × product ``phi``.
+
+    With ``den_p = sum_q phi_pq`` and ``w_q = kp_q / den_q``:
+
+    * density ``w_cp = (M phi')_cp / den_p``;
+    * ``cog_cp = (1 - Mcp) (sum_q w_q phi_qp - (M W phi)_cp)`` (``W = diag(w)``), i.e.
+      ``(1 - Mcp) sum_q (1 - Mcq) phi_qp w_q``;
+    * ``coi_c = sum_p density_cp (1 - Mcp) kp_p``.
+
+    The two products with ``phi`` share one blocked pass when ``phi`` is symmetric
+    (``symmetric=None``: checked).
+    """
+    n_reg, n_prod = mcp.shape
+    den = phi.sum(axis=1)
+    kp0 = np.where(np.isfinite(kp), kp, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = kp0 / den
+    w[~np.isfinite(w)] = 0.0
+    weighted = mcp @ sp.diags(w)
+    if symmetric or (symmetric is None and np.array_equal(phi, phi.T)):
+        both = np.empty((2 * n_reg, n_prod))
+        _sparse_times(sp.vstack([mcp, weighted], format="csr"), phi, both, threads)
+        num_d, num_c = both[:n_reg], both[n_reg:]
+    else:
+        num_d = np.empty((n_reg, n_prod))
+        num_c = np.empty((n_reg, n_prod))
+        _sparse_times(mcp, phi.T, num_d, threads)
+        _sparse_times(sp.csr_matrix(weighted), phi, num_c, threads)
+    coo = mcp.tocoo()
+    ri, ci = coo.row, coo.col
+    coi = num_d @ w  # sum_p density_cp kp_p (columns without proximity: 0 * 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        num_d /= den[None, :]  # now the density (NaN where den = 0)
+    inside = np.nan_to_num(num_d[ri, ci] * kp0[ci])
+    coi -= np.bincount(ri, weights=inside, minlength=n_reg)
+    np.negative(num_c, out=num_c)
+    num_c += (w @ phi)[None, :]
+    num_c[ri, ci] = 0.0
+    return num_d, num_c, coi
 
 
 def _density_and_cog(
@@ -422,19 +651,25 @@ def _density_and_cog(
     prox: np.ndarray | None,
     kp: np.ndarray | None,
     ubiquity: np.ndarray | None = None,
+    *,
+    zero_diag: bool = False,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Density ``(M phi') / rowsum(phi)`` and the raw complexity outlook gain
 
     ``cog_cp = (1 - Mcp) * sum_p' (1 - Mcp') phi_p'p kp_p' / sum_q phi_p'q``.
 
     ``prox=None`` means the regional proximity of ``mcp`` (computed through
-    :func:`_times_proximity`, never formed); otherwise ``prox`` is any finite product × product
-    matrix.
+    :func:`_times_proximity`, never formed; with ``zero_diag`` its diagonal counts as 0);
+    otherwise ``prox`` is any finite product × product matrix.
     """
     n_reg = mcp.shape[0]
     if prox is None:
         both = _times_proximity(np.vstack([mcp, np.ones((1, mcp.shape[1]))]), mcp, ubiquity)
         num_d, den = both[:n_reg], both[n_reg]
+        if zero_diag:  # phi - diag(ubiquity > 0)
+            linked = (ubiquity > 0).astype(np.float64)
+            num_d -= mcp * linked[None, :]
+            den = den - linked
     else:
         den = prox.sum(axis=1)
         num_d = mcp @ prox.T
@@ -448,6 +683,8 @@ def _density_and_cog(
     if prox is None:
         # right @ phi by the same ubiquity-level decomposition (phi is symmetric)
         num_c = _times_proximity(right, mcp, ubiquity)
+        if zero_diag:
+            num_c -= right * (ubiquity > 0)[None, :]
     else:
         num_c = right @ prox
     return dens, (1.0 - mcp) * num_c
@@ -590,6 +827,7 @@ class ComplexityResult:
     cog : DataFrame region × product or None — complexity outlook gain (0 where Mcp = 1).
     eigenvalue : the second largest eigenvalue of ``M~cc'``.
     threshold : RCA threshold used for ``mcp``.
+    convention : ``"py-ecomplexity"`` or ``"stata"`` (see :func:`complexity`).
     """
 
     eci: pd.Series
@@ -604,6 +842,7 @@ class ComplexityResult:
     cog: pd.DataFrame | None = None
     eigenvalue: float = float("nan")
     threshold: float = 1.0
+    convention: str = "py-ecomplexity"
 
     @property
     def regions(self) -> pd.Index:
@@ -674,33 +913,58 @@ def complexity(
     threshold: float = 1.0,
     proximity_matrix: Any = None,
     relatedness: bool = True,
+    convention: str = "py-ecomplexity",
     blas_threads: int | None = 1,
+    threads: int | None = None,
 ) -> ComplexityResult:
     """RCA, Mcp, diversity, ubiquity, ECI, PCI and (optionally) proximity, density, COI and COG.
 
     ECI/PCI by the eigenvector method (Hidalgo & Hausmann 2009; see the module docstring for the
-    exact definitions, identical to the ``ecomplexity`` package). The sign is fixed so that ECI
-    correlates positively with diversity. Both indices are dimensionless and standardised with the
-    mean and standard deviation of the raw ECI.
+    exact definitions). The sign is fixed so that ECI correlates positively with diversity. Both
+    indices are dimensionless and standardised with the mean and standard deviation of the raw
+    ECI.
 
     Complexity outlook (Hausmann et al., Atlas of Economic Complexity):
     ``COI_c = sum_p w_cp (1 - Mcp) PCI~_p`` standardised over regions, and
     ``COG_cp = (1 - Mcp) sum_p' (1 - Mcp') phi_pp' PCI~_p' / sum_q phi_p'q`` divided by the std of
     the raw ECI, where ``PCI~`` is the raw signed product eigenvector.
 
+    Two conventions (``convention``):
+
+    * ``"py-ecomplexity"`` (default) — the Growth Lab's Python package ``ecomplexity``:
+      ``Mcp = 1`` where ``RCA >= threshold``; proximity diagonal 1 (a product is fully proximate to
+      itself, so density counts the product's own specialisation); ECI, PCI, COG and COI
+      standardised with the population standard deviation (``ddof=0``) over regions.
+    * ``"stata"`` — the Growth Lab's Stata command ``ecomplexity``: ``Mcp = 1`` where
+      ``RCA > threshold`` (strictly); proximity diagonal 0 in proximity, density, COI and COG;
+      standard deviations with ``ddof=1`` over the stacked rows of the long region × product table
+      (each region counted once per product with positive total export), as Stata's ``egen``
+      computes them. Verified against the Stata outputs of the ``py-ecomplexity`` test fixtures.
+
     Parameters
     ----------
-    matrix : region × product export values (DataFrame, ndarray, sparse, or the tuple of
-        :func:`export_matrix`). Values in any currency unit; must be finite and non-negative.
+    matrix : region × product export values (DataFrame, ndarray, scipy sparse matrix, or the
+        tuple of :func:`export_matrix`). Values in any currency unit; must be finite and
+        non-negative. A sparse matrix stays sparse until the dense outputs are written.
     regions, products : labels for array input.
-    threshold : RCA threshold of ``Mcp`` (``RCA >= threshold``).
+    threshold : RCA threshold of ``Mcp`` (positive).
     proximity_matrix : None (proximity from the regions' own co-specialisation) or a user-supplied
         product × product matrix, e.g. from international country-level data: a DataFrame labelled
         by product code, an edge list with ``prod1, prod2, proximity``, or an aligned ndarray.
+        Used as given (its diagonal too) under both conventions.
     relatedness : compute proximity, density, COI and COG (False: only RCA and ECI/PCI).
-    blas_threads : BLAS threads used inside (default 1: the matrix products here are thin — their
+    convention : ``"py-ecomplexity"`` or ``"stata"`` (above).
+    blas_threads : BLAS threads used inside (default 1: the dense products here are thin — their
         inner dimension is the number of regions — and multi-threading them mostly adds overhead,
         badly so on a busy machine); None keeps the global setting.
+    threads : threads for the blocked sparse × dense products of large matrices (default: the
+        number of CPUs, at most 4; 1 = none).
+
+    Memory and time: nothing larger than products × products (proximity) or regions × products
+    (RCA, Mcp, density, COG: the outputs) is formed. With few regions (up to 128) the regional
+    proximity is applied through ubiquity levels (cost ~ regions² × products); otherwise through
+    blocked sparse × dense products (cost ~ Mcp non-zeros × products); see
+    ``benchmarks/complexity.py``.
 
     Example
     -------
@@ -708,45 +972,78 @@ def complexity(
     >>> res = complexity(x, regions=["A", "B", "C"])
     >>> res.diversity.tolist(), res.density.loc["B"].round(2).tolist()
     ([2.0, 3.0, 2.0], [0.5, 0.8, 0.8, 1.0])
+    >>> stata = complexity(x, regions=["A", "B", "C"], convention="stata")  # B: RCA(p3) = 1
+    >>> stata.diversity.tolist(), stata.density.loc["B"].round(2).tolist()
+    ([2.0, 2.0, 2.0], [0.5, 0.5, 0.0, 1.0])
     """
-    arr, r_index, p_index = _as_dense(matrix, regions, products)
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {list(CONVENTIONS)}, got {convention!r}")
+    if not threshold > 0:
+        raise ValueError(f"threshold must be positive, got {threshold}")
+    x, r_index, p_index = _as_sparse(matrix, regions, products)
+    n_threads = min(4, os.cpu_count() or 1) if threads is None else max(1, int(threads))
     with _blas_limit(blas_threads):
-        return _complexity(arr, r_index, p_index, threshold, proximity_matrix, relatedness)
+        return _complexity(
+            x, r_index, p_index, threshold, proximity_matrix, relatedness, convention, n_threads
+        )
 
 
 def _complexity(
-    arr: np.ndarray,
+    x: sp.csr_matrix,
     r_index: pd.Index,
     p_index: pd.Index,
     threshold: float,
     proximity_matrix: Any,
     relatedness: bool,
+    convention: str = "py-ecomplexity",
+    threads: int = 1,
+    *,
+    path: str = "auto",
+    dense_max: int | None = None,
 ) -> ComplexityResult:
-    rca_arr = _rca_dense(arr)
-    mcp = (rca_arr >= threshold).astype(np.float64)
-    div = mcp.sum(axis=1)
-    ubi = mcp.sum(axis=0)
-    eci, pci, kc, kp, lam = _eci_pci(mcp, div, ubi)
+    """The computation behind :func:`complexity`; ``path`` (``"auto"``, ``"levels"`` or
+    ``"sparse"``) and ``dense_max`` choose the algorithms (tests compare them)."""
+    stata = convention == "stata"
+    rca_csr = _rca_sparse(x)
+    mcp_csr = _mcp_sparse(rca_csr, threshold, strict=stata)
+    div = np.asarray(mcp_csr.sum(axis=1)).ravel()
+    ubi = np.asarray(mcp_csr.sum(axis=0)).ravel()
+    exported = int((np.asarray(x.sum(axis=0)).ravel() > 0).sum())
+    eci, pci, kc, kp, lam, scale = _eci_pci(
+        mcp_csr, div, ubi, stata=stata, n_product_rows=exported, dense_max=dense_max
+    )
+    rca_arr = rca_csr.toarray()
+    del rca_csr
+    mcp = mcp_csr.toarray()
 
     prox_df = dens_df = cog_df = coi_s = None
     if relatedness:
-        if proximity_matrix is None:
-            phi = _proximity_dense(mcp, ubi)
-            dens, cog_raw = _density_and_cog(mcp, None, kp, ubi)
-        else:
+        if path == "auto":
+            path = "levels" if len(r_index) <= _LEVEL_PATH_MAX_REGIONS else "sparse"
+        if proximity_matrix is not None:
             phi = _user_proximity(proximity_matrix, p_index)
-            dens, cog_raw = _density_and_cog(mcp, phi, kp)
-        kp0 = np.where(np.isfinite(kp), kp, 0.0)
-        coi_raw = np.nansum(dens * (1.0 - mcp) * kp0[None, :], axis=1)
+            dens, cog_raw, coi_raw = _relatedness_sparse(mcp_csr, phi, kp, threads)
+        elif path == "levels":
+            phi = _proximity_dense(mcp, ubi)
+            if stata:
+                np.fill_diagonal(phi, 0.0)
+            dens, cog_raw = _density_and_cog(mcp, None, kp, ubi, zero_diag=stata)
+            kp0 = np.where(np.isfinite(kp), kp, 0.0)
+            coi_raw = np.nansum(dens * (1.0 - mcp) * kp0[None, :], axis=1)
+        else:
+            phi = _proximity_sparse(mcp_csr, ubi, threads, zero_diag=stata)
+            dens, cog_raw, coi_raw = _relatedness_sparse(mcp_csr, phi, kp, threads, True)
         valid = div > 0
         coi = np.full(len(r_index), np.nan)
         if valid.sum() > 1:
+            c = coi_raw[valid]
+            spread = _stacked_std(c, exported) if stata else c.std()
             with np.errstate(divide="ignore", invalid="ignore"):
-                coi[valid] = (coi_raw[valid] - coi_raw[valid].mean()) / coi_raw[valid].std()
-        kc_std = np.nanstd(kc) if np.isfinite(kc).any() else np.nan
+                coi[valid] = (c - c.mean()) / spread
+        cog_raw /= scale
         prox_df = pd.DataFrame(phi, index=p_index, columns=p_index.copy(), copy=False)
         dens_df = pd.DataFrame(dens, index=r_index, columns=p_index, copy=False)
-        cog_df = pd.DataFrame(cog_raw / kc_std, index=r_index, columns=p_index, copy=False)
+        cog_df = pd.DataFrame(cog_raw, index=r_index, columns=p_index, copy=False)
         coi_s = pd.Series(coi, index=r_index, name="coi")
 
     return ComplexityResult(
@@ -762,6 +1059,7 @@ def _complexity(
         cog=cog_df,
         eigenvalue=lam,
         threshold=float(threshold),
+        convention=convention,
     )
 
 
