@@ -25,6 +25,7 @@ marking everything as synthetic. The same seed writes byte-identical files.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -740,9 +741,7 @@ def inspect_folder(folder: str | os.PathLike[str], *, check_contents: bool = Tru
         return DemoFolder(path, "missing", {})
     if not path.is_dir():
         return DemoFolder(path, "user", {}, (path.name,))
-    entries = sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink())
-    others = [p for p in path.rglob("*") if p.is_dir() and not any(p.iterdir())]
-    if not entries and not others:
+    if not any(path.iterdir()):
         return DemoFolder(path, "empty", {})
     provenance: dict = {}
     marker = path / PROVENANCE_FILE
@@ -754,9 +753,11 @@ def inspect_folder(folder: str | os.PathLike[str], *, check_contents: bool = Tru
         if isinstance(loaded, dict) and loaded.get("synthetic") is True:
             if loaded.get("source") == SOURCE:
                 provenance = loaded
-    if not provenance:
-        names = [p.relative_to(path).as_posix() for p in [*entries, *others]]
+    if not provenance:  # the user's folder (possibly a whole project): name a few of its entries
+        names = sorted(p.name for p in itertools.islice(path.iterdir(), 50))
         return DemoFolder(path, "user", {}, tuple(names[:5]))
+    entries = sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink())
+    others = [p for p in path.rglob("*") if p.is_dir() and not any(p.iterdir())]
     recorded = provenance.get("files")
     foreign = []
     for entry in [*entries, *others]:
