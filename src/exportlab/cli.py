@@ -2,6 +2,7 @@
 
 ``exportlab run [--profile NAME|PATH] [--stages 01 04 ...] [--force]`` runs the stage notebooks;
 ``exportlab ingest PATH... --out DIR`` reads raw files into the canonical trade table;
+``exportlab indicators PATH... --out DIR`` reads Rosstat regional tables into the indicator table;
 ``exportlab demo [DIR]`` writes the synthetic demo data set; ``exportlab params`` lists the parameters.
 """
 
@@ -80,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from exportlab.io.ingest import main as ingest_main
 
         return ingest_main(argv[1:])
+    if argv and argv[0] == "indicators":
+        from exportlab.io.rosstat import main as indicators_main
+
+        return indicators_main(argv[1:])
     parser = argparse.ArgumentParser(prog="exportlab", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -101,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_run.set_defaults(func=_run)
 
     sub.add_parser("ingest", help="read raw files into the canonical trade table (see --help)")
+    sub.add_parser(
+        "indicators", help="read Rosstat regional tables into the indicator table (see --help)"
+    )
 
     p_demo = sub.add_parser(
         "demo",

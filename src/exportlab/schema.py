@@ -104,6 +104,54 @@ INDICATORS: dict[str, Indicator] = {
         "RUB", "Consolidated budget revenue", "Доходы консолидированного бюджета"
     ),
     "sales_revenue_rub": Indicator("RUB", "Sales revenue", "Выручка от реализации"),
+    # Rosstat's regional tables (exportlab.io.rosstat); trade totals by region of registration
+    "total_import_usd": Indicator("USD", "Total import", "Импорт, всего"),
+    "export_cis_usd": Indicator("USD", "Export to CIS countries", "Экспорт в страны СНГ"),
+    "export_noncis_usd": Indicator(
+        "USD", "Export to non-CIS countries", "Экспорт в страны дальнего зарубежья"
+    ),
+    "import_cis_usd": Indicator("USD", "Import from CIS countries", "Импорт из стран СНГ"),
+    "import_noncis_usd": Indicator(
+        "USD", "Import from non-CIS countries", "Импорт из стран дальнего зарубежья"
+    ),
+    "area_km2": Indicator("km²", "Area", "Площадь территории"),
+    "fixed_investment_rub": Indicator("RUB", "Fixed investment", "Инвестиции в основной капитал"),
+    "shipped_mining_rub": Indicator(
+        "RUB", "Shipped goods: mining and quarrying", "Отгружено: добыча полезных ископаемых"
+    ),
+    "shipped_manufacturing_rub": Indicator(
+        "RUB", "Shipped goods: manufacturing", "Отгружено: обрабатывающие производства"
+    ),
+    "shipped_energy_rub": Indicator(
+        "RUB",
+        "Shipped goods: electricity, gas and steam supply",
+        "Отгружено: обеспечение электроэнергией, газом и паром",
+    ),
+    "shipped_water_rub": Indicator(
+        "RUB",
+        "Shipped goods: water supply, sewerage, waste",
+        "Отгружено: водоснабжение, водоотведение, отходы",
+    ),
+    "labour_force": Indicator("persons", "Labour force", "Численность рабочей силы"),
+    "employed": Indicator("persons", "Employed", "Занятые"),
+    "unemployed": Indicator("persons", "Unemployed", "Безработные"),
+    "employment_rate_pct": Indicator("%", "Employment rate", "Уровень занятости"),
+    "registered_unemployed": Indicator(
+        "persons", "Registered unemployed", "Зарегистрированные безработные"
+    ),
+    "registered_unemployment_pct": Indicator(
+        "%", "Registered unemployment rate", "Уровень зарегистрированной безработицы"
+    ),
+    # derived from the above (exportlab.indicators.derive)
+    "export_per_capita_usd": Indicator("USD per person", "Export per capita", "Экспорт на душу"),
+    "export_noncis_share_pct": Indicator(
+        "% of export", "Export to non-CIS countries, share", "Доля экспорта в дальнее зарубежье"
+    ),
+    "mining_share_shipments_pct": Indicator(
+        "% of industrial shipments",
+        "Mining share of industrial shipments",
+        "Доля добычи полезных ископаемых в отгрузке промышленности",
+    ),
 }
 
 

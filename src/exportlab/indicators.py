@@ -1,0 +1,355 @@
+"""Indicators computed from Rosstat's regional tables: per-capita values, shares, K4 and the
+resource specialisation proxy, the regional profile table and its maps, and the reconciliation of
+FCS trade with Rosstat's export totals.
+
+Derived indicators (:func:`derive`, same region and year; units of :data:`exportlab.schema.INDICATORS`):
+
+* ``export_per_capita_usd = total_export_usd / population``;
+* ``export_noncis_share_pct = 100 · export_noncis_usd / total_export_usd``;
+* ``investment_per_capita_rub = fixed_investment_rub / population``;
+* ``mining_share_shipments_pct = 100 · shipped_mining / (mining + manufacturing + energy + water)``,
+  the shipments of Rosstat's industrial table 16.3. It is the **proxy** of resource specialisation:
+  seed 004's test is the mining share of GRP (``mining_share_grp_pct``, > 30 %), which the yearbook
+  does not publish by region (*Regions of Russia* has GRP by activity). Shipments are gross output,
+  not value added, so the proxy is higher than the GRP share for the same region.
+
+**K4** (ISEU, seed 000) of the ``russia2021`` profile, :data:`K4_SPEC`: GRP per capita (+),
+unemployment rate (−) and fixed investment per capita (+), each min–max normalised across the
+regions of the year (unemployment reversed: ``(max − x)/(max − min)``), combined with equal weights
+1/3 (:func:`exportlab.daed.iseu`). A region lacking one of the three gets no K4.
+
+>>> ind = pd.DataFrame({"region": ["A", "A", "A"], "year": 2021,
+...     "indicator": ["total_export_usd", "export_noncis_usd", "population"],
+...     "value": [2.0e9, 1.5e9, 1.0e6]})
+>>> out, added = derive(ind)
+>>> out.set_index("indicator").loc[added, "value"].to_dict()
+{'export_per_capita_usd': 2000.0, 'export_noncis_share_pct': 75.0}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from exportlab.schema import coerce_indicators
+
+#: K4 of the russia2021 profile: ``indicator -> (direction, weight)`` for :func:`exportlab.daed.iseu`.
+K4_SPEC: dict[str, tuple[int, float]] = {
+    "grp_per_capita_rub": (+1, 1 / 3),
+    "unemployment_pct": (-1, 1 / 3),
+    "investment_per_capita_rub": (+1, 1 / 3),
+}
+
+SHIPMENTS: tuple[str, ...] = (
+    "shipped_mining_rub",
+    "shipped_manufacturing_rub",
+    "shipped_energy_rub",
+    "shipped_water_rub",
+)
+
+#: derived indicator -> (numerator, denominators summed, factor)
+DERIVED: dict[str, tuple[str, tuple[str, ...], float]] = {
+    "export_per_capita_usd": ("total_export_usd", ("population",), 1.0),
+    "export_noncis_share_pct": ("export_noncis_usd", ("total_export_usd",), 100.0),
+    "investment_per_capita_rub": ("fixed_investment_rub", ("population",), 1.0),
+    "mining_share_shipments_pct": ("shipped_mining_rub", SHIPMENTS, 100.0),
+}
+
+
+def derive(indicators: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Add the :data:`DERIVED` indicators that the table lacks and its inputs allow.
+
+    Returns the table and the keys added. A ratio is computed only where its numerator and every
+    denominator are present for the region and year and the denominator is positive.
+    """
+    if indicators.empty:
+        return coerce_indicators(indicators), []
+    wide = indicators.pivot_table(
+        index=["region", "year"], columns="indicator", values="value", aggfunc="last"
+    )
+    present = set(indicators["indicator"].astype(str))
+    parts, added = [indicators], []
+    for key, (num, dens, factor) in DERIVED.items():
+        if key in present or num not in wide or any(d not in wide for d in dens):
+            continue
+        denom = wide[list(dens)].sum(axis=1, min_count=len(dens))
+        denom = denom.where(wide[list(dens)].notna().all(axis=1))
+        value = (factor * wide[num] / denom.where(denom > 0)).dropna()
+        if value.empty:
+            continue
+        frame = value.rename("value").reset_index()
+        frame["indicator"] = key
+        parts.append(frame)
+        added.append(key)
+    out = pd.concat(parts, ignore_index=True)
+    return coerce_indicators(out), added
+
+
+def k4(
+    indicators: pd.DataFrame,
+    year: int,
+    spec: Mapping[str, tuple[int, float]] | None = None,
+    normalisation: str = "minmax",
+) -> pd.Series:
+    """K4 (ISEU) per region in ``year`` from :data:`K4_SPEC` (or ``spec``), 0–1 with min–max.
+
+    >>> ind = pd.DataFrame({"region": list("ABAB") + list("AB"), "year": 2021,
+    ...     "indicator": ["grp_per_capita_rub"] * 2 + ["unemployment_pct"] * 2
+    ...                  + ["investment_per_capita_rub"] * 2,
+    ...     "value": [1.0, 3.0, 5.0, 4.0, 10.0, 10.0]})
+    >>> k4(ind, 2021).round(3).to_dict()
+    {'A': 0.167, 'B': 0.833}
+    """
+    from exportlab.daed import iseu
+
+    spec = dict(K4_SPEC if spec is None else spec)
+    have = set(indicators["indicator"].astype(str)) if len(indicators) else set()
+    if not set(spec) <= have:
+        return pd.Series(dtype="float64", name="k4")
+    out = iseu(
+        indicators,
+        spec,
+        per_capita=(),
+        normalisation=normalisation,
+        years=[int(year)],
+        carry_forward=False,
+    )
+    out = out[out["year"] == int(year)].set_index("region")["k4"]
+    return out.dropna().rename("k4")
+
+
+def values(indicators: pd.DataFrame, indicator: str, year: int) -> pd.Series:
+    """One indicator in one year, indexed by region (empty when absent)."""
+    rows = indicators[(indicators["indicator"] == indicator) & (indicators["year"] == int(year))]
+    return rows.set_index("region")["value"].astype("float64").rename(indicator)
+
+
+#: Columns of :func:`profile_table`: column -> (indicator or computed, english, russian).
+PROFILE_COLUMNS: dict[str, tuple[str, str]] = {
+    "export_per_capita_usd": ("Export per capita, USD", "Экспорт на душу, долл. США"),
+    "export_noncis_share_pct": ("Export to non-CIS, %", "Экспорт в дальнее зарубежье, %"),
+    "grp_per_capita_rub": ("GRP per capita, thou. RUB", "ВРП на душу, тыс. руб."),
+    "unemployment_pct": ("Unemployment, %", "Безработица, %"),
+    "investment_per_capita_rub": (
+        "Fixed investment per capita, thou. RUB",
+        "Инвестиции в основной капитал на душу, тыс. руб.",
+    ),
+    "k4": ("K4 (ISEU, 0–1)", "K4 (ИСЭУ, 0–1)"),
+    "mining_share_shipments_pct": (
+        "Mining share of industrial shipments, %",
+        "Доля добычи в отгрузке промышленности, %",
+    ),
+}
+_THOUSANDS = ("grp_per_capita_rub", "investment_per_capita_rub")
+
+
+def profile_table(
+    indicators: pd.DataFrame, year: int, lang: str = "en", reference=None
+) -> pd.DataFrame:
+    """The regions by export per capita, non-CIS share, GRP per capita, K4 and the resource proxy.
+
+    One row per region with any of the values in ``year``, ranked by export per capita (largest
+    first; regions without it last). Roubles per capita in thousands. Columns are the keys of
+    :data:`PROFILE_COLUMNS` after ``rank, region, name``.
+    """
+    from exportlab.regions import region_names
+
+    cols = {}
+    for key in PROFILE_COLUMNS:
+        series = k4(indicators, year) if key == "k4" else values(indicators, key, year)
+        if key in _THOUSANDS:
+            series = series / 1e3
+        cols[key] = series
+    table = pd.DataFrame(cols)
+    table = table.dropna(how="all")
+    table = table.sort_values(
+        ["export_per_capita_usd", "grp_per_capita_rub"], ascending=False, na_position="last"
+    )
+    names = region_names(table.index, lang=lang, reference=reference)
+    table.insert(0, "name", np.asarray(names, dtype=object))
+    table.index.name = "region"
+    table = table.reset_index()
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table
+
+
+def profile_headers() -> dict[str, tuple[str, str]]:
+    """Bilingual headers of :func:`profile_table` for :func:`exportlab.tables.write_table`."""
+    return {
+        "rank": ("Rank", "Место"),
+        "region": ("Code", "Код"),
+        "name": ("Region", "Регион"),
+        **PROFILE_COLUMNS,
+    }
+
+
+#: Maps of real indicators: map name -> (indicator, title en, title ru, unit en, unit ru, scale).
+MAPS: dict[str, tuple[str, str, str, str, str, float]] = {
+    "export_per_capita": (
+        "export_per_capita_usd",
+        "Export per capita",
+        "Экспорт на душу населения",
+        "USD per person",
+        "долл. США на человека",
+        1.0,
+    ),
+    "export_noncis_share": (
+        "export_noncis_share_pct",
+        "Export to non-CIS countries",
+        "Экспорт в страны дальнего зарубежья",
+        "% of the region's export",
+        "% экспорта региона",
+        1.0,
+    ),
+    "grp_per_capita": (
+        "grp_per_capita_rub",
+        "GRP per capita",
+        "ВРП на душу населения",
+        "thousand RUB per person",
+        "тыс. руб. на человека",
+        1e-3,
+    ),
+}
+
+
+def draw_indicator_maps(
+    indicators: pd.DataFrame,
+    year: int,
+    layers: Mapping[str, object],
+    *,
+    lang: str = "en",
+    synthetic: bool = False,
+    source: str | None = None,
+    scheme: str = "fisher_jenks",
+    k: int = 5,
+    prefix: str = "ingest_map_",
+    figures_dir=None,
+) -> dict[str, object]:
+    """Choropleths of :data:`MAPS` on every layer, saved as ``<prefix><map>_<layer>``.
+
+    An indicator absent in ``year`` gets a figure that says so (:func:`exportlab.charts.no_data_figure`).
+    Returns ``{"<map>_<layer>": figure}``.
+    """
+    from exportlab import charts, maps, style
+
+    figures = {}
+    for name, (key, title_en, title_ru, unit_en, unit_ru, factor) in MAPS.items():
+        series = values(indicators, key, year) * factor
+        title = style.t(f"{title_en}, {year}", f"{title_ru}, {year}", lang)
+        for kind, layer in layers.items():
+            if series.dropna().empty:
+                fig = charts.no_data_figure(
+                    title,
+                    style.t(
+                        f"No {key} values for {year} in the indicator table",
+                        f"Нет значений {key} за {year} г. в таблице показателей",
+                        lang,
+                    ),
+                )
+            else:
+                fig = maps.choropleth(
+                    layer,
+                    series,
+                    scheme=scheme,
+                    k=min(k, max(1, series.nunique())),
+                    title=title,
+                    unit=style.t(unit_en, unit_ru, lang),
+                    lang=lang,
+                    synthetic=synthetic,
+                    source=source,
+                )
+            style.save_figure(fig, f"{prefix}{name}_{kind}", figures_dir)
+            figures[f"{name}_{kind}"] = fig
+    return figures
+
+
+# ------------------------------------------------------------------------------- reconciliation
+
+#: Default threshold of :func:`reconcile_exports`: relative difference, per cent.
+RECONCILE_THRESHOLD_PCT = 5.0
+#: ... and the absolute difference below which a region is never flagged, USD.
+RECONCILE_MIN_USD = 1.0e6
+
+
+def reconcile_exports(
+    trade: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    threshold_pct: float = RECONCILE_THRESHOLD_PCT,
+    min_usd: float = RECONCILE_MIN_USD,
+) -> pd.DataFrame:
+    """FCS export per region against Rosstat's ``total_export_usd``, for the years both have.
+
+    ``difference_pct = 100 · (fcs − rosstat) / rosstat``; a region is ``flagged`` when
+    ``|difference_pct| > threshold_pct`` and ``|fcs − rosstat| > min_usd``. Regions present in one
+    source only are listed with the other value missing (and flagged). Both count export by the
+    region where the exporter is registered, not where the goods were produced
+    (:func:`reconcile_note`).
+
+    >>> trade = pd.DataFrame({"year": [2021, 2021], "region": ["A", "B"], "flow": "export",
+    ...                       "value_usd": [100e6, 50e6]})
+    >>> ind = pd.DataFrame({"region": ["A", "B"], "year": 2021, "indicator": "total_export_usd",
+    ...                     "value": [100.5e6, 60e6]})
+    >>> out = reconcile_exports(trade, ind)
+    >>> out["region"].tolist(), out["difference_pct"].round(1).tolist(), out["flagged"].tolist()
+    (['B', 'A'], [-16.7, -0.5], [True, False])
+    """
+    cols = [
+        "region",
+        "year",
+        "fcs_export_usd",
+        "rosstat_export_usd",
+        "difference_usd",
+        "difference_pct",
+        "flagged",
+    ]
+    if trade.empty or indicators.empty:
+        return pd.DataFrame(columns=cols)
+    exports = trade[trade["flow"] == "export"]
+    fcs = exports.groupby(["region", "year"])["value_usd"].sum().rename("fcs_export_usd")
+    ros = indicators[indicators["indicator"] == "total_export_usd"]
+    ros = ros.groupby(["region", "year"])["value"].sum().rename("rosstat_export_usd")
+    years = set(fcs.index.get_level_values("year").astype(int)) & set(
+        ros.index.get_level_values("year").astype(int)
+    )
+    if not years:
+        return pd.DataFrame(columns=cols)
+    fcs.index = fcs.index.set_levels(fcs.index.levels[1].astype(int), level=1)
+    ros.index = ros.index.set_levels(ros.index.levels[1].astype(int), level=1)
+    both = pd.concat([fcs, ros], axis=1).reset_index()
+    both = both[both["year"].isin(years)].copy()
+    both["difference_usd"] = both["fcs_export_usd"] - both["rosstat_export_usd"]
+    base = both["rosstat_export_usd"].where(both["rosstat_export_usd"] > 0)
+    both["difference_pct"] = 100.0 * both["difference_usd"] / base
+    both["flagged"] = both["difference_usd"].isna() | (
+        (both["difference_pct"].abs() > threshold_pct)
+        | (both["difference_pct"].isna() & (both["difference_usd"] != 0))
+    ) & (both["difference_usd"].abs() > min_usd)
+    both = both.assign(_abs=both["difference_usd"].abs()).sort_values(
+        ["flagged", "year", "_abs"], ascending=[False, True, False]
+    )
+    return both.loc[:, cols].reset_index(drop=True)
+
+
+def reconcile_note(lang: str = "en", threshold_pct: float = RECONCILE_THRESHOLD_PCT) -> str:
+    """What the reconciliation compares and why the two sources may differ."""
+    from exportlab import style
+
+    return style.t(
+        "FCS customs data and Rosstat's regional export both count export by the region where the "
+        "exporter (the party to the foreign-trade contract) is registered, not where the goods were "
+        "produced: a Moscow-registered trader's oil counts for Moscow. Differences come from "
+        "revisions, confidential product lines, trade with EAEU members (from statistical "
+        f"reports) and the files supplied. Regions off by more than {threshold_pct:g} % "
+        f"(and {RECONCILE_MIN_USD / 1e6:g} mln USD) are flagged.",
+        "Данные ФТС и региональный экспорт Росстата учитывают экспорт по субъекту, в котором "
+        "зарегистрирован экспортёр (участник внешнеторгового контракта), а не по месту "
+        "производства товара: нефть трейдера, зарегистрированного в Москве, учитывается в Москве. "
+        "Расхождения возникают из-за уточнений данных, конфиденциальных товарных позиций, "
+        "торговли с государствами ЕАЭС (по данным статистической отчётности) и состава "
+        f"загруженных файлов. Отмечены регионы с расхождением более {threshold_pct:g} % "
+        f"(и более {RECONCILE_MIN_USD / 1e6:g} млн долл. США).",
+        lang,
+    )
