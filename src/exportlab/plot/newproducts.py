@@ -49,7 +49,12 @@ def new_products_bars(
     for yi, (n, v, g) in enumerate(
         zip(rows["n_new"], rows["value_new_usd"], rows["grade"], strict=True)
     ):
-        ax.text(n + 0.01 * right, yi, f"{g}  {v / 1e6:,.1f} " + t("mln USD", "млн долл.", lang),
+        amount = (
+            f"{v / 1e6:,.1f}"
+            if lang == "en"
+            else f"{v / 1e6:,.1f}".replace(",", " ").replace(".", ",")
+        )
+        ax.text(n + 0.01 * right, yi, f"{g}  {amount} " + t("mln USD", "млн долл.", lang),
                 va="center", fontsize=7)  # fmt: skip
     ax.set_xlim(0, right * 1.3)
     ax.set_yticks(y, rows["region_name"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 import matplotlib.pyplot as plt
@@ -35,6 +36,7 @@ def product_space(
     size_label: str | None = None,
     label: Callable[[str], str] | None = None,
     n_labels: int = 0,
+    label_width: int = 34,
 ) -> Figure:
     """Draw the product space with one region's products on it.
 
@@ -43,7 +45,8 @@ def product_space(
     section, its area proportional to ``overlay["size"]``; products with RCA ≥ 1 are drawn solid
     with a dark rim, the others faded; the region's high-density opportunities get a black ring.
     Links of the spanning tree are darker than the added strongest links. ``label`` (code → text)
-    and ``n_labels``: name the largest opportunities.
+    and ``n_labels``: name the densest opportunities (labels shortened to ``label_width``
+    characters).
     """
     fig, ax = plt.subplots(figsize=(9.0, 9.6))
     ax.set_axis_off()
@@ -83,7 +86,12 @@ def product_space(
         best = ov[ov["opportunity"].fillna(False).astype(bool)]
         best = best.sort_values(["density", "size"], ascending=False).head(n_labels)
         name_points(
-            ax, pos.loc[best.index, "x"], pos.loc[best.index, "y"], list(best.index), label, None
+            ax,
+            pos.loc[best.index, "x"],
+            pos.loc[best.index, "y"],
+            list(best.index),
+            lambda code: textwrap.shorten(label(code), label_width, placeholder="…"),
+            None,
         )
     ax.set_xlim(-0.04, 1.04)
     ax.set_ylim(-0.04, 1.04)

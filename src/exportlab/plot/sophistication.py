@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from exportlab.charts import no_data_figure
 from exportlab.plot._common import finish
@@ -64,4 +65,5 @@ def expy_vs_eci(
         t("Economic complexity index (ECI)", "Индекс экономической сложности (ECI)", lang)
     )
     ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u2009")))
     return finish(fig, note)

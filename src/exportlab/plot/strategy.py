@@ -40,6 +40,10 @@ def strategy_quadrants(
                linewidths=0.5, zorder=2)  # fmt: skip
     x0 = data["eci"].mean() if split == "mean" else data["eci"].median()
     y0 = data["coi"].mean() if split == "mean" else data["coi"].median()
+    # bands above and below the points keep the corner names clear of points and labels
+    lo, hi = float(data["coi"].min()), float(data["coi"].max())
+    pad = 0.14 * ((hi - lo) or 1.0)
+    ax.set_ylim(lo - pad, hi + pad)
     ax.axvline(x0, color="#777777", ls="--", lw=0.8, zorder=1)
     ax.axhline(y0, color="#777777", ls="--", lw=0.8, zorder=1)
     corners = {
