@@ -484,9 +484,9 @@ DAED = pd.DataFrame(
 
 def test_complexity_regions_joins_daed(res):
     out = cx.complexity_regions(res, DAED, year=2020, lang="ru")
-    # ECI: B sqrt 2 first, then A and C (-1/sqrt 2, tie broken by label order)
+    # ECI: B sqrt 2 first, then A and C (-1/sqrt 2: equal, so both rank 2; listed by label)
     assert out["region"].tolist() == ["B", "A", "C"]
-    assert out["rank"].tolist() == [1, 2, 3]
+    assert out["rank"].tolist() == [1, 2, 2]
     np.testing.assert_allclose(out["eci"], [R2, -1 / R2, -1 / R2])
     assert out["diversity"].tolist() == [3.0, 2.0, 2.0]
     assert out["daed_index"].tolist()[:2] == [0.3, 0.1] and np.isnan(out["daed_index"].iloc[2])

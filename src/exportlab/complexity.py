@@ -77,6 +77,16 @@ import scipy.sparse as sp
 from exportlab.regions import region_label
 
 __all__ = [
+    "world_reference",
+    "read_world_trade",
+    "complexity_vs_world",
+    "WorldReference",
+    "WORLD_COLUMNS",
+    "log_supermodular_share",
+    "fitness_complexity",
+    "eci_diagnostics",
+    "diagnostics_note",
+    "bootstrap_eci_ranks",
     "HEADERS",
     "LEVELS",
     "SECTORS",
@@ -853,12 +863,13 @@ class ComplexityResult:
         return self.pci.index
 
     def region_table(self) -> pd.DataFrame:
-        """One row per region: ``eci``, ``diversity``, ``coi``; sorted by ECI (descending)."""
+        """One row per region: ``rank`` (1 = highest ECI; equal ECIs share the best rank),
+        ``eci``, ``diversity``, ``coi``; sorted by ECI (descending)."""
         out = pd.DataFrame({"eci": self.eci, "diversity": self.diversity})
         if self.coi is not None:
             out["coi"] = self.coi
-        out = out.sort_values("eci", ascending=False, na_position="last")
-        out.insert(0, "rank", np.arange(1, len(out) + 1))
+        out = out.sort_values("eci", ascending=False, na_position="last", kind="mergesort")
+        out.insert(0, "rank", pd.array(_ranks_desc(out["eci"]), dtype="Int64"))
         return out
 
     def product_table(self) -> pd.DataFrame:
@@ -1060,6 +1071,441 @@ def _complexity(
         eigenvalue=lam,
         threshold=float(threshold),
         convention=convention,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Other methods and diagnostics: Fitness-Complexity, log-supermodularity, bootstrap ranks
+# ----------------------------------------------------------------------------------------------
+
+
+def _ranks_desc(values: pd.Series | np.ndarray, decimals: int = 10) -> np.ndarray:
+    """Competition ranks, largest first (1, 2, 2, 4): values equal to ``decimals`` places — the
+    same Mcp rows give ECIs that differ only by floating-point noise — share the best rank; NaN
+    stays NaN."""
+    s = pd.Series(np.asarray(values, dtype=float)).round(decimals)
+    return s.rank(method="min", ascending=False).to_numpy()
+
+
+def fitness_complexity(
+    mcp: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+    *,
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+) -> tuple[pd.Series, pd.Series, int]:
+    """Fitness of regions and complexity of products (Tacchella et al. 2012, Sci. Rep. 2:723).
+
+    Iterates ``F~_c = sum_p Mcp Q_p`` and ``Q~_p = 1 / sum_c Mcp / F_c``, each normalised to mean 1
+    (``F = F~ / mean(F~)``, ``Q = Q~ / mean(Q~)``), from ``F = Q = 1``. **Convergence rule**: stop
+    at the first iteration whose largest absolute change of any normalised ``F_c`` or ``Q_p`` is
+    below ``tol`` (values have mean 1, so this is a change relative to the average); after ``max_iter`` iterations a warning says the values have not converged (for
+    matrices that are not perfectly nested some fitnesses keep shrinking towards 0 — their ranks
+    are still meaningful). Regions and products without any Mcp = 1 get NaN. Both are
+    dimensionless, mean 1 over the regions / products that have one.
+
+    Returns ``(fitness, complexity, iterations)``.
+
+    Example
+    -------
+    >>> f, q, n = fitness_complexity(np.array([[1, 1, 0, 0], [0, 1, 1, 1], [1, 0, 1, 0]]))
+    >>> f.round(3).tolist(), q.round(3).tolist(), n < 1000
+    ([0.429, 2.143, 0.429], [0.279, 0.465, 0.465, 2.791], True)
+    """
+    arr, r_index, p_index = _as_dense(mcp, regions, products)
+    m = (arr > 0).astype(np.float64)
+    rv, pv = m.sum(axis=1) > 0, m.sum(axis=0) > 0
+    sub = m[np.ix_(rv, pv)]
+    fit = np.ones(sub.shape[0])
+    cpx = np.ones(sub.shape[1])
+    n = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for step in range(1, max_iter + 1):
+            n = step
+            f_new = sub @ cpx
+            q_new = 1.0 / (sub.T @ (1.0 / fit))
+            f_new /= f_new.mean()
+            q_new /= q_new.mean()
+            change = max(float(np.max(np.abs(f_new - fit))), float(np.max(np.abs(q_new - cpx))))
+            fit, cpx = f_new, q_new
+            if change < tol:
+                break
+        else:
+            warnings.warn(
+                f"fitness-complexity: no convergence to {tol:g} after {max_iter} iterations",
+                stacklevel=2,
+            )
+    f_out = np.full(len(r_index), np.nan)
+    q_out = np.full(len(p_index), np.nan)
+    f_out[rv], q_out[pv] = fit, cpx
+    return (
+        pd.Series(f_out, index=r_index, name="fitness"),
+        pd.Series(q_out, index=p_index, name="complexity"),
+        n,
+    )
+
+
+def log_supermodular_share(
+    result: ComplexityResult, *, samples: int = 200_000, seed: int = 0
+) -> float:
+    """Share of pairs of regions and pairs of products that satisfy log-supermodularity, the
+    check of ``ecomplexity`` (Growth Lab, "structural ranking of economic complexity").
+
+    For regions ``i'`` (higher ECI) and ``i`` and products ``j'`` (higher PCI) and ``j`` the pair
+    satisfies it when ``RCA_ij / RCA_ij' > RCA_i'j / RCA_i'j'`` — the less complex region has
+    relatively more of the less complex product; ratios with a zero denominator count as 0, as in
+    ``ecomplexity``. Pairs with equal ECI or PCI are not compared. Exact when there are at most
+    ``samples`` such quadruples, otherwise estimated from ``samples`` random ones (seeded; the
+    standard error is at most ``0.5 / sqrt(samples)``). A share near 1 means ECI and PCI order
+    the export matrix consistently; ``ecomplexity`` warns below 0.8. Dimensionless, in [0, 1].
+    """
+    ok_r = np.isfinite(result.eci.to_numpy())
+    ok_p = np.isfinite(result.pci.to_numpy())
+    rca_arr = result.rca.to_numpy()[np.ix_(ok_r, ok_p)]
+    eci = result.eci.to_numpy()[ok_r]
+    pci = result.pci.to_numpy()[ok_p]
+    n_r, n_p = len(eci), len(pci)
+    if n_r < 2 or n_p < 2:
+        return float("nan")
+    if n_r * (n_r - 1) * n_p * (n_p - 1) / 4 <= samples:
+        a, b = np.triu_indices(n_r, 1)
+        c, d = np.triu_indices(n_p, 1)
+        a, c = np.repeat(a, len(c)), np.tile(c, len(a))
+        b, d = np.repeat(b, len(d)), np.tile(d, len(b))
+    else:
+        rng = np.random.default_rng(seed)
+        a, b = rng.integers(0, n_r, samples), rng.integers(0, n_r, samples)
+        c, d = rng.integers(0, n_p, samples), rng.integers(0, n_p, samples)
+    hi = eci[a] > eci[b]  # i' = the region with the higher ECI
+    ip, i = np.where(hi, a, b), np.where(hi, b, a)
+    hj = pci[c] > pci[d]
+    jp, j = np.where(hj, c, d), np.where(hj, d, c)
+    valid = (eci[a] != eci[b]) & (pci[c] != pci[d])
+    if not valid.any():
+        return float("nan")
+    ip, i, jp, j = ip[valid], i[valid], jp[valid], j[valid]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.nan_to_num(rca_arr[i, j] / rca_arr[i, jp], nan=0.0, posinf=0.0, neginf=0.0)
+        high = np.nan_to_num(rca_arr[ip, j] / rca_arr[ip, jp], nan=0.0, posinf=0.0, neginf=0.0)
+    return float((low > high).mean())
+
+
+def eci_diagnostics(result: ComplexityResult, *, samples: int = 200_000, seed: int = 0) -> dict:
+    """Checks of the ECI/PCI ranking: the log-supermodular share (:func:`log_supermodular_share`)
+    and Spearman rank correlations of ECI with diversity (expected positive: complex regions
+    export many products) and of PCI with ubiquity (expected negative: complex products are
+    exported by few regions). Returns ``log_supermodular_share, eci_diversity_rho,
+    pci_ubiquity_rho, n_regions, n_products`` (dimensionless; NaN where undefined).
+
+    Example
+    -------
+    >>> x = np.array([[10, 8, 1, 1], [4, 12, 14, 10], [16, 0, 20, 4]])
+    >>> d = eci_diagnostics(complexity(x))
+    >>> round(d["eci_diversity_rho"], 3), round(d["pci_ubiquity_rho"], 3)
+    (1.0, -0.816)
+    """
+    from scipy.stats import spearmanr
+
+    def rho(a: pd.Series, b: pd.Series) -> float:
+        both = pd.concat([a, b], axis=1).astype(float).dropna().round(10)
+        if len(both) < 3 or both.nunique().min() < 2:
+            return float("nan")
+        return float(spearmanr(both.iloc[:, 0], both.iloc[:, 1])[0])
+
+    return {
+        "log_supermodular_share": log_supermodular_share(result, samples=samples, seed=seed),
+        "eci_diversity_rho": rho(result.eci, result.diversity),
+        "pci_ubiquity_rho": rho(result.pci, result.ubiquity),
+        "n_regions": int(result.eci.notna().sum()),
+        "n_products": int(result.pci.notna().sum()),
+    }
+
+
+def diagnostics_note(diag: dict, lang: str = "en") -> str:
+    """One sentence (``lang``) on what the :func:`eci_diagnostics` values mean for this data."""
+    from exportlab.style import t
+
+    share, r_div, r_ubi = (
+        diag["log_supermodular_share"],
+        diag["eci_diversity_rho"],
+        diag["pci_ubiquity_rho"],
+    )
+    consistent = share >= 0.8 and r_div > 0 and r_ubi < 0
+    text = t(
+        "{share:.0%} of region and product pairs are log-supermodular, ECI correlates with "
+        "diversity at ρ = {rd:.2f} and PCI with ubiquity at ρ = {ru:.2f}: ",
+        "{share:.0%} пар регионов и товаров логарифмически супермодулярны, ECI коррелирует с "
+        "диверсифицированностью с ρ = {rd:.2f}, PCI с повсеместностью с ρ = {ru:.2f}: ",
+        lang,
+    ).format(share=share, rd=r_div, ru=r_ubi)
+    if consistent:
+        return text + t(
+            "the ranking is consistent with the export matrix (diverse regions make rare products).",
+            "ранжирование согласуется с матрицей экспорта (диверсифицированные регионы производят "
+            "редкие товары).",
+            lang,
+        )
+    return text + t(
+        "the matrix is not nested enough for ECI to rank capabilities reliably; read it with care.",
+        "матрица недостаточно вложена, чтобы ECI надёжно ранжировал возможности; "
+        "толковать его следует осторожно.",
+        lang,
+    )
+
+
+def bootstrap_eci_ranks(
+    matrix: Any,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+    *,
+    n_boot: int = 200,
+    level: float = 0.9,
+    seed: int = 0,
+    threshold: float = 1.0,
+    convention: str = "py-ecomplexity",
+) -> pd.DataFrame:
+    """Bootstrap intervals for the ECI ranks of regions, resampling products.
+
+    Each of ``n_boot`` replicates draws the products (columns) with replacement (seeded), computes
+    RCA and ECI on the resampled matrix and ranks the regions (1 = highest ECI; equal values share
+    the best rank). The interval is the ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of a
+    region's replicate ranks: how much its rank depends on which products happen to be in the
+    classification. Returns ``region, rank, rank_low, rank_high, eci`` sorted by rank.
+    """
+    x, r_index, p_index = _as_sparse(matrix, regions, products)
+    base = _complexity(x, r_index, p_index, threshold, None, False, convention)
+    rng = np.random.default_rng(seed)
+    n_prod = x.shape[1]
+    x_csc = x.tocsc()
+    ranks = np.full((n_boot, x.shape[0]), np.nan)
+    cols = pd.RangeIndex(n_prod, name="product")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for b in range(n_boot):
+            take = rng.integers(0, n_prod, n_prod)
+            res = _complexity(
+                x_csc[:, take].tocsr(), r_index, cols, threshold, None, False, convention
+            )
+            ranks[b] = _ranks_desc(res.eci)
+    lo, hi = (1.0 - level) / 2.0, (1.0 + level) / 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # all-NaN columns: regions never ranked
+        out = pd.DataFrame(
+            {
+                "region": r_index,
+                "rank": _ranks_desc(base.eci),
+                "rank_low": np.nanquantile(ranks, lo, axis=0),
+                "rank_high": np.nanquantile(ranks, hi, axis=0),
+                "eci": base.eci.to_numpy(),
+            }
+        )
+    return out.sort_values(["rank", "region"], kind="mergesort").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Against the world: regions measured with world (country-level) export shares, PCI, proximity
+# ----------------------------------------------------------------------------------------------
+
+#: Columns of the world export table (BACI / UN Comtrade-like tidy layout), see docs/data_formats.md.
+WORLD_COLUMNS: tuple[str, ...] = ("year", "exporter", "product", "value")
+
+
+def read_world_trade(path: str | Any) -> pd.DataFrame:
+    """A world export table: one row per ``year, exporter, product`` (CSV or Parquet).
+
+    Columns ``year`` (integer), ``exporter`` (country code, text), ``product`` (HS code, text:
+    leading zeros kept) and ``value`` (export value, any currency unit, non-negative); other
+    columns (e.g. ``importer``, ``quantity``) are allowed and ignored; rows repeating a
+    ``year, exporter, product`` (bilateral data) are summed by :func:`world_reference`. A missing
+    column or a value that is not a non-negative number stops with the file, line and column.
+    """
+    name = str(getattr(path, "name", path))
+    if name.lower().endswith((".parquet", ".pq")):
+        raw = pd.read_parquet(path)
+        raw.columns = [str(c).strip() for c in raw.columns]
+        offset = 1  # Parquet rows are reported 1-based
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        raw.columns = [str(c).strip() for c in raw.columns]
+        offset = 2  # the header is line 1
+    missing = [c for c in WORLD_COLUMNS if c not in raw.columns]
+    if missing:
+        raise ValueError(
+            f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(WORLD_COLUMNS)}"
+        )
+    out = pd.DataFrame(
+        {
+            "exporter": raw["exporter"].astype(str).str.strip(),
+            "product": raw["product"].astype(str).str.strip(),
+        }
+    )
+    for col in ("year", "value"):
+        num = pd.to_numeric(raw[col], errors="coerce")
+        bad = num.isna() | (num < 0) | ((num % 1 != 0) if col == "year" else False)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            what = "an integer year" if col == "year" else "a non-negative number"
+            raise ValueError(
+                f"{name}, line {i + offset}, column {col!r}: {raw[col].iloc[i]!r} is not {what}"
+            )
+        out[col] = num.astype(np.int64 if col == "year" else np.float64).to_numpy()
+    return out[list(WORLD_COLUMNS)]
+
+
+@dataclass
+class WorldReference:
+    """World (country-level) reference of :func:`world_reference`.
+
+    ``share`` (product → share of world export, sums to 1), ``pci`` (world PCI on the world ECI
+    scale), ``kp`` (raw signed product eigenvector), ``proximity`` (world product × product),
+    ``kc_std`` (std of the raw world ECI), ``coi_mean`` / ``coi_std`` (moments of the raw world
+    COI), and ``countries`` (the world :class:`ComplexityResult`).
+    """
+
+    share: pd.Series
+    pci: pd.Series
+    kp: pd.Series
+    proximity: pd.DataFrame
+    kc_std: float
+    coi_mean: float
+    coi_std: float
+    countries: ComplexityResult
+
+
+def world_reference(
+    world: pd.DataFrame,
+    year: int | Iterable[int] | None = None,
+    *,
+    threshold: float = 1.0,
+    convention: str = "py-ecomplexity",
+) -> WorldReference:
+    """World export shares, PCI and proximity from a country × product table (``year, exporter,
+    product, value``; :func:`read_world_trade`), for :func:`complexity_vs_world`.
+
+    The countries' RCA, ECI/PCI, proximity and COI are those of :func:`complexity` on the
+    country × product matrix of ``year`` (several years are summed; None: every row).
+    """
+    w = world
+    if year is not None:
+        years = [year] if np.isscalar(year) else list(year)
+        w = w[w["year"].isin(years)]
+    if w.empty:
+        raise ValueError(f"the world table has no rows for year {year}")
+    table = pd.DataFrame(
+        {"region": w["exporter"].astype(str), "hs6": w["product"].astype(str), "v": w["value"]}
+    )
+    x, countries, prods = _as_sparse(export_matrix(table, None, flow=None, value="v"))
+    res = complexity((x, countries, prods), threshold=threshold, convention=convention)
+    col = np.asarray(x.sum(axis=0)).ravel()
+    stata = convention == "stata"
+    mcp = sp.csr_matrix(res.mcp.to_numpy())
+    div, ubi = res.diversity.to_numpy(), res.ubiquity.to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # already reported by complexity()
+        _, _, _, kp, _, scale = _eci_pci(
+            mcp, div, ubi, stata=stata, n_product_rows=int((col > 0).sum())
+        )
+    _, _, coi_raw = _relatedness_sparse(mcp, res.proximity.to_numpy(), kp, 1, True)
+    c = coi_raw[div > 0]
+    spread = _stacked_std(c, int((col > 0).sum())) if stata else c.std()
+    return WorldReference(
+        share=pd.Series(col / col.sum(), index=prods, name="share"),
+        pci=res.pci,
+        kp=pd.Series(kp, index=prods, name="kp"),
+        proximity=res.proximity,
+        kc_std=float(scale),
+        coi_mean=float(c.mean()),
+        coi_std=float(spread),
+        countries=res,
+    )
+
+
+def complexity_vs_world(
+    matrix: Any,
+    world: WorldReference,
+    regions: Sequence[str] | None = None,
+    products: Sequence[str] | None = None,
+    *,
+    threshold: float = 1.0,
+    min_coverage: float = 0.5,
+    threads: int | None = None,
+) -> ComplexityResult:
+    """Regions measured against the world: RCA with world export shares, density and COG with the
+    world proximity, PCI of the world (Atlas of Economic Complexity practice for subnational units).
+
+    * ``RCA_cp = (X_cp / X_c) / (W_p / W)`` with ``W`` the world (country-level) export
+      (:func:`world_reference`); ``Mcp = 1`` where ``RCA >= threshold`` (``>`` under the Stata
+      convention of ``world``).
+    * ``PCI`` = the world PCI; a region's ``ECI`` = the mean world PCI of its Mcp = 1 products (the
+      identity that holds for countries), so regions sit on the countries' ECI scale.
+    * density, COG and COI as in :func:`complexity` with the world proximity and the world product
+      eigenvector; COG divided by the std of the raw world ECI, COI standardised with the world
+      countries' COI moments. Density lies in [0, 1].
+
+    Products of the regional matrix missing from the world table get RCA 0, no PCI and no
+    proximity; no product in common is an error, less than ``min_coverage`` of them a warning.
+    ``diversity`` and ``ubiquity`` count the regions' own Mcp.
+
+    Example
+    -------
+    >>> wt = pd.DataFrame({"year": 2020, "exporter": ["X", "X", "Y", "Y", "Z", "Z"],
+    ...                    "product": ["a", "b", "b", "c", "a", "c"],
+    ...                    "value": [6.0, 2.0, 4.0, 4.0, 2.0, 6.0]})
+    >>> ref = world_reference(wt)
+    >>> res = complexity_vs_world(np.array([[3.0, 1.0, 0.0]]), ref, ["R"], ["a", "b", "c"])
+    >>> res.rca.round(3).values.tolist()
+    [[2.25, 1.0, 0.0]]
+    """
+    x, r_index, p_index = _as_sparse(matrix, regions, products)
+    p_text = pd.Index(p_index.astype(str), name=p_index.name)
+    covered = p_text.isin(world.share.index)
+    if not covered.any():
+        raise ValueError(
+            f"the world table shares no product code with the data (e.g. data {p_text[0]!r}, "
+            f"world {world.share.index[0]!r}): check the product level (hs4/hs6) and edition"
+        )
+    if covered.mean() < min_coverage:
+        warnings.warn(
+            f"the world table covers only {covered.mean():.0%} of the products; the others get "
+            "RCA 0 and no PCI",
+            stacklevel=2,
+        )
+    share = world.share.reindex(p_text).fillna(0.0).to_numpy()
+    row = np.asarray(x.sum(axis=1)).ravel()
+    ri = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        data = (x.data / row[ri]) / share[x.indices]
+    data[~np.isfinite(data)] = 0.0
+    rca_csr = sp.csr_matrix((data, x.indices.copy(), x.indptr.copy()), shape=x.shape)
+    stata = world.countries.convention == "stata"
+    mcp_csr = _mcp_sparse(rca_csr, threshold, strict=stata)
+    phi = world.proximity.reindex(index=p_text, columns=p_text).fillna(0.0).to_numpy()
+    kp = world.kp.reindex(p_text).to_numpy()
+    pci = world.pci.reindex(p_text).to_numpy()
+    n_threads = min(4, os.cpu_count() or 1) if threads is None else max(1, int(threads))
+    dens, cog, coi_raw = _relatedness_sparse(mcp_csr, phi, kp, n_threads, True)
+    cog /= world.kc_std
+    mcp = mcp_csr.toarray()
+    has = mcp * np.isfinite(pci)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eci = (has @ np.nan_to_num(pci)) / has.sum(axis=1)
+        coi = (coi_raw - world.coi_mean) / world.coi_std
+    coi[has.sum(axis=1) == 0] = np.nan
+    return ComplexityResult(
+        eci=pd.Series(eci, index=r_index, name="eci"),
+        pci=pd.Series(pci, index=p_index, name="pci"),
+        rca=pd.DataFrame(rca_csr.toarray(), index=r_index, columns=p_index),
+        mcp=pd.DataFrame(mcp, index=r_index, columns=p_index),
+        diversity=pd.Series(mcp.sum(axis=1), index=r_index, name="diversity"),
+        ubiquity=pd.Series(mcp.sum(axis=0), index=p_index, name="ubiquity"),
+        proximity=pd.DataFrame(phi, index=p_index, columns=p_index.copy()),
+        density=pd.DataFrame(dens, index=r_index, columns=p_index),
+        coi=pd.Series(coi, index=r_index, name="coi"),
+        cog=pd.DataFrame(cog, index=r_index, columns=p_index),
+        eigenvalue=world.countries.eigenvalue,
+        threshold=float(threshold),
+        convention=world.countries.convention,
     )
 
 
