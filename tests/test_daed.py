@@ -185,18 +185,42 @@ def test_support_intensity_scales():
             (2021, "A", "270900", "CN", 100, "energy"),  # no NNE export in 2021 -> zero
         ]
     )
-    # mean support 2019-2024 over the years present: (100 + 200 + 300) / 3 = 200 RUB
-    absolute = daed.support_intensity(ind, scale="absolute")
-    assert absolute["k3"].tolist() == [200.0]
-    # mean population 10 -> 20 RUB per person
-    assert daed.support_intensity(ind, scale="per_capita")["k3"].tolist() == [20.0]
+    # support period: the years of the data, 2018-2021. Period average over 2019-2024 (the
+    # paper's): (100 + 200 + 300) / 3 = 200 RUB for every year
+    period = daed.support_intensity(ind, scale="absolute", period=(2019, 2024), average="period")
+    assert period["k3"].tolist() == [200.0] * 4
+    # to date (default): 2019 100, 2020 150, 2021 200; 2018 has no support year in the period
+    to_date = daed.support_intensity(ind, scale="absolute", period=(2019, 2024)).set_index("year")
+    assert math.isnan(to_date.loc[2018, "k3"])
+    assert to_date.loc[[2019, 2020, 2021], "k3"].tolist() == [100.0, 150.0, 200.0]
+    assert daed.support_intensity(ind, scale="absolute").set_index("year").loc[2018, "k3"] == 50.0
+    # one year: support of t alone
+    one = daed.support_intensity(ind, scale="absolute", average="year").set_index("year")
+    assert one["k3"].tolist() == [50.0, 100.0, 200.0, 300.0]
+    # mean population 10 -> 20 RUB per person (period average)
+    per_capita = daed.support_intensity(
+        ind, scale="per_capita", period=(2019, 2024), average="period"
+    )
+    assert per_capita["k3"].tolist()[1:] == [20.0] * 3
     # mean NNE export (10 + 20 + 0) / 3 = 10 USD -> 20 RUB per USD
-    assert daed.support_intensity(ind, trade)["k3"].tolist() == [pytest.approx(20.0)]
-    per_year = daed.support_intensity(ind, trade, period=None)
-    # per year: 2019 100/10, 2020 200/20, 2021 300/0 -> NaN (no NNE export)
-    assert per_year.set_index("year")["k3"].loc[2019] == pytest.approx(10.0)
-    assert per_year.set_index("year")["k3"].loc[2020] == pytest.approx(10.0)
-    assert math.isnan(per_year.set_index("year")["k3"].loc[2021])
+    nne = daed.support_intensity(ind, trade, period=(2019, 2024), average="period")
+    assert nne.set_index("year").loc[2021, "k3"] == pytest.approx(20.0)
+    per_year = daed.support_intensity(ind, trade, period=(2019, 2024), average="year")
+    per_year = per_year.set_index("year")
+    # per year: 2019 100/10, 2020 200/20, 2021 300/0 -> no NNE export: per USD of total export,
+    # the default fallback of daed_table, or NaN with "rescale"
+    assert per_year.loc[2019, "k3"] == pytest.approx(10.0)
+    assert per_year.loc[2020, "k3"] == pytest.approx(10.0)
+    assert math.isnan(per_year.loc[2021, "k3"]) and per_year.loc[2021, "k3_basis"] == ""
+    fallback = daed.support_intensity(
+        ind, trade, period=(2019, 2024), average="year", fallback="per_total_export"
+    ).set_index("year")
+    assert fallback.loc[2021, "k3"] == pytest.approx(300.0 / 100.0)
+    assert fallback["k3_basis"].tolist()[1:] == ["per_nne_export"] * 2 + ["per_total_export"]
+    with pytest.raises(ValueError, match="average"):
+        daed.support_intensity(ind, trade, average="mean")
+    with pytest.raises(ValueError, match="fallback"):
+        daed.support_intensity(ind, trade, fallback="zero")
     with pytest.raises(ValueError, match="classified trade"):
         daed.support_intensity(ind, None, scale="per_nne_export")
     with pytest.raises(ValueError, match="scale"):
@@ -539,3 +563,130 @@ def test_with_history_keeps_complete_years_or_explains():
         daed.with_history(table, 3)
     table = daed.daed_table(trade, EMPTY_INDICATORS, novelty_window=1)
     assert daed.with_history(table, 1)["year"].tolist() == [2024]
+
+
+# ------------------------------------------------------------------ every region keeps an index
+
+
+def test_region_without_a_component_keeps_its_index_with_rescaled_weights():
+    comps = pd.DataFrame(
+        {
+            "region": ["A", "B", "C", "D"],
+            "year": 2021,
+            "k1": [0.0, 0.5, 1.0, 0.5],
+            "k2": [0.2, 0.2, 0.0, 0.0],
+            "k3": [10.0, 30.0, 20.0, np.nan],
+            "k4": [0.9, 0.1, 0.5, 0.3],
+        }
+    )
+    res = daed.daed_index(comps, {"k1": 2, "k2": 1, "k3": 1, "k4": 0}).set_index("region")
+    # min-max over A..D: k1 0, .5, 1, .5; k2 1, 1, 0, 0; k3 over A, B, C only: 0, 1, .5
+    # A, B, C weights .5 .25 .25 0; D lacks k3: weights over k1, k2, k4 = 2/3, 1/3, 0
+    assert res.loc["A", "daed_index"] == pytest.approx(0.25)
+    assert res.loc["B", "daed_index"] == pytest.approx(0.75)
+    assert res.loc["C", "daed_index"] == pytest.approx(0.625)
+    assert res.loc["D", "daed_index"] == pytest.approx(2 / 3 * 0.5)
+    assert res.loc["D", "index_components"] == "k1,k2,k4"
+    assert res.loc["A", "index_components"] == "k1,k2,k3,k4"
+    assert math.isnan(res.loc["D", "k3_norm"])
+    assert res["rank"].tolist() == [4, 1, 2, 3]
+    weights = daed.row_weights(res, {"k1": 2, "k2": 1, "k3": 1, "k4": 0}, daed.COMPONENTS)
+    assert weights.loc["D"].tolist() == pytest.approx([2 / 3, 1 / 3, 0.0, 0.0])
+    assert weights.sum(axis=1).tolist() == pytest.approx([1.0] * 4)
+
+
+def test_equal_values_get_equal_ranks():
+    assert daed.rank_desc(pd.Series([0.5, 0.3, 0.1 + 0.2, 0.7])).tolist() == [2, 3, 3, 1]
+    comps = pd.DataFrame(
+        {
+            "region": ["A", "B", "C"],
+            "year": 2021,
+            "k1": [0.1, 0.3, 0.3],
+            "k2": [0.0, 0.2, 0.2],
+            "k3": [1.0, 2.0, 2.0],
+            "k4": [0.5, 0.5, 0.5],
+        }
+    )
+    res = daed.daed_index(comps, {"k1": 1, "k2": 1, "k3": 1, "k4": 1})
+    assert res["rank"].tolist() == [3, 1, 1]
+
+
+def _zero_nne_panel():
+    """The _panel with region R00 exporting only resource products."""
+    trade, ind = _panel(seed=4, n_regions=6, years=range(2017, 2022))
+    r00 = trade["region"] == "R00"
+    trade = trade[~r00 | (trade["resource"] != "nne")].reset_index(drop=True)
+    return trade, ind
+
+
+def test_region_without_nne_export_gets_k3_per_total_export():
+    trade, ind = _zero_nne_panel()
+    table = daed.with_history(daed.daed_table(trade, ind, novelty_window=2), 2)
+    assert table["daed_index"].notna().all()  # nobody drops out
+    r00 = table[table["region"] == "R00"]
+    assert set(r00["k3_basis"]) == {"per_total_export"}
+    assert set(table.loc[table["region"] != "R00", "k3_basis"]) == {"per_nne_export"}
+    counts = daed.availability_counts(table, 2021)
+    assert counts.loc["k3", "per_total_export"] == 1 and counts.loc["k3", "per_nne_export"] == 5
+    assert counts.loc["index", "with_value"] == 6 and counts.loc["index", "missing"] == 0
+    avail = table.attrs.get("availability") or daed.component_availability(ind)
+    note = daed.availability_note(avail, None, table=table, year=2021)
+    assert "6 with export, 6 with an index" in note
+    assert "K3 6/6 (5 per USD of NNE export, 1 per USD of total export)" in note
+    assert "K3 of R00" in note
+    ru = daed.availability_note(avail, None, "ru", table=table, year=2021)
+    assert "6 с экспортом, 6 с индексом" in ru
+    # "rescale": R00 keeps its index over K1, K2, K4
+    rescaled = daed.with_history(
+        daed.daed_table(trade, ind, novelty_window=2, k3_fallback="rescale"), 2
+    )
+    assert rescaled["daed_index"].notna().all()
+    r00 = rescaled[rescaled["region"] == "R00"]
+    assert r00["k3"].isna().all() and set(r00["index_components"]) == {"k1,k2,k4"}
+    assert "lack a component (R00)" in daed.availability_note(
+        avail, None, table=rescaled, year=2021
+    )
+
+
+def test_k3_never_uses_later_support_unless_asked():
+    trade, ind = _panel(seed=5, n_regions=6, years=range(2016, 2022))
+    later = ind["indicator"].eq("nne_support_rub") & ind["year"].eq(2021)
+    changed = ind.assign(value=ind["value"].where(~later, ind["value"] * 7.0))
+    base = daed.daed_table(trade, ind).set_index(["year", "region"])
+    other = daed.daed_table(trade, changed).set_index(["year", "region"])
+    early = base.index.get_level_values("year") < 2021
+    pd.testing.assert_series_equal(base.loc[early, "k3"], other.loc[early, "k3"])
+    assert not np.allclose(base.loc[2021, "k3"], other.loc[2021, "k3"])
+    # the period average (the paper's) looks ahead: 2019 changes with 2021's support
+    kw = {"support_period": (2016, 2021), "support_average": "period"}
+    base = daed.daed_table(trade, ind, **kw).set_index(["year", "region"])
+    other = daed.daed_table(trade, changed, **kw).set_index(["year", "region"])
+    assert not np.allclose(base.loc[2019, "k3"], other.loc[2019, "k3"])
+    assert "later years" in daed.support_note("period", (2019, 2024))
+    assert "never uses later support" in daed.support_note("to_date", (2019, 2024))
+    assert "последующих лет" in daed.support_note("year", (2019, 2024), "ru")
+
+
+# ------------------------------------------------------------------ Kendall's W, exact p-value
+
+
+def test_kendall_w_exact_p_value_hand_computed():
+    # two experts, three objects, the same order: 6 of the 6 × 6 pairs of orderings give the
+    # largest S -> p = 1/6 exactly (chi-square: W = 1, chi2(2) = 4, p = 0.135)
+    p, how = daed.kendall_w_pvalue(pd.DataFrame([[1, 2, 3], [1, 2, 3]]))
+    assert how == "exact" and p == pytest.approx(1 / 6)
+    assert daed.kendall_w(pd.DataFrame([[1, 2, 3], [1, 2, 3]]))[3] == pytest.approx(np.exp(-2))
+    # three experts in full agreement on four objects: 24 / 24^3 = 1/576
+    p, how = daed.kendall_w_pvalue(pd.DataFrame([[1, 2, 3, 4]] * 3))
+    assert p == pytest.approx(1 / 576)
+    # ties are kept: expert 2 ties objects 1, 2 (mid-ranks 1.5) and has 3 distinct orderings,
+    # equally likely. Given expert 1's order (1, 2, 3) the rank sums are (2.5, 3.5, 6), S = 6.5
+    # (observed); (2.5, 5, 4.5), S = 3.5; (4, 3.5, 4.5), S = 0.5 -> p = 1/3
+    p, _ = daed.kendall_w_pvalue(pd.DataFrame([[1, 2, 3], [1.5, 1.5, 3]]))
+    assert p == pytest.approx(1 / 3)
+    # the permutation estimate agrees with the exact value
+    p_perm, how = daed.kendall_w_pvalue(pd.DataFrame([[1, 2, 3, 4]] * 3), max_work=10)
+    assert how == "permutation" and abs(p_perm - 1 / 576) < 0.002
+    res = daed.expert_weights(_experts([[1, 2, 3, 4]] * 3))
+    assert res.p_method == "exact" and res.p_exact == pytest.approx(1 / 576) and res.agree
+    assert "p (exact) = 0.0017" in res.summary("en") and "точное" in res.summary("ru")

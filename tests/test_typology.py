@@ -32,47 +32,171 @@ def _four_groups(n_per: int = 5, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_name_clusters_one_to_one():
-    centroids = pd.DataFrame(
-        {"daed_index": [0.8, 0.2, 0.7, 0.1], "resource_share": [0.1, 0.2, 0.9, 0.8]},
-        index=[10, 11, 12, 13],
+def test_name_clusters_from_members_hand_computed():
+    # thresholds (0.5, 0.5); quadrants: a members 1, 1; b members 2, 2, 1; c 3; d 4, 4
+    pts = np.array(
+        [
+            [0.9, 0.1],
+            [0.8, 0.2],
+            [0.9, 0.9],
+            [0.7, 0.8],
+            [0.6, 0.4],
+            [0.1, 0.1],
+            [0.2, 0.9],
+            [0.3, 0.7],
+        ]
     )
-    # mean (0.45, 0.5): offsets (+,−) (−,−) (+,+) (−,+) -> types 1, 3, 2, 4
-    assert typology.name_clusters(centroids) == {10: 1, 11: 3, 12: 2, 13: 4}
-    assert typology.name_clusters(centroids, one_to_one=True) == {10: 1, 11: 3, 12: 2, 13: 4}
+    labels = ["a", "a", "b", "b", "b", "c", "d", "d"]
+    assert typology.name_clusters(pts, labels, (0.5, 0.5)) == {"a": 1, "b": 2, "c": 3, "d": 4}
 
 
-def test_name_clusters_two_in_one_quadrant():
-    # clusters a and b are both high/high relative to the reference (0.5, 0.5)
-    centroids = pd.DataFrame(
-        {"daed_index": [0.9, 0.6, 0.3, 0.2], "resource_share": [0.9, 0.55, 0.2, 0.8]},
-        index=["a", "b", "c", "d"],
+def test_name_clusters_two_in_one_quadrant_stay_distinct():
+    # every member of a and b lies in quadrant 2; counts a: (0, 3, 0, 0), b: (0, 2, 0, 0).
+    # a takes type 2 (3 members agree); b cannot: it takes type 1 or 4 — its median (0.6, 0.55)
+    # points more to the corner of type 1 (+, −) after scaling than to 4 (−, +)... both tie on
+    # counts (0), the tie-break by the median decides; all four types are used once.
+    pts = np.array(
+        [
+            [0.9, 0.9],
+            [0.95, 0.85],
+            [0.85, 0.95],
+            [0.62, 0.55],
+            [0.58, 0.55],
+            [0.2, 0.1],
+            [0.1, 0.2],
+            [0.2, 0.8],
+            [0.1, 0.9],
+        ]
     )
-    ref = {"daed_index": 0.5, "resource_share": 0.5}
-    signs = typology.name_clusters(centroids, ref, one_to_one=False)
-    assert signs == {"a": 2, "b": 2, "c": 3, "d": 4}
-    # one-to-one: scaled offsets a (1, 1), b (.25, .125), c (−.5, −.75), d (−.75, .75);
-    # type 1 corner (+, −) goes to b (score .125) rather than a (score 0)
-    distinct = typology.name_clusters(centroids, ref, one_to_one=True)
-    assert distinct == {"a": 2, "b": 1, "c": 3, "d": 4}
-    assert sorted(distinct.values()) == [1, 2, 3, 4]
+    labels = [0, 0, 0, 1, 1, 2, 2, 3, 3]
+    names = typology.name_clusters(pts, labels, (0.5, 0.5))
+    assert names[0] == 2 and names[2] == 3 and names[3] == 4 and names[1] == 1
+    assert sorted(names.values()) == [1, 2, 3, 4]
 
 
 def test_name_clusters_errors():
-    with pytest.raises(ValueError, match="lack"):
-        typology.name_clusters(pd.DataFrame({"x": [1.0]}))
-    many = pd.DataFrame({"daed_index": range(5), "resource_share": range(5)}, dtype=float)
+    pts = np.zeros((5, 2))
     with pytest.raises(ValueError, match="at most 4"):
-        typology.name_clusters(many, one_to_one=True)
-    assert len(typology.name_clusters(many)) == 5  # the sign rule names any number of clusters
+        typology.name_clusters(pts, range(5), (0.5, 0.5))
+
+
+def test_threshold_rules():
+    assert typology.parse_threshold(None) == ("quantile", 0.5)
+    assert typology.parse_threshold("Median") == ("quantile", 0.5)
+    assert typology.parse_threshold("q0.75") == ("quantile", 0.75)
+    assert typology.parse_threshold(0.3) == ("value", 0.3)
+    assert typology.parse_threshold("mean")[0] == "mean"
+    for bad in ("q1.5", "high", "q", True, float("nan")):
+        with pytest.raises(ValueError, match="threshold"):
+            typology.parse_threshold(bad)
+    values = [0.0, 1.0, 2.0, 3.0, 10.0]
+    assert typology.threshold_value("median", values) == 2.0
+    assert typology.threshold_value("mean", values) == 3.2
+    assert typology.threshold_value("q0.25", values) == 1.0
+    assert typology.threshold_value(7, values) == 7.0
+    assert typology.threshold_rule_label("q0.25", "en") == "25th percentile"
+    assert typology.threshold_rule_label(0.3, "ru") == "заданное значение"
 
 
 @pytest.mark.parametrize("method", typology.METHODS)
 def test_methods_find_the_four_groups(method):
     df = _four_groups()
-    types = typology.classify_regions(df, method)
+    # on z-scores the gaps between the groups are kept
+    types = typology.RegionTypes(method, scaling="standard").fit_predict(df)["type"]
     assert types.tolist() == df["expected"].tolist()
     assert types.dtype == "Int64"
+    if method != "ward":  # on ranks the four groups are adjacent blocks; k-means still splits them
+        assert typology.classify_regions(df, method).tolist() == df["expected"].tolist()
+
+
+def _panel_two_years() -> pd.DataFrame:
+    """Four regions in 2020; in 2021 every DAED index is 0.3 higher."""
+    a = pd.DataFrame(
+        {
+            "region": list("ABCD"),
+            "year": 2020,
+            "daed_index": [0.1, 0.2, 0.3, 0.4],
+            "resource_share": [0.9, 0.1, 0.8, 0.2],
+        }
+    )
+    b = a.assign(year=2021, daed_index=a["daed_index"] + 0.3)
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_pooled_base_year_and_each_year_hand_computed():
+    panel = _panel_two_years()
+    # pooled medians: DAED of 0.1..0.4 and 0.4..0.7 -> 0.4; resource (0.1, 0.2, 0.8, 0.9) -> 0.5
+    # 2020: all DAED <= 0.4 -> low: A (0.1, .9) 4, B 3, C 4, D (0.4, .2) 3;
+    # 2021: 0.4 .5 .6 .7: A (0.4) low -> 4, B 1, C 2, D 1
+    pooled = typology.RegionTypes("quadrants", base="pooled")
+    types = pooled.fit_predict(panel)
+    assert types["type"].tolist() == [4, 3, 4, 3, 4, 1, 2, 1]
+    assert pooled.thresholds_for() == pytest.approx((0.4, 0.5))
+    assert not types["borderline"].any()
+    # base year 2020: medians 0.25 and 0.5 -> 2020: A 4, B 3, C 2, D 1; 2021 all high: 2, 1, 2, 1
+    base = typology.RegionTypes("quadrants", base=2020).fit_predict(panel)
+    assert base["type"].tolist() == [4, 3, 2, 1, 2, 1, 2, 1]
+    # each year: the same relative positions -> the same types in both years (no real move seen)
+    each = typology.RegionTypes("quadrants", base="each_year").fit_predict(panel)
+    assert each["type"].tolist() == [4, 3, 2, 1, 4, 3, 2, 1]
+    with pytest.raises(ValueError, match="base year 2019"):
+        typology.RegionTypes(base=2019).fit(panel)
+    with pytest.raises(ValueError, match="base"):
+        typology.RegionTypes(base="first")
+    with pytest.raises(ValueError, match="not fitted"):
+        typology.RegionTypes().predict(panel)
+    assert "2020–2021" in pooled.describe("en") and "пороги" in pooled.describe("ru")
+    assert "0.4" in pooled.describe("en") and "50.0%" in pooled.describe("en")
+
+
+def test_cluster_types_are_one_to_one_and_borderline_is_flagged():
+    # the example of the RegionTypes docstring: k-means puts H (0.3, 0.8) with C and D
+    df = pd.DataFrame(
+        {
+            "region": list("ABCDEFGH"),
+            "daed_index": [0.9, 0.8, 0.85, 0.7, 0.2, 0.1, 0.15, 0.3],
+            "resource_share": [0.1, 0.2, 0.9, 0.8, 0.1, 0.2, 0.9, 0.8],
+        }
+    )
+    out = typology.RegionTypes("kmeans").fit_predict(df)
+    assert out["quadrant"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert out["type"].tolist() == [1, 1, 2, 2, 3, 3, 4, 2]
+    assert out["borderline"].tolist() == [False] * 7 + [True]
+    assert (out["borderline"] == (out["type"] != out["quadrant"])).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), method=st.sampled_from(list(typology.METHODS)))
+def test_all_four_types_when_all_quadrants_are_populated(seed, method):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "region": [f"R{i:02d}" for i in range(24)],
+            "daed_index": rng.uniform(0.0, 1.0, 24),
+            "resource_share": rng.beta(0.5, 0.8, 24),
+        }
+    )
+    out = typology.RegionTypes(method, n_init=10).fit_predict(df)
+    if out["quadrant"].nunique() == 4:
+        assert set(out["type"].astype(int)) == {1, 2, 3, 4}
+    assert (out["borderline"] == (out["type"] != out["quadrant"])).all()
+
+
+def test_type_summary_counts_agreement():
+    table = pd.DataFrame(
+        {
+            "year": [2020] * 4 + [2021] * 4,
+            "type": [1, 2, 3, 4, 1, 1, 3, 4],
+            "quadrant": [1, 2, 3, 4, 1, 2, 3, 3],
+        }
+    )
+    table["borderline"] = table["type"] != table["quadrant"]
+    s = typology.type_summary(table)
+    assert s["agreement"].tolist() == [1.0, 0.5]
+    assert s["borderline"].tolist() == [0, 2]
+    assert s["quadrants_populated"].tolist() == [4, 3]
+    assert s.loc[1, ["type_1", "type_2", "type_3", "type_4"]].tolist() == [2, 0, 1, 1]
+    assert "Borderline" in typology.type_summary(table, "en").columns
 
 
 def test_quadrants_hand_computed_and_thresholds():
@@ -88,6 +212,9 @@ def test_quadrants_hand_computed_and_thresholds():
     # fixed resource threshold 0.3 (seed 004's rule), DAED still at its median
     types = typology.classify_regions(df, "quadrants", thresholds=(None, 0.3))
     assert types.tolist() == [4, 3, 4, 1, 2]
+    # 0.25 quantiles: DAED 0.2, resource 0.2 -> A 4, B 3, C 2, D 3 (0.2 is not above 0.2), E 2
+    types = typology.classify_regions(df, "quadrants", thresholds=("q0.25", "q0.25"))
+    assert types.tolist() == [4, 3, 2, 1, 2]
 
 
 @settings(max_examples=15, deadline=None)
@@ -123,20 +250,21 @@ def test_missing_values_and_bad_input():
 def test_classify_panel_per_year():
     a, b = _four_groups(seed=1).assign(year=2020), _four_groups(seed=2).assign(year=2021)
     panel = pd.concat([a, b], ignore_index=True)
-    types = typology.classify_panel(panel, "kmeans")
+    types = typology.classify_panel(panel, "kmeans", scaling="standard")
     assert types.tolist() == panel["expected"].tolist()
 
 
 def test_agreement_silhouette_stability():
     df = _four_groups()
-    ari = typology.agreement(df)
+    ari = typology.agreement(df, scaling="standard")
     assert list(ari.index) == list(typology.METHODS)
     np.testing.assert_allclose(ari.to_numpy(), 1.0)
     types = typology.classify_regions(df, "kmeans")
     assert typology.silhouette(df, types) > 0.7
     per_region = typology.silhouette(df, types, per_region=True)
     assert len(per_region) == len(df)
-    stab = typology.bootstrap_stability(df, "kmeans", n_boot=30)
+    model = typology.RegionTypes("kmeans", scaling="standard")
+    stab = typology.bootstrap_stability(df, model, n_boot=30)
     assert list(stab.columns) == ["region", "type", "stability"]
     assert stab["stability"].between(0, 1).all()
     assert stab["stability"].mean() > 0.9
@@ -144,7 +272,20 @@ def test_agreement_silhouette_stability():
     quad = typology.bootstrap_stability(df, "quadrants", n_boot=30)
     assert 0.5 < quad["stability"].mean() <= stab["stability"].mean()
     # deterministic with a fixed random_state
-    pd.testing.assert_frame_equal(stab, typology.bootstrap_stability(df, "kmeans", n_boot=30))
+    pd.testing.assert_frame_equal(stab, typology.bootstrap_stability(df, model, n_boot=30))
+
+
+def test_bootstrap_resamples_regions_of_a_panel():
+    panel = pd.concat(
+        [_four_groups(seed=1).assign(year=2020), _four_groups(seed=2).assign(year=2021)],
+        ignore_index=True,
+    )
+    model = typology.RegionTypes("kmeans", scaling="standard")
+    stab = typology.bootstrap_stability(panel, model, n_boot=20)
+    assert list(stab.columns) == ["region", "year", "type", "stability"]
+    assert len(stab) == len(panel) and stab["stability"].mean() > 0.9
+    full = model.fit_predict(panel.sort_values(["region", "year"], ignore_index=True))
+    assert stab["type"].tolist() == full["type"].tolist()
 
 
 def test_transition_matrix_and_moves():
@@ -188,8 +329,7 @@ def _typed_table() -> pd.DataFrame:
         df[c] = rng.uniform(0, 1, len(df))
         df[f"{c}_norm"] = df[c]
     df["rank"] = df["daed_index"].rank(ascending=False, method="min").astype("Int64")
-    df["type"] = typology.classify_regions(df, "kmeans")
-    return df
+    return typology.add_types(df, typology.RegionTypes("kmeans", scaling="standard"))
 
 
 def test_region_sheet():
@@ -204,6 +344,14 @@ def test_region_sheet():
         typology.region_sheet("ZZ", 2021, df)
     fig = typology.region_sheet_figure(region, 2021, df, "en")
     assert fig.axes
+    # a borderline region: its sheet says so and names its own quadrant
+    df.loc[df["region"] == region, ["quadrant", "borderline"]] = [3, True]
+    sheet = typology.region_sheet(region, 2021, df, "en", thresholds=(0.5, 0.5))
+    assert "**Borderline:**" in sheet and "quadrant of type 3" in sheet
+    assert "Own position" in sheet and "≤ 0.500 (low)" in sheet
+    table = typology.year_table(df, 2021, "ru")
+    assert table.loc[table["region"] == region, "borderline"].item() == "да"
+    assert (table["borderline"] == "да").sum() == 1 and "quadrant" in table.columns
 
 
 def test_scatter_draws_in_both_languages():
@@ -211,18 +359,38 @@ def test_scatter_draws_in_both_languages():
     for lang in ("en", "ru"):
         fig = typology.scatter_types(df, lang)
         ax = fig.axes[0]
-        assert len(ax.texts) == len(df)  # one label per region
+        assert len(ax.texts) == len(df) + 2  # one label per region, the two threshold values
         assert len(ax.get_legend().get_texts()) == 4
     fig = typology.scatter_types(df, "en", max_labels=5, highlight=[df["region"].iloc[0]])
-    assert 5 <= len(fig.axes[0].texts) <= 6
+    assert 5 + 2 <= len(fig.axes[0].texts) <= 6 + 2
 
 
 def test_interactive_explorer_builds():
     pytest.importorskip("ipywidgets")
-    df = _typed_table()[["region", "k1", "k2", "k3", "k4", "resource_share"]]
-    ui = typology.interactive_explorer(df, "ru")
+    df = _typed_table()
+    model = typology.RegionTypes("ward", ("q0.4", 0.5))
+    ui = typology.interactive_explorer(df, "ru", model=model, year=2021)
     assert ui.children
+    controls = ui.children[0].children
+    # starts with the report's method and thresholds (q 0.4 of DAED; value 0.5 as its quantile)
+    assert controls[3].value == "ward"
+    daed_q, res_q = controls[2].children
+    assert daed_q.value == 0.4
+    assert res_q.value == pytest.approx((df["resource_share"] <= 0.5).mean(), abs=0.01)
     # the first view (ranking table and scatter) is in the output area's state
     outputs = ui.children[1].outputs
     assert len(outputs) == 2 and "text/html" in outputs[0]["data"]
     assert "Figure" in outputs[1]["data"]["text/plain"]  # a PNG under the inline backend
+
+
+def test_explorer_sliders_change_the_view_for_every_method():
+    pytest.importorskip("ipywidgets")
+    df = _typed_table()
+    ui = typology.interactive_explorer(df, "en", model=typology.RegionTypes("kmeans"))
+    controls, out = ui.children
+    daed_q = controls.children[2].children[0]
+    for method in typology.METHODS:
+        controls.children[3].value = method
+        before = out.outputs
+        daed_q.value = 0.2 if daed_q.value != 0.2 else 0.8
+        assert out.outputs != before, method

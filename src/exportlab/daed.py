@@ -71,10 +71,20 @@ HEADERS: dict[str, tuple[str, str]] = {
     "type": ("Type no.", "Номер типа"),
     "type_label": ("Type", "Тип"),
     "history_complete": ("Full history", "Полная история"),
+    "k3_basis": ("K3 scale", "Шкала K3"),
+    "index_components": ("Components used", "Использованные компоненты"),
+    "quadrant": ("Own quadrant", "Собственный квадрант"),
+    "borderline": ("Borderline", "Пограничный"),
 }
 
 Normalisation = Literal["minmax", "zscore", "rank"]
 SupportScale = Literal["per_nne_export", "per_capita", "absolute"]
+SupportAverage = Literal["to_date", "year", "period"]
+K3Fallback = Literal["per_total_export", "per_capita", "rescale"]
+#: How K3 of year t averages support: years up to t, t alone, or the whole period (look-ahead).
+SUPPORT_AVERAGES: tuple[str, ...] = ("to_date", "year", "period")
+#: Rule for regions whose K3 scale has no denominator (no NNE export): another scale, or none.
+K3_FALLBACKS: tuple[str, ...] = ("per_total_export", "per_capita", "rescale")
 
 #: K4 (ISEU) default composition: indicator -> (direction, weight). Direction +1: more is better;
 #: -1: less is better (unemployment). An assumption of this project, to be replaced by the user's.
@@ -292,84 +302,174 @@ def nne_export(trade: pd.DataFrame) -> pd.DataFrame:
     return df.groupby(["region", "year"], as_index=False)["value_usd"].sum()
 
 
+def _support_years(
+    target: int, have: list[int], period: tuple[int, int], average: SupportAverage
+) -> list[int]:
+    """Years of support data that K3 of year ``target`` averages (never later ones but for
+    ``average="period"``)."""
+    first, last = period
+    inside = [y for y in have if first <= y <= last]
+    if average == "period":
+        return inside
+    if average == "to_date":
+        return [y for y in inside if y <= target]
+    return [y for y in inside if y == target]
+
+
+def _denominator(
+    kind: str, indicators: pd.DataFrame, trade: pd.DataFrame | None, regions: Iterable[str]
+) -> pd.DataFrame:
+    """Long ``region, year, value`` of a K3 denominator: NNE or total export (USD), population."""
+    if kind == "per_capita":
+        denom = _indicator(indicators, "population")
+        if denom.empty:
+            raise ValueError("indicator table has no 'population' rows (needed for per_capita)")
+        return denom
+    if trade is None:
+        raise ValueError(f"scale={kind!r} needs the classified trade table")
+    if kind == "per_nne_export":
+        values = nne_export(trade)
+    else:
+        values = _exports(trade).groupby(["region", "year"], as_index=False)["value_usd"].sum()
+    # a region absent in a year the trade data covers had zero such export that year
+    grid = pd.MultiIndex.from_product(
+        [sorted(set(regions)), sorted(_exports(trade)["year"].unique())], names=["region", "year"]
+    )
+    return (
+        values.set_index(["region", "year"])["value_usd"]
+        .reindex(grid, fill_value=0.0)
+        .rename("value")
+        .reset_index()
+    )
+
+
+def _mean_over(df: pd.DataFrame, years: list[int]) -> pd.Series:
+    """Mean of ``value`` per region over ``years`` (the years each region has)."""
+    return df[df["year"].isin(years)].groupby("region")["value"].mean()
+
+
 def support_intensity(
     indicators: pd.DataFrame,
     trade: pd.DataFrame | None = None,
     scale: SupportScale = "per_nne_export",
-    period: tuple[int, int] | None = (2019, 2024),
+    period: tuple[int, int] | None = None,
     *,
+    average: SupportAverage = "to_date",
+    years: Iterable[int] | None = None,
+    fallback: K3Fallback = "rescale",
     indicator: str = "nne_support_rub",
 ) -> pd.DataFrame:
-    """K3: support of NNE export, averaged over ``period`` and scaled.
+    """K3: support of NNE export, averaged over the support years of each index year, scaled.
 
-    ``S̄(r) = mean_{t ∈ period} S(r, t)`` of the support indicator (RUB a year, over the years the
-    table has). Scales:
+    For index year ``t`` the support years are ``P(t)``, inside ``period`` (default: the years
+    of the support indicator in the data):
+
+    * ``average="to_date"`` (default): the period's years up to ``t``, never later ones;
+    * ``average="year"``: ``t`` alone;
+    * ``average="period"``: every year of the period, for every ``t`` — the paper's "average
+      annual amount over 2019–2024" (seed 000); an index for an early year then uses support
+      of later years (look-ahead), which the report must say.
+
+    ``S̄(r, t) = mean_{s ∈ P(t)} S(r, s)`` (RUB a year). Scales:
 
     * ``"absolute"``: ``K3 = S̄`` (RUB a year);
-    * ``"per_capita"``: ``K3 = S̄ / mean population over the period`` (RUB per person);
-    * ``"per_nne_export"``: ``K3 = S̄ / mean annual NNE export over the period`` (RUB per USD of
-      non-resource non-energy export; a region with no NNE export gets NaN).
+    * ``"per_capita"``: ``K3 = S̄ / mean population over P(t)`` (RUB per person);
+    * ``"per_nne_export"``: ``K3 = S̄ / mean annual NNE export over P(t)`` (RUB per USD of
+      non-resource non-energy export).
 
-    With ``period=None`` the support is not averaged: ``K3`` is computed per year. Returns
-    ``region, k3`` (with a period) or ``region, year, k3``, plus ``support_rub``.
+    A region whose scale has a zero or missing denominator (no NNE export at all, e.g. an oil
+    region) gets the ``fallback`` rule: ``"per_total_export"`` (RUB per USD of total export),
+    ``"per_capita"``, or ``"rescale"`` (K3 stays NaN and the index of that region uses its other
+    components with weights rescaled, :func:`daed_index`). A year with no support year in
+    ``P(t)`` has no K3. Returns ``region, year, support_rub, k3, k3_basis`` (the scale each
+    value was computed with; empty where K3 is NaN).
 
     >>> import pandas as pd
     >>> ind = pd.DataFrame({"region": "A", "year": [2019, 2020], "indicator": "nne_support_rub",
     ...                     "value": [10.0, 30.0]})
-    >>> support_intensity(ind, scale="absolute")["k3"].tolist()
-    [20.0]
+    >>> support_intensity(ind, scale="absolute")["k3"].tolist()  # 2019: 10; 2020: (10 + 30) / 2
+    [10.0, 20.0]
+    >>> support_intensity(ind, scale="absolute", average="period")["k3"].tolist()
+    [20.0, 20.0]
     """
-    if scale not in ("per_nne_export", "per_capita", "absolute"):
+    scales = ("per_nne_export", "per_capita", "absolute")
+    if scale not in scales:
         raise ValueError(
             f"scale must be 'per_nne_export', 'per_capita' or 'absolute', got {scale!r}"
         )
+    if average not in SUPPORT_AVERAGES:
+        raise ValueError(f"average must be one of {SUPPORT_AVERAGES}, got {average!r}")
+    if fallback not in K3_FALLBACKS:
+        raise ValueError(f"k3 fallback must be one of {K3_FALLBACKS}, got {fallback!r}")
     support = _indicator(indicators, indicator)
     if support.empty:
         raise ValueError(f"indicator table has no {indicator!r} rows (needed for K3)")
-    if scale == "per_nne_export":
-        if trade is None:
-            raise ValueError("scale='per_nne_export' needs the classified trade table")
-        denom = nne_export(trade)
-        # a region absent in a year the trade data covers had zero NNE export that year
-        all_years = _exports(trade)["year"].unique()
-        grid = pd.MultiIndex.from_product(
-            [sorted(support["region"].unique()), sorted(all_years)], names=["region", "year"]
-        )
-        denom = (
-            denom.set_index(["region", "year"])["value_usd"]
-            .reindex(grid, fill_value=0.0)
-            .rename("value")
-            .reset_index()
-        )
-    elif scale == "per_capita":
-        denom = _indicator(indicators, "population")
-        if denom.empty:
-            raise ValueError("indicator table has no 'population' rows (needed for per_capita)")
-    else:
-        denom = None
+    have = sorted(int(y) for y in support["year"].unique())
+    if period is None:
+        period = (have[0], have[-1])
+    first, last = (int(period[0]), int(period[1]))
+    if first > last:
+        raise ValueError(f"support_period must be [first, last] year, got {list(period)}")
+    if years is None:
+        years = set(have) | (set(_exports(trade)["year"].unique()) if trade is not None else set())
+    regions = sorted(support["region"].unique())
+    kinds = [scale] + ([fallback] if fallback not in ("rescale", scale) else [])
+    denoms = {k: _denominator(k, indicators, trade, regions) for k in kinds if k != "absolute"}
+    parts = []
+    for year in sorted({int(y) for y in years}):
+        used = _support_years(year, have, (first, last), average)
+        res = pd.DataFrame({"region": regions, "year": year})
+        res["support_rub"] = res["region"].map(_mean_over(support, used)) if used else np.nan
+        res["k3"] = np.nan
+        res["k3_basis"] = ""
+        for kind in kinds:
+            if kind == "absolute":
+                value = res["support_rub"]
+            else:
+                d = res["region"].map(_mean_over(denoms[kind], used)) if used else np.nan
+                d = pd.Series(d, index=res.index, dtype="float64")
+                value = res["support_rub"] / d.where(d > 0)
+            fill = res["k3"].isna() & value.notna()
+            res.loc[fill, "k3"] = value[fill]
+            res.loc[fill, "k3_basis"] = kind
+        parts.append(res)
+    out = pd.concat(parts, ignore_index=True).sort_values(["region", "year"], ignore_index=True)
+    out.attrs["support_period"] = (first, last)
+    return out
 
-    if period is not None:
-        first, last = (int(period[0]), int(period[1]))
-        support = support[support["year"].between(first, last)]
-        res = support.groupby("region", as_index=False)["value"].mean()
-        res = res.rename(columns={"value": "support_rub"})
-        if denom is not None:
-            d = denom[denom["year"].between(first, last)].groupby("region")["value"].mean()
-            res["denominator"] = res["region"].map(d)
-    else:
-        res = support.rename(columns={"value": "support_rub"})
-        if denom is not None:
-            d = denom.set_index(["region", "year"])["value"]
-            res["denominator"] = pd.Series(
-                d.reindex(pd.MultiIndex.from_frame(res[["region", "year"]])).to_numpy(),
-                index=res.index,
-            )
-    if denom is None:
-        res["k3"] = res["support_rub"]
-    else:
-        res["k3"] = res["support_rub"] / res["denominator"].where(res["denominator"] > 0)
-        res = res.drop(columns="denominator")
-    return res.sort_values([c for c in ("region", "year") if c in res.columns], ignore_index=True)
+
+def support_note(
+    average: SupportAverage = "to_date",
+    period: tuple[int, int] | None = None,
+    lang: str = "en",
+) -> str:
+    """One sentence on the years of support K3 uses: no look-ahead, or the period average.
+
+    >>> support_note("to_date", (2019, 2024))
+    'K3: support of the years 2019–2024 up to the index year (an index never uses later support).'
+    """
+    span = f"{period[0]}–{period[1]}" if period is not None else t("of the data", "данных", lang)
+    if average == "period":
+        return t(
+            f"K3: average annual support over {span} for every year — an index of an earlier year "
+            "uses support of later years (period average, as in the source paper).",
+            f"K3: среднегодовая поддержка за {span} для каждого года — индекс более раннего года "
+            "использует поддержку последующих лет (среднее за период, как в исходной статье).",
+            lang,
+        )
+    if average == "year":
+        return t(
+            f"K3: support of the index year itself (years {span}); no later support is used.",
+            f"K3: поддержка самого года индекса (годы {span}); поддержка последующих лет "
+            "не используется.",
+            lang,
+        )
+    return t(
+        f"K3: support of the years {span} up to the index year (an index never uses later support).",
+        f"K3: поддержка за годы {span} до года индекса включительно (поддержка последующих лет "
+        "не используется).",
+        lang,
+    )
 
 
 def normalise(values: pd.Series, method: Normalisation = "minmax", direction: int = 1) -> pd.Series:
@@ -486,7 +586,9 @@ class ExpertWeights:
 
     ``weights``: component -> weight (sum 1); ``mean_rank``: component -> mean rank;
     ``kendall_w`` in [0, 1]; ``chi2 = m(n-1)W`` with ``df = n-1`` degrees of freedom and its
-    ``p_value``; ``agree``: ``p_value < alpha``; ``n_experts`` = m, ``n_components`` = n.
+    ``p_value`` (the chi-square approximation); ``p_exact`` the exact or permutation p-value
+    (``p_method``, :func:`kendall_w_pvalue`); ``agree``: ``p_exact < alpha`` (the chi-square is
+    conservative for few experts); ``n_experts`` = m, ``n_components`` = n.
     """
 
     weights: pd.Series
@@ -499,6 +601,8 @@ class ExpertWeights:
     n_experts: int
     n_components: int
     alpha: float = 0.05
+    p_exact: float = float("nan")
+    p_method: str = ""
     ranks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
@@ -515,7 +619,8 @@ class ExpertWeights:
         return df
 
     def summary(self, lang: str = "en") -> str:
-        """One line: Kendall's W, chi-square, p-value and whether the experts agree."""
+        """One line: Kendall's W, the chi-square and the exact (or permutation) p-values and
+        whether the experts agree."""
         verdict = (
             t("experts agree", "мнения экспертов согласованы", lang)
             if self.agree
@@ -525,9 +630,13 @@ class ExpertWeights:
                 lang,
             )
         )
+        how = {
+            "exact": t("exact", "точное", lang),
+            "permutation": t("permutation", "перестановочное", lang),
+        }.get(self.p_method, self.p_method)
         return (
             f"Kendall W = {self.kendall_w:.3f}, χ²({self.df}) = {self.chi2:.2f}, "
-            f"p = {self.p_value:.4f} ({self.n_experts} "
+            f"p(χ²) = {self.p_value:.4f}, p ({how}) = {self.p_exact:.4f} ({self.n_experts} "
             f"{t('experts', 'экспертов', lang)}): {verdict}"
         )
 
@@ -560,6 +669,69 @@ def kendall_w(ranks: pd.DataFrame) -> tuple[float, float, int, float]:
     return w, chi2, dof, float(stats.chi2.sf(chi2, dof))
 
 
+def kendall_w_pvalue(
+    ranks: pd.DataFrame,
+    *,
+    n_perm: int = 20_000,
+    random_state: int = 0,
+    max_work: int = 3_000_000,
+) -> tuple[float, str]:
+    """P-value of Kendall's W without the chi-square approximation: ``(p, "exact")`` or
+    ``(p, "permutation")``.
+
+    Under the null hypothesis each expert's ranking is a random permutation of his own ranks
+    (ties kept). ``p = P(S ≥ S_obs)`` with ``S = Σ_i (R_i - R̄)²`` (the tie correction of W is
+    constant under these permutations). The exact distribution is built by convolving the experts
+    one at a time over the sorted vectors of rank sums (S does not depend on the order of the
+    objects) while that takes at most ``max_work`` steps; otherwise ``n_perm`` random permutations
+    with a fixed ``random_state`` give ``p = (1 + #{S_b ≥ S_obs}) / (1 + n_perm)``.
+    The chi-square approximation of :func:`kendall_w` is conservative for few experts.
+
+    >>> import pandas as pd
+    >>> p, how = kendall_w_pvalue(pd.DataFrame([[1, 2, 3, 4]] * 3))  # 24 of 24³ orderings agree
+    >>> round(p, 5), how
+    (0.00174, 'exact')
+    """
+    from collections import Counter
+    from itertools import permutations
+    from math import factorial
+
+    r = np.asarray(ranks, dtype="float64")
+    m, n = r.shape
+    if m < 2 or n < 2:
+        raise ValueError(f"Kendall's W needs at least 2 experts and 2 objects, got {m} × {n}")
+    doubled = np.rint(2 * r).astype("int64")  # mid-ranks are halves: integers after doubling
+    sums = doubled.sum(axis=0)
+    s_obs = int(((n * sums - sums.sum()) ** 2).sum())  # n² · 4 · S, an integer
+
+    def stat(vec: np.ndarray) -> int:
+        return int(((n * vec - vec.sum()) ** 2).sum())
+
+    if factorial(n) <= max_work:
+        states: dict[tuple[int, ...], float] = {tuple([0] * n): 1.0}
+        exact = True
+        for row in doubled:
+            perms = Counter(permutations(row.tolist()))
+            total = sum(perms.values())
+            if len(states) * len(perms) > max_work:
+                exact = False
+                break
+            new: dict[tuple[int, ...], float] = {}
+            for state, prob in states.items():
+                for perm, count in perms.items():
+                    key = tuple(sorted(a + b for a, b in zip(state, perm, strict=True)))
+                    new[key] = new.get(key, 0.0) + prob * count / total
+            states = new
+        if exact:
+            p = sum(prob for state, prob in states.items() if stat(np.array(state)) >= s_obs)
+            return float(min(1.0, p)), "exact"
+    rng = np.random.default_rng(random_state)
+    draws = rng.permuted(np.broadcast_to(doubled, (n_perm, m, n)).copy(), axis=2)
+    boot = draws.sum(axis=1)
+    s_boot = ((n * boot - boot.sum(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    return float((1 + int((s_boot >= s_obs).sum())) / (1 + n_perm)), "permutation"
+
+
 def expert_weights(
     experts: pd.DataFrame,
     components: Iterable[str] = COMPONENTS,
@@ -575,15 +747,16 @@ def expert_weights(
 
         s_i = n + 1 - mean_j rank_ij,     a_i = s_i / Σ_k s_k
 
-    (one expert ranking 1, 2, 3, 4 gives 0.4, 0.3, 0.2, 0.1). Concordance: :func:`kendall_w`; when
-    ``p ≥ alpha`` the experts do not agree and a ``UserWarning`` says so.
+    (one expert ranking 1, 2, 3, 4 gives 0.4, 0.3, 0.2, 0.1). Concordance: :func:`kendall_w` with
+    the chi-square p-value and :func:`kendall_w_pvalue` with the exact (or permutation) one; when
+    the exact ``p ≥ alpha`` the experts do not agree and a ``UserWarning`` says so.
 
     >>> import pandas as pd
     >>> ex = pd.DataFrame({"expert": list("aaaabbbbcccc"), "component": ["k1", "k2", "k3", "k4"] * 3,
     ...                    "rank": [1, 2, 3, 4] * 3})
-    >>> w = expert_weights(ex)  # three experts in full agreement: W = 1, p = 0.029
-    >>> w.weights.round(2).tolist(), round(w.p_value, 3)
-    ([0.4, 0.3, 0.2, 0.1], 0.029)
+    >>> w = expert_weights(ex)  # three experts in full agreement: W = 1
+    >>> w.weights.round(2).tolist(), round(w.p_value, 3), round(w.p_exact, 4), w.p_method
+    ([0.4, 0.3, 0.2, 0.1], 0.029, 0.0017, 'exact')
     """
     components = list(components)
     for col in ("expert", "component"):
@@ -624,14 +797,17 @@ def expert_weights(
     weights = (score / score.sum()).rename("weight")
     if m >= 2:
         w, chi2, dof, p = kendall_w(ranks)
+        p_exact, p_method = kendall_w_pvalue(ranks)
     else:
         w, chi2, dof, p = float("nan"), float("nan"), n - 1, float("nan")
-    agree = bool(p < alpha) if np.isfinite(p) else False
+        p_exact, p_method = float("nan"), ""
+    agree = bool(p_exact < alpha) if np.isfinite(p_exact) else False
     if warn and not agree:
         why = (
             "only one expert: concordance cannot be tested"
             if m < 2
-            else f"Kendall's W = {w:.3f}, chi2({dof}) = {chi2:.2f}, p = {p:.3f} >= {alpha}"
+            else f"Kendall's W = {w:.3f}, chi2({dof}) = {chi2:.2f}, p(chi2) = {p:.3f}, "
+            f"p ({p_method}) = {p_exact:.4f} >= {alpha}"
         )
         warnings.warn(
             f"The experts do not agree on the DAED weights ({why}); "
@@ -650,6 +826,8 @@ def expert_weights(
         n_experts=int(m),
         n_components=int(n),
         alpha=alpha,
+        p_exact=float(p_exact),
+        p_method=p_method,
         ranks=ranks,
     )
 
@@ -749,12 +927,57 @@ def available_components(table: pd.DataFrame) -> list[str]:
     return [c for c in COMPONENTS if f"{c}_norm" in table and table[f"{c}_norm"].notna().any()]
 
 
+#: Names of the K3 scales, for the availability line.
+K3_BASIS_LABELS: dict[str, tuple[str, str]] = {
+    "per_nne_export": ("per USD of NNE export", "на долл. экспорта ННЭ"),
+    "per_total_export": ("per USD of total export", "на долл. всего экспорта"),
+    "per_capita": ("per capita", "на душу населения"),
+    "absolute": ("RUB a year", "руб. в год"),
+}
+
+
+def availability_counts(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Regions of ``year`` per component: how many have it, by which rule, how many lack it.
+
+    Rows ``k1..k4`` (those with any value), columns ``regions`` (regions with export that year),
+    ``with_value``, ``missing`` and, for K3, one column per ``k3_basis``. Plus the row ``index``:
+    regions with an index.
+    """
+    df = table[table["year"] == year]
+    if df.empty:
+        raise ValueError(f"the DAED table has no rows for {year}")
+    n = int(df["region"].nunique())
+    rows = {}
+    for c in COMPONENTS:
+        col = df[f"{c}_norm"] if f"{c}_norm" in df else df[c]
+        rows[c] = {"regions": n, "with_value": int(col.notna().sum())}
+        rows[c]["missing"] = n - rows[c]["with_value"]
+    if "k3_basis" in df:
+        for basis, count in df.loc[df["k3_norm"].notna(), "k3_basis"].value_counts().items():
+            if basis:
+                rows["k3"][basis] = int(count)
+    rows["index"] = {"regions": n, "with_value": int(df["daed_index"].notna().sum())}
+    rows["index"]["missing"] = n - rows["index"]["with_value"]
+    return pd.DataFrame(rows).T.fillna(0).astype(int)
+
+
+def _region_list(codes: Iterable[str], limit: int = 8) -> str:
+    codes = sorted(str(c) for c in codes)
+    more = len(codes) - limit
+    return ", ".join(codes[:limit]) + (f", … (+{more})" if more > 0 else "")
+
+
 def availability_note(
     availability: Mapping[str, str | None],
     weights: Mapping[str, float] | pd.Series | None,
     lang: str = "en",
+    *,
+    table: pd.DataFrame | None = None,
+    year: int | None = None,
 ) -> str:
-    """One sentence for readers: which components are "no data" and the weights actually used.
+    """For readers: which components are "no data", the weights actually used and — with the DAED
+    ``table`` and a ``year`` — how many regions have each component, by which K3 rule, and which
+    regions use rescaled weights.
 
     >>> availability_note({"k1": None, "k2": None, "k3": "no rows", "k4": None},
     ...                   {"k1": 0.25, "k2": 0.25, "k3": 0.25, "k4": 0.25})
@@ -765,18 +988,68 @@ def availability_note(
     w = effective_weights(weights, used)
     shares = ", ".join(f"{c} {w[c]:.3f}" for c in used)
     if not missing:
-        return t(
+        text = t(
             f"All four components are available; weights: {shares}.",
             f"Доступны все четыре компонента; веса: {shares}.",
             lang,
         )
-    gone = "; ".join(f"{c.upper()} ({reason})" for c, reason in missing.items())
-    names = ", ".join(c.upper() for c in used)
-    return t(
-        f"No data for {gone}. The index uses {names} with weights rescaled to sum 1: {shares}.",
-        f"Нет данных для {gone}. Индекс рассчитан по {names}, веса пересчитаны к сумме 1: {shares}.",
+    else:
+        gone = "; ".join(f"{c.upper()} ({reason})" for c, reason in missing.items())
+        names = ", ".join(c.upper() for c in used)
+        text = t(
+            f"No data for {gone}. The index uses {names} with weights rescaled to sum 1: {shares}.",
+            f"Нет данных для {gone}. Индекс рассчитан по {names}, веса пересчитаны к сумме 1: "
+            f"{shares}.",
+            lang,
+        )
+    if table is None or year is None:
+        return text
+    counts = availability_counts(table, year)
+    df = table[table["year"] == year]
+    n = int(counts.loc["index", "regions"])
+    parts = []
+    for c in used:
+        row = counts.loc[c]
+        part = f"{c.upper()} {row['with_value']}/{n}"
+        if c == "k3":
+            bases = [b for b in K3_BASIS_LABELS if b in counts.columns and row.get(b, 0) > 0]
+            if len(bases) > 1:
+                part += (
+                    " ("
+                    + ", ".join(f"{row[b]} {t(*K3_BASIS_LABELS[b], lang)}" for b in bases)
+                    + ")"
+                )
+        parts.append(part)
+    text += " " + t(
+        f"Regions in {year}: {n} with export, {counts.loc['index', 'with_value']} with an index; "
+        f"components: {'; '.join(parts)}.",
+        f"Регионы в {year} г.: {n} с экспортом, {counts.loc['index', 'with_value']} с индексом; "
+        f"компоненты: {'; '.join(parts)}.",
         lang,
     )
+    if "k3_basis" in df:
+        main = df.loc[df["k3_norm"].notna(), "k3_basis"].mode()
+        main = main.iloc[0] if len(main) else ""
+        other = df[df["k3_norm"].notna() & (df["k3_basis"] != main)]
+        if main and len(other):
+            text += " " + t(
+                f"K3 of {_region_list(other['region'])} (zero denominator at the chosen scale, "
+                f"e.g. no NNE export) is taken {t(*K3_BASIS_LABELS[other['k3_basis'].iloc[0]], 'en')}.",
+                f"K3 для {_region_list(other['region'])} (нулевой знаменатель выбранной шкалы, "
+                f"например нет экспорта ННЭ) рассчитан "
+                f"{t(*K3_BASIS_LABELS[other['k3_basis'].iloc[0]], 'ru')}.",
+                lang,
+            )
+    partial = df[df["daed_index"].notna() & df[[f"{c}_norm" for c in used]].isna().any(axis=1)]
+    if len(partial):
+        text += " " + t(
+            f"{len(partial)} region(s) lack a component ({_region_list(partial['region'])}): "
+            "their index uses the components they have, weights rescaled to sum 1.",
+            f"У {len(partial)} регион(ов) нет компоненты ({_region_list(partial['region'])}): "
+            "их индекс рассчитан по имеющимся компонентам, веса пересчитаны к сумме 1.",
+            lang,
+        )
+    return text
 
 
 def with_history(table: pd.DataFrame, novelty_window: int | None = None) -> pd.DataFrame:
@@ -823,6 +1096,48 @@ def check_weights(
 # --------------------------------------------------------------------------------------------
 
 
+#: Components every indexed region-year must have (trade-based: NaN only without history).
+REQUIRED: tuple[str, ...] = ("k1", "k2")
+#: Decimals an index is rounded to before ranking, so that float noise never splits a tie.
+RANK_DECIMALS = 12
+
+
+def rank_desc(values: pd.Series, by: pd.Series | None = None) -> pd.Series:
+    """Competition ranks (1 = highest; equal values share the best rank: 1, 2, 2, 4), within
+    the groups of ``by``. Values are rounded to :data:`RANK_DECIMALS` first, so two equal indices
+    computed in a different order still tie. Missing values get ``<NA>``.
+
+    >>> import pandas as pd
+    >>> rank_desc(pd.Series([0.3, 0.1 + 0.2, 0.5, 0.1])).tolist()
+    [2, 2, 1, 4]
+    """
+    rounded = values.astype("float64").round(RANK_DECIMALS)
+    if by is None:
+        ranks = rounded.rank(ascending=False, method="min")
+    else:
+        ranks = rounded.groupby(by).rank(ascending=False, method="min")
+    return ranks.astype("Int64")
+
+
+def row_weights(
+    table: pd.DataFrame, weights: Mapping[str, float] | pd.Series | None, use: Iterable[str]
+) -> pd.DataFrame:
+    """Each region-year's weights over the components it has (``*_norm`` not NaN), rescaled to
+    sum 1: ``a_i(r) = a_i / Σ_{j ∈ A(r)} a_j``. Columns ``k1..k4`` (0 for a missing component)."""
+    w = effective_weights(weights, use)
+    has = pd.DataFrame(
+        {
+            c: (table[f"{c}_norm"].notna() if c in set(use) else False)
+            for c in COMPONENTS
+            if f"{c}_norm" in table
+        },
+        index=table.index,
+    ).reindex(columns=list(COMPONENTS), fill_value=False)
+    raw = has.astype("float64") * w.reindex(COMPONENTS).to_numpy()
+    total = raw.sum(axis=1)
+    return raw.div(total.where(total > 0), axis=0).fillna(0.0)
+
+
 def daed_index(
     components: pd.DataFrame,
     weights: Mapping[str, float] | pd.Series | None = None,
@@ -830,6 +1145,7 @@ def daed_index(
     *,
     scope: Literal["year", "panel"] = "year",
     use: Iterable[str] = COMPONENTS,
+    required: Iterable[str] = REQUIRED,
 ) -> pd.DataFrame:
     """The DAED index: ``Σ_i a_i · n(K_i)`` with weights rescaled to sum 1, and its rank.
 
@@ -837,36 +1153,48 @@ def daed_index(
     ``*_norm`` columns stay NaN and the weights are rescaled over ``use`` (:func:`effective_weights`).
 
     ``components`` has ``region, year, k1..k4``. Each component is normalised (:func:`normalise`)
-    across the regions of one year (``scope="year"``, the cross-section of seed 000) or across all
-    region-years (``scope="panel"``, so levels compare over time). A region-year with a missing
-    component gets NaN. ``rank`` is 1 for the highest index within a year. ``weights`` default to
-    :func:`default_weights`. Adds ``k1_norm..k4_norm, daed_index, rank``.
+    across the regions of one year that have it (``scope="year"``, the cross-section of seed 000)
+    or across all region-years (``scope="panel"``, so levels compare over time).
+
+    A region-year lacking a ``required`` component (K1, K2: no history) gets no index. A region
+    lacking another component of ``use`` (K3 or K4 could not be computed for it) keeps its index
+    over the components it has, with its weights rescaled to sum 1 (:func:`row_weights`):
+    ``DAED(r) = Σ_{i ∈ A(r)} a_i n(K_i) / Σ_{i ∈ A(r)} a_i``; ``index_components`` lists them.
+    ``rank`` is 1 for the highest index within a year; equal indices share a rank
+    (:func:`rank_desc`). ``weights`` default to :func:`default_weights`. Adds
+    ``k1_norm..k4_norm, daed_index, rank, index_components``.
     """
     use = [c for c in COMPONENTS if c in set(use)]
-    w = effective_weights(weights, use)
+    effective_weights(weights, use)  # validates the weights and the available components
     missing = [c for c in ("region", "year", *COMPONENTS) if c not in components.columns]
     if missing:
         raise ValueError(f"components table lacks column(s) {missing}")
     if scope not in ("year", "panel"):
         raise ValueError(f"scope must be 'year' or 'panel', got {scope!r}")
     df = components.copy()
-    complete = df[use].notna().all(axis=1)
+    need = [c for c in use if c in set(required)]
+    indexable = df[need].notna().all(axis=1) & df[use].notna().any(axis=1)
     for c in COMPONENTS:
         if c not in use:
             df[f"{c}_norm"] = np.nan
             continue
-        values = df[c].where(complete)
+        values = df[c].where(indexable)
         if scope == "year":
             df[f"{c}_norm"] = values.groupby(df["year"], group_keys=False).apply(
                 lambda s: normalise(s, normalisation)
             )
         else:
             df[f"{c}_norm"] = normalise(values, normalisation)
-    index = sum(df[f"{c}_norm"] * w[c] for c in use)
-    df["daed_index"] = index.where(complete)
-    df["rank"] = (
-        df.groupby("year")["daed_index"].rank(ascending=False, method="min").astype("Int64")
-    )
+    per_row = row_weights(df, weights, use)
+    index = sum(df[f"{c}_norm"].fillna(0.0) * per_row[c] for c in use)
+    indexable &= per_row.sum(axis=1) > 0
+    df["daed_index"] = index.where(indexable)
+    df["rank"] = rank_desc(df["daed_index"], df["year"])
+    has = pd.DataFrame({c: df[f"{c}_norm"].notna() for c in use}, index=df.index)
+    df["index_components"] = [
+        ",".join(c for c in use if row[c]) if ok else ""
+        for row, ok in zip(has.to_dict("records"), indexable, strict=True)
+    ]
     return df
 
 
@@ -908,7 +1236,9 @@ def daed_table(
     traditional_share: float = 0.8,
     base_period: tuple[int, int] | None = None,
     support_scale: SupportScale = "per_nne_export",
-    support_period: tuple[int, int] | None = (2019, 2024),
+    support_period: tuple[int, int] | None = None,
+    support_average: SupportAverage = "to_date",
+    k3_fallback: K3Fallback = "per_total_export",
     iseu_spec: Mapping[str, tuple[int, float]] | None = None,
     normalisation: Normalisation = "minmax",
     scope: Literal["year", "panel"] = "year",
@@ -920,8 +1250,17 @@ def daed_table(
     table. Years without the history K1/K2 need keep their rows with ``history_complete`` False and
     a NaN index. K3 / K4 without their indicators are "no data" (NaN columns, see
     :func:`component_availability`) and the index uses the other components, weights rescaled;
-    ``attrs["availability"]`` records the reasons. Columns: ``region, year, k1, k2, k3, k4, history_complete, k1_norm..k4_norm,
-    daed_index, rank, resource_share``.
+    ``attrs["availability"]`` records the reasons.
+
+    K3 (:func:`support_intensity`): support years ``support_period`` (default: those of the data),
+    averaged ``support_average`` (default ``"to_date"``: never support of a later year); regions
+    without the scale's denominator get ``k3_fallback``, recorded in ``k3_basis``. Every region
+    with export in a year with history gets an index: one lacking K3 or K4 uses its other
+    components with its weights rescaled (``index_components``, :func:`daed_index`).
+    ``attrs["support"]`` holds the average rule and the support period used.
+
+    Columns: ``region, year, k1, k2, k3, k4, history_complete, k1_norm..k4_norm, daed_index,
+    rank, resource_share, k3_basis, index_components``.
     """
     k1 = new_goods_share(trade, novelty_window)
     k2 = new_markets_share(trade, novelty_window, market_rule, traditional_share, base_period)
@@ -936,12 +1275,23 @@ def daed_table(
     ].fillna(False).astype(bool)
     df = df.drop(columns="history_complete_k2")
     availability = component_availability(indicators, support_scale, iseu_spec)
+    support: dict[str, object] = {"average": support_average, "period": None}
     if availability["k3"] is None:
-        k3 = support_intensity(indicators, trade, support_scale, support_period)
-        on = ["region"] if support_period is not None else ["region", "year"]
-        df = df.merge(k3[[*on, "k3"]], on=on, how="left")
+        k3 = support_intensity(
+            indicators,
+            trade,
+            support_scale,
+            None if support_period is None else tuple(support_period),
+            average=support_average,
+            years=df["year"].unique(),
+            fallback=k3_fallback,
+        )
+        support["period"] = k3.attrs["support_period"]
+        df = df.merge(k3[["region", "year", "k3", "k3_basis"]], on=["region", "year"], how="left")
+        df["k3_basis"] = df["k3_basis"].fillna("")
     else:
         df["k3"] = np.nan
+        df["k3_basis"] = ""
     if availability["k4"] is None:
         k4 = iseu(indicators, iseu_spec, normalisation=normalisation, years=df["year"].unique())
         df = df.merge(k4, on=["region", "year"], how="left")
@@ -967,9 +1317,12 @@ def daed_table(
         "daed_index",
         "rank",
         "resource_share",
+        "k3_basis",
+        "index_components",
     ]
     out = df[columns].sort_values(["year", "region"], ignore_index=True)
     out.attrs["availability"] = availability
+    out.attrs["support"] = support
     return out
 
 
@@ -990,7 +1343,7 @@ def ranking_chart(
     """Horizontal bars of the DAED index in ``year``, split into the weighted components.
 
     Each bar is ``Σ_i a_i n(K_i)`` drawn as four stacked parts, so a reader sees which component
-    lifts a region. ``label(region) -> str`` names regions (default: the region code).
+    lifts a region (with each region's own rescaled weights, :func:`row_weights`). ``label(region) -> str`` names regions (default: the region code).
     """
     import matplotlib.pyplot as plt
 
@@ -998,7 +1351,6 @@ def ranking_chart(
     if df.empty:
         raise ValueError(f"no DAED index for year {year}")
     use = available_components(df)
-    w = effective_weights(weights, use)
     df = df.sort_values(["daed_index", "region"], ascending=[True, True])
     if top is not None:
         df = df.tail(top)
@@ -1006,6 +1358,7 @@ def ranking_chart(
     height = max(3.0, 0.18 * len(df) + 1.2)
     fig, ax = plt.subplots(figsize=(7.5, height))
     left = np.zeros(len(df))
+    per_row = row_weights(df, weights, use)  # a region lacking K3/K4: its weights rescaled
     colors = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e")
     if (df[[f"{c}_norm" for c in use]] < 0).any().any():
         # z-scores: stacking negative parts is unreadable; draw the index alone
@@ -1014,7 +1367,7 @@ def ranking_chart(
         for c, color in zip(COMPONENTS, colors, strict=True):
             if c not in use:  # "no data": not drawn, its weight went to the others
                 continue
-            part = (df[f"{c}_norm"] * w[c]).to_numpy()
+            part = (df[f"{c}_norm"].fillna(0.0) * per_row[c]).to_numpy()
             ax.barh(names, part, left=left, color=color, label=t(*COMPONENT_LABELS[c], lang))
             left += part
         ax.legend(loc="lower right", fontsize=7)

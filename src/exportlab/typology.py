@@ -9,13 +9,18 @@ type   DAED                 resource specialisation         profile
 4      low                  high                            mono-resource, primary processing
 =====  ===================  ==============================  ==========================================
 
-Three ways to draw the line (:func:`classify_regions`): k-means with k = 4 and Ward hierarchical
-clustering on the standardised pair (DAED, resource share), and the median-split quadrants (or
-given thresholds). Clusters get a type from their centroids (:func:`name_clusters`). Fitting sorts the
-regions first and uses a fixed ``random_state``, so the types do not depend on the input order.
-Validation: :func:`agreement` (adjusted Rand index between methods), :func:`silhouette`,
+The rule is stated and fitted once (:class:`RegionTypes`): "high" and "low" are explicit
+thresholds on both axes (medians by default, or quantiles, or values), fitted on the pooled panel,
+a base year or each year, so that a type means the same in every year. Three methods: the
+quadrants of those thresholds (the default: a reader checks each type by eye on the scatter),
+k-means with k = 4 and Ward's clustering on the percentile ranks of (DAED, resource share).
+Clusters take the four types one-to-one from their members (:func:`name_clusters`, Hungarian
+assignment); a region whose own quadrant differs from its cluster's type is *borderline*.
+Fitting sorts the regions first and uses a fixed ``random_state``, so the types do not depend on
+the input order. Validation: :func:`type_summary` (agreement with the own quadrant per year),
+:func:`agreement` (adjusted Rand index between methods), :func:`silhouette`,
 :func:`bootstrap_stability`. Policy: :data:`POLICY_INSTRUMENTS`, :func:`region_sheet`. Dynamics:
-:func:`classify_panel`, :func:`transition_matrix`, :func:`moved_regions`.
+:func:`transition_matrix`, :func:`moved_regions`.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"region": list("ABCDEFGH"),
@@ -28,6 +33,7 @@ Validation: :func:`agreement` (adjusted Rand index between methods), :func:`silh
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -45,7 +51,15 @@ from exportlab.style import TYPE_COLORS, check_lang, name_points, t, type_colors
 
 Method = Literal["kmeans", "ward", "quadrants"]
 METHODS: tuple[str, ...] = ("kmeans", "ward", "quadrants")
+#: Feature scalings clusters are found on: percentile ranks or z-scores.
+SCALINGS: tuple[str, ...] = ("rank", "standard")
+SCALING_LABELS: dict[str, tuple[str, str]] = {
+    "rank": ("on percentile ranks", "по процентильным рангам"),
+    "standard": ("on z-scores", "по z-оценкам"),
+}
 TYPES: tuple[int, ...] = (1, 2, 3, 4)
+#: Columns :meth:`RegionTypes.predict` adds to a table.
+TYPE_COLUMNS: tuple[str, ...] = ("type", "quadrant", "borderline")
 FEATURES: tuple[str, str] = ("daed_index", "resource_share")
 
 #: Position of each type's corner in the (DAED, resource share) plane: +1 high, −1 low.
@@ -54,7 +68,7 @@ TYPE_CORNERS: dict[int, tuple[int, int]] = {1: (1, -1), 2: (1, 1), 3: (-1, -1), 
 METHOD_LABELS: dict[str, tuple[str, str]] = {
     "kmeans": ("k-means", "k-средних"),
     "ward": ("Ward", "Уорд"),
-    "quadrants": ("Median quadrants", "Квадранты по медианам"),
+    "quadrants": ("Quadrants of the thresholds", "Квадранты по порогам"),
 }
 
 
@@ -116,187 +130,567 @@ def instruments_table(lang: str = "en") -> pd.DataFrame:
 # classification
 # --------------------------------------------------------------------------------------------
 
+#: A threshold rule: ``"median"`` (or ``None``), ``"mean"``, a quantile ``"q0.25"``, or a value
+#: in the feature's own units (DAED index; resource share as a fraction, 0.3 = 30%).
+ThresholdSpec = str | float | int | None
+#: Where thresholds and clusters are fitted: ``"pooled"`` (every year of the panel together),
+#: a base year, or ``"each_year"`` (refitted every year; types then do not compare over time).
+Base = str | int
 
-def _prepare(df: pd.DataFrame, features: Iterable[str]) -> pd.DataFrame:
-    features = list(features)
-    missing = [c for c in ("region", *features) if c not in df.columns]
-    if missing:
-        raise ValueError(f"table lacks column(s) {missing}")
-    if df["region"].duplicated().any():
-        dup = df.loc[df["region"].duplicated(), "region"].iloc[0]
-        raise ValueError(
-            f"region {dup!r} occurs more than once: classify one year at a time (classify_panel)"
-        )
-    data = df[["region", *features]].copy()
-    data["region"] = data["region"].astype(str)
-    return data.sort_values("region").set_index("region")
+
+def parse_threshold(spec: ThresholdSpec) -> tuple[str, float]:
+    """A threshold rule as ``(kind, parameter)``: ``("quantile", q)``, ``("mean", nan)`` or
+    ``("value", x)``.
+
+    >>> parse_threshold("median"), parse_threshold("q0.25"), parse_threshold(0.3)
+    (('quantile', 0.5), ('quantile', 0.25), ('value', 0.3))
+    """
+    if spec is None:
+        return "quantile", 0.5
+    if isinstance(spec, bool):
+        raise ValueError(f"threshold must be 'median', 'mean', 'q<0..1>' or a number, got {spec!r}")
+    if isinstance(spec, int | float | np.integer | np.floating):
+        if not np.isfinite(spec):
+            raise ValueError(f"threshold value must be finite, got {spec!r}")
+        return "value", float(spec)
+    text = str(spec).strip().lower()
+    if text == "median":
+        return "quantile", 0.5
+    if text == "mean":
+        return "mean", float("nan")
+    if text.startswith("q"):
+        try:
+            q = float(text[1:])
+        except ValueError:
+            q = float("nan")
+        if 0.0 < q < 1.0:
+            return "quantile", q
+    raise ValueError(
+        f"threshold must be 'median', 'mean', a quantile such as 'q0.25' (0 < q < 1) or a "
+        f"number in the feature's units, got {spec!r}"
+    )
+
+
+def threshold_value(spec: ThresholdSpec, values: Iterable[float]) -> float:
+    """The threshold a rule gives on ``values`` (NaN ignored; quantiles interpolate linearly).
+
+    >>> threshold_value("median", [1.0, 2.0, 10.0]), threshold_value("q0.5", [1.0, 3.0])
+    (2.0, 2.0)
+    """
+    kind, param = parse_threshold(spec)
+    if kind == "value":
+        return param
+    x = np.asarray(list(values), dtype="float64")
+    x = x[np.isfinite(x)]
+    if not len(x):
+        raise ValueError("no values to set a threshold on")
+    return float(x.mean()) if kind == "mean" else float(np.quantile(x, param))
+
+
+def threshold_rule_label(spec: ThresholdSpec, lang: str = "en") -> str:
+    """Words for a threshold rule: "median", "25th percentile", "set value"."""
+    kind, param = parse_threshold(spec)
+    if kind == "value":
+        return t("set value", "заданное значение", lang)
+    if kind == "mean":
+        return t("mean", "среднее", lang)
+    if param == 0.5:
+        return t("median", "медиана", lang)
+    return t(f"{100 * param:g}th percentile", f"{100 * param:g}-й процентиль", lang)
+
+
+def quadrant_of(high_daed: Any, high_resource: Any) -> np.ndarray:
+    """Type of the quadrant a position lies in: 1 high/low, 2 high/high, 3 low/low, 4 low/high
+    (DAED / resource share; "high" = strictly above the threshold)."""
+    hx, hy = np.asarray(high_daed, dtype=bool), np.asarray(high_resource, dtype=bool)
+    return np.select([hx & ~hy, hx & hy, ~hx & ~hy], [1, 2, 3], default=4)
 
 
 def name_clusters(
-    centroids: pd.DataFrame,
-    reference: Mapping[str, float] | pd.Series | None = None,
-    *,
-    one_to_one: bool = False,
-    features: tuple[str, str] = FEATURES,
+    points: np.ndarray | pd.DataFrame,
+    labels: Iterable[Any],
+    thresholds: tuple[float, float],
 ) -> dict[Any, int]:
-    """Map clusters to types 1–4 from their centroids.
+    """One-to-one names of (at most four) clusters, from their members.
 
-    ``centroids``: one row per cluster, columns ``features`` (DAED, resource share).
-    ``reference``: the point that separates high from low (default: the mean of the centroids; pass
-    the medians or overall means of the data). A centroid's offset ``d = (ΔDAED, Δresource)`` from it
-    is compared with each type's corner (:data:`TYPE_CORNERS`: type 1 = (+, −), 2 = (+, +),
-    3 = (−, −), 4 = (−, +)).
+    ``points``: the members' (DAED, resource share) in the features' units, ``labels`` their
+    clusters, ``thresholds`` the (DAED, resource) lines of the quadrants. ``count[c, k]`` is the
+    number of members of cluster ``c`` whose own quadrant is type ``k``; the Hungarian algorithm
+    (``scipy.optimize.linear_sum_assignment``) picks the distinct types that maximise
+    ``Σ_c count[c, type(c)]``, i.e. the number of regions whose type is their own quadrant. Ties
+    go to the type whose corner (:data:`TYPE_CORNERS`) the cluster's median points at.
 
-    * ``one_to_one=False`` (default): each cluster gets the type of the quadrant its centroid lies
-      in (signs of ``d``; ties at the reference count as low). Two clusters may share a type, and a
-      type may stay empty: the data, not the method, decides;
-    * ``one_to_one=True`` (at most 4 clusters): the assignment of distinct types that maximises
-      ``Σ d·corner`` over the offsets scaled to [−1, 1] per axis (Hungarian algorithm), so four
-      clusters always give four types.
-
-    >>> import pandas as pd
-    >>> c = pd.DataFrame({"daed_index": [0.8, 0.2, 0.7, 0.1], "resource_share": [0.1, 0.2, 0.9, 0.8]},
-    ...                  index=["a", "b", "c", "d"])
-    >>> name_clusters(c)
-    {'a': 1, 'b': 3, 'c': 2, 'd': 4}
+    >>> import numpy as np
+    >>> pts = np.array([[0.9, 0.1], [0.8, 0.2], [0.9, 0.9], [0.1, 0.1], [0.2, 0.9], [0.6, 0.8]])
+    >>> name_clusters(pts, ["a", "a", "b", "c", "d", "b"], (0.5, 0.5))
+    {'a': 1, 'b': 2, 'c': 3, 'd': 4}
     """
-    missing = [f for f in features if f not in centroids.columns]
-    if missing:
-        raise ValueError(f"centroids lack column(s) {missing}")
-    cents = centroids[list(features)].astype("float64")
-    if reference is None:
-        ref = cents.mean()
-    else:
-        ref = pd.Series({f: float(pd.Series(reference)[f]) for f in features})
-    offsets = (cents - ref).to_numpy()
-    if not one_to_one:
-        names = {}
-        for label, (dx, dy) in zip(cents.index, offsets, strict=True):
-            high_daed, high_res = dx > 0, dy > 0
-            names[label] = {(True, False): 1, (True, True): 2, (False, False): 3}.get(
-                (high_daed, high_res), 4
-            )
-        return names
-    if len(cents) > len(TYPES):
-        raise ValueError(f"one-to-one naming needs at most 4 clusters, got {len(cents)}")
-    # scale the two axes alike so neither dominates the assignment
+    x = np.asarray(points, dtype="float64")
+    labels = np.asarray(list(labels))
+    clusters = sorted(set(labels.tolist()))
+    if len(clusters) > len(TYPES):
+        raise ValueError(f"one-to-one naming needs at most 4 clusters, got {len(clusters)}")
+    quads = quadrant_of(x[:, 0] > thresholds[0], x[:, 1] > thresholds[1])
+    counts = np.array([[np.sum((labels == c) & (quads == k)) for k in TYPES] for c in clusters])
+    medians = np.array([np.median(x[labels == c], axis=0) for c in clusters])
+    offsets = medians - np.asarray(thresholds, dtype="float64")
     spread = np.abs(offsets).max(axis=0)
     spread[spread == 0] = 1.0
-    scaled = offsets / spread
     corners = np.array([TYPE_CORNERS[k] for k in TYPES], dtype="float64")
-    score = scaled @ corners.T
-    rows, cols = linear_sum_assignment(-score)
-    return {cents.index[r]: TYPES[c] for r, c in zip(rows, cols, strict=True)}
+    tie = (offsets / spread) @ corners.T  # in [-2, 2]; × 0.01 never outweighs one member
+    rows, cols = linear_sum_assignment(-(counts + 0.01 * tie))
+    return {clusters[r]: TYPES[c] for r, c in zip(rows, cols, strict=True)}
 
 
 def _standardise(data: pd.DataFrame) -> np.ndarray:
     return StandardScaler().fit_transform(data.to_numpy(dtype="float64"))
 
 
-def _fit_types(
-    data: pd.DataFrame,
-    method: str,
-    random_state: int,
-    n_init: int,
-    thresholds: tuple[float | None, float | None] | None,
-    one_to_one: bool = False,
-) -> pd.Series:
-    """Types of the regions in ``data`` (index region, two feature columns, no NaN)."""
-    x_name, y_name = data.columns[:2]
-    if method == "quadrants":
-        x_thr = y_thr = None
-        if thresholds is not None:
-            x_thr, y_thr = thresholds
-        x_thr = data[x_name].median() if x_thr is None else x_thr
-        y_thr = data[y_name].median() if y_thr is None else y_thr
-        high_x = data[x_name] > x_thr
-        high_y = data[y_name] > y_thr
-        types = np.select(
-            [high_x & ~high_y, high_x & high_y, ~high_x & ~high_y], [1, 2, 3], default=4
+@dataclass
+class _Unit:
+    """One fitted unit: thresholds, and for clusters the scaler, centroids and their types."""
+
+    thresholds: tuple[float, float]
+    n: int
+    scaling: str = "rank"
+    reference: np.ndarray | None = None  # fit data (rank) or its mean and sd (standard)
+    centroids: np.ndarray | None = None
+    types: dict[int, int] = field(default_factory=dict)
+
+    def fit_scaling(self, x: np.ndarray) -> np.ndarray:
+        if self.scaling == "rank":
+            self.reference = np.sort(x, axis=0)
+        else:
+            sd = x.std(axis=0)
+            self.reference = np.vstack([x.mean(axis=0), np.where(sd > 0, sd, 1.0)])
+        return self.transform(x)
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        """Rank: percentile ranks within the fit data (ties: mean rank, as ``rank(pct=True)``);
+        standard: z-scores with the fit data's mean and sd."""
+        ref = self.reference
+        if self.scaling == "standard":
+            return (x - ref[0]) / ref[1]
+        n = len(ref)
+        cols = [
+            (
+                np.searchsorted(ref[:, j], x[:, j], "left")
+                + np.searchsorted(ref[:, j], x[:, j], "right")
+                + 1
+            )
+            / (2 * n)
+            for j in range(x.shape[1])
+        ]
+        return np.column_stack(cols)
+
+    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        quads = quadrant_of(x[:, 0] > self.thresholds[0], x[:, 1] > self.thresholds[1])
+        if self.centroids is None:
+            return quads, quads, np.full(len(x), -1)
+        z = self.transform(x)
+        dist = ((z[:, None, :] - self.centroids[None, :, :]) ** 2).sum(axis=2)
+        cluster = dist.argmin(axis=1)
+        types = np.array([self.types[int(c)] for c in cluster], dtype="int64")
+        return types, quads, cluster
+
+
+class RegionTypes:
+    """The four region types by a stated rule, fitted once and applied to any year.
+
+    ``method``: ``"quadrants"`` (the type is the quadrant of the region's own position — a reader
+    can check it against the dashed lines of the scatter), ``"kmeans"`` (k-means, k = 4; ``n_init``
+    starts, fixed ``random_state``) or ``"ward"`` (Ward's hierarchical clustering into 4
+    clusters). Clusters are found on the ``scaling`` of (DAED, resource share): ``"rank"``
+    (default: percentile ranks within the fit data — scale-free, robust to the skew of the index
+    and to the many regions without resource export) or ``"standard"`` (z-scores). ``thresholds``: the rules of "high" on the
+    two axes (:func:`parse_threshold`; median by default; "high" = strictly above). ``base``:
+    the data they are fitted on — ``"pooled"`` (all region-years together, so a type means the
+    same in every year and the transition matrix shows real moves), a base year, or
+    ``"each_year"`` (refitted per year, the cross-section view).
+
+    Clusters are named one-to-one from their members (:func:`name_clusters`). Any region-year is
+    typed by the fit: clusters by the nearest centroid in the fit's scaled units.
+    :meth:`predict` returns ``type``, ``quadrant`` (the type of its own position) and
+    ``borderline`` (``type != quadrant``: the cluster's type is not that of the region's own
+    position). Regions are sorted before fitting, so the result does not depend on row order.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"region": list("ABCDEFGH"), "year": 2021,
+    ...                    "daed_index": [0.9, 0.8, 0.85, 0.7, 0.2, 0.1, 0.15, 0.3],
+    ...                    "resource_share": [0.1, 0.2, 0.9, 0.8, 0.1, 0.2, 0.9, 0.8]})
+    >>> RegionTypes().fit_predict(df)["type"].tolist()  # median quadrants
+    [1, 1, 2, 2, 3, 3, 4, 4]
+    >>> km = RegionTypes("kmeans").fit_predict(df)  # H (0.3, 0.8) joins the cluster of C and D
+    >>> km["type"].tolist(), km["borderline"].tolist()
+    ([1, 1, 2, 2, 3, 3, 4, 2], [False, False, False, False, False, False, False, True])
+    """
+
+    def __init__(
+        self,
+        method: Method = "quadrants",
+        thresholds: tuple[ThresholdSpec, ThresholdSpec] | None = ("median", "median"),
+        base: Base = "pooled",
+        *,
+        features: tuple[str, str] = FEATURES,
+        scaling: str = "rank",
+        random_state: int = 0,
+        n_init: int = 50,
+    ) -> None:
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        if scaling not in SCALINGS:
+            raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}")
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        if thresholds is None:
+            thresholds = ("median", "median")
+        thresholds = tuple(thresholds)
+        if len(thresholds) != 2:
+            raise ValueError(f"thresholds must be a pair (daed, resource), got {thresholds!r}")
+        for spec in thresholds:
+            parse_threshold(spec)
+        if not (base in ("pooled", "each_year") or _is_year(base)):
+            raise ValueError(f"base must be 'pooled', 'each_year' or a year, got {base!r}")
+        self.method = method
+        self.thresholds = thresholds
+        self.base = int(base) if _is_year(base) else base
+        self.features = tuple(features)
+        self.scaling = scaling
+        self.random_state = random_state
+        self.n_init = n_init
+        self.units_: dict[int | None, _Unit] = {}
+        self.fit_years_: list[int] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"RegionTypes(method={self.method!r}, thresholds={self.thresholds!r}, "
+            f"base={self.base!r})"
         )
-        return pd.Series(types, index=data.index, name="type")
-    if len(data) < len(TYPES):
-        raise ValueError(f"clustering into 4 types needs at least 4 regions, got {len(data)}")
-    z = _standardise(data)
-    if method == "kmeans":
-        labels = KMeans(n_clusters=4, n_init=n_init, random_state=random_state).fit_predict(z)
-    elif method == "ward":
-        labels = AgglomerativeClustering(n_clusters=4, linkage="ward").fit_predict(z)
-    else:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    cents = pd.DataFrame(z, index=data.index, columns=[x_name, y_name]).groupby(labels).mean()
-    # relative to the overall means (0 after standardising): robust when half the regions share
-    # one value (no resource export at all), which would put the median on the boundary
-    reference = pd.Series(0.0, index=[x_name, y_name])
-    names = name_clusters(cents, reference, one_to_one=one_to_one, features=(x_name, y_name))
-    return pd.Series([names[k] for k in labels], index=data.index, name="type")
+
+    def clone(self, **changes: Any) -> RegionTypes:
+        """An unfitted copy, with ``changes`` to its settings."""
+        kwargs = {
+            "method": self.method,
+            "thresholds": self.thresholds,
+            "base": self.base,
+            "features": self.features,
+            "scaling": self.scaling,
+            "random_state": self.random_state,
+            "n_init": self.n_init,
+        }
+        kwargs.update(changes)
+        return RegionTypes(**kwargs)
+
+    # -- fitting -----------------------------------------------------------------------------
+
+    def _frame(self, panel: pd.DataFrame, check_unique: bool = True) -> pd.DataFrame:
+        missing = [c for c in ("region", *self.features) if c not in panel.columns]
+        if missing:
+            raise ValueError(f"table lacks column(s) {missing}")
+        data = panel[["region", *self.features]].copy()
+        data["region"] = data["region"].astype(str)
+        data["year"] = panel["year"].astype("int64") if "year" in panel else 0
+        if check_unique and data.duplicated(["region", "year"]).any():
+            dup = data.loc[data.duplicated(["region", "year"]), "region"].iloc[0]
+            raise ValueError(
+                f"region {dup!r} occurs more than once in a year: one row per region and year"
+            )
+        return data
+
+    def _fit_unit(self, data: pd.DataFrame) -> _Unit:
+        data = data.dropna(subset=list(self.features)).sort_values(
+            ["region", "year"], kind="stable"
+        )
+        x = data[list(self.features)].to_numpy(dtype="float64")
+        if not len(x):
+            raise ValueError("no region has both the DAED index and the resource share")
+        thr = (
+            threshold_value(self.thresholds[0], x[:, 0]),
+            threshold_value(self.thresholds[1], x[:, 1]),
+        )
+        unit = _Unit(thresholds=thr, n=len(x))
+        if self.method == "quadrants":
+            return unit
+        if len(np.unique(x, axis=0)) < len(TYPES):
+            raise ValueError(
+                f"clustering into 4 types needs at least 4 distinct regions, got {len(x)} rows"
+            )
+        unit.scaling = self.scaling
+        z = unit.fit_scaling(x)
+        if self.method == "kmeans":
+            km = KMeans(n_clusters=4, n_init=self.n_init, random_state=self.random_state)
+            labels = km.fit_predict(z)
+        else:
+            labels = AgglomerativeClustering(n_clusters=4, linkage="ward").fit_predict(z)
+        cents = np.array([z[labels == k].mean(axis=0) for k in range(4)])
+        # members by nearest centroid, as any other region-year will be typed
+        labels = ((z[:, None, :] - cents[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+        unit.centroids = cents
+        names = name_clusters(x, labels, thr)
+        # a centroid that attracts no member keeps the type no other cluster took
+        free = [k for k in TYPES if k not in names.values()]
+        unit.types = {int(c): names.get(c) or free.pop(0) for c in range(4)}
+        return unit
+
+    def fit(self, panel: pd.DataFrame, *, _check: bool = True) -> RegionTypes:
+        """Fit thresholds (and clusters) on ``panel``: ``region``, the two features and ``year``
+        (a table without ``year`` is one cross-section). Returns ``self``."""
+        data = self._frame(panel, _check)
+        years = sorted(int(y) for y in data.dropna(subset=list(self.features))["year"].unique())
+        if not years:
+            raise ValueError("no region has both the DAED index and the resource share")
+        self.units_ = {}
+        if self.base == "pooled":
+            self.units_[None] = self._fit_unit(data)
+            self.fit_years_ = years
+        elif self.base == "each_year":
+            for year in years:
+                self.units_[year] = self._fit_unit(data[data["year"] == year])
+            self.fit_years_ = years
+        else:
+            if self.base not in years:
+                raise ValueError(f"base year {self.base} is not in the data (years {years})")
+            self.units_[None] = self._fit_unit(data[data["year"] == self.base])
+            self.fit_years_ = [int(self.base)]
+        return self
+
+    def _unit(self, year: int | None) -> _Unit:
+        if not self.units_:
+            raise ValueError("RegionTypes is not fitted: call fit(panel) first")
+        if None in self.units_:
+            return self.units_[None]
+        if year not in self.units_:
+            raise ValueError(
+                f"year {year} was not fitted (base 'each_year', years {self.fit_years_})"
+            )
+        return self.units_[year]
+
+    def predict(self, panel: pd.DataFrame) -> pd.DataFrame:
+        """``type``, ``quadrant`` (Int64) and ``borderline`` (boolean) per row of ``panel``
+        (aligned with its index); rows lacking a feature get ``<NA>``."""
+        data = self._frame(panel, check_unique=False)
+        out = pd.DataFrame(
+            {
+                "type": pd.array([pd.NA] * len(data), dtype="Int64"),
+                "quadrant": pd.array([pd.NA] * len(data), dtype="Int64"),
+                "borderline": pd.array([pd.NA] * len(data), dtype="boolean"),
+            },
+            index=panel.index,
+        )
+        valid = data[list(self.features)].notna().all(axis=1).to_numpy()
+        for year in sorted(data.loc[valid, "year"].unique()):
+            rows = valid & (data["year"] == year).to_numpy()
+            x = data.loc[rows, list(self.features)].to_numpy(dtype="float64")
+            types, quads, _ = self._unit(int(year) if None not in self.units_ else None).predict(x)
+            out.loc[rows, "type"] = types
+            out.loc[rows, "quadrant"] = quads
+            out.loc[rows, "borderline"] = types != quads
+        return out
+
+    def fit_predict(self, panel: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`fit` and :meth:`predict` on the same panel."""
+        return self.fit(panel).predict(panel)
+
+    # -- reporting -----------------------------------------------------------------------------
+
+    def thresholds_for(self, year: int | None = None) -> tuple[float, float]:
+        """The (DAED, resource share) thresholds that type ``year`` (any year unless each_year)."""
+        return self._unit(year).thresholds
+
+    def base_label(self, lang: str = "en") -> str:
+        """Where the rule was fitted, in words."""
+        check_lang(lang)
+        if self.base == "pooled":
+            span = _span(self.fit_years_)
+            return t(
+                f"the pooled panel {span}",
+                f"объединённой панели {span}",
+                lang,
+            )
+        if self.base == "each_year":
+            return t("each year separately", "каждому году отдельно", lang)
+        return t(f"the base year {self.base}", f"базовому {self.base} году", lang)
+
+    def describe(self, lang: str = "en", year: int | None = None) -> str:
+        """The rule in a sentence or two, with the threshold values (for tables and figures)."""
+        check_lang(lang)
+        x_thr, y_thr = self.thresholds_for(year)
+        x_rule, y_rule = (threshold_rule_label(s, lang) for s in self.thresholds)
+        lines = t(
+            f"“high” means above the threshold: DAED index > {x_thr:.3g} ({x_rule}), "
+            f"resource share > {100 * y_thr:.1f}% ({y_rule})",
+            f"«высокий» — выше порога: индекс ДАЭД > {x_thr:.3g} ({x_rule}), "
+            f"сырьевая доля > {100 * y_thr:.1f}% ({y_rule})",
+            lang,
+        )
+        fitted = self.base_label(lang)
+        if self.method == "quadrants":
+            head = t(
+                f"Types by quadrants of the (DAED, resource share) plane, thresholds fitted on "
+                f"{fitted}",
+                f"Типы по квадрантам плоскости (ДАЭД, сырьевая доля), пороги определены по "
+                f"{fitted}",
+                lang,
+            )
+        else:
+            name = t(*METHOD_LABELS[self.method], lang)
+            scaled = t(*SCALING_LABELS[self.scaling], lang)
+            head = t(
+                f"Types by {name} clustering (4 clusters, {scaled}) fitted on "
+                f"{fitted}; each cluster takes, one-to-one, the type of the quadrant most of its "
+                "members lie in, and a region whose own quadrant differs is marked borderline",
+                f"Типы по кластерам ({name}, 4 кластера, {scaled}), построенным "
+                f"по {fitted}; каждому кластеру взаимно однозначно присвоен тип квадранта, где "
+                "лежит большинство его регионов, регион с другим собственным квадрантом помечен "
+                "как пограничный",
+                lang,
+            )
+        tail = ""
+        if self.base == "each_year":
+            tail = t(
+                ". Refitted every year: a change of type mixes real moves with refitting.",
+                ". Пересчитываются каждый год: смена типа смешивает реальные сдвиги и пересчёт.",
+                lang,
+            )
+        elif self.base == "pooled" or _is_year(self.base):
+            tail = t(
+                ". The same rule types every year, so changes of type are real moves.",
+                ". Одно правило для всех лет, поэтому смена типа — реальный сдвиг.",
+                lang,
+            )
+        return f"{head}; {lines}{tail}"
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _span(years: list[int]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def add_types(table: pd.DataFrame, model: RegionTypes) -> pd.DataFrame:
+    """``table`` with ``type``, ``quadrant`` and ``borderline`` from ``model`` fitted on it
+    (earlier type columns are replaced). Returns a new table."""
+    base = table.drop(columns=[c for c in TYPE_COLUMNS if c in table.columns])
+    out = pd.concat([base, model.fit(base).predict(base)], axis=1)
+    out.attrs = dict(table.attrs)
+    return out
 
 
 def classify_regions(
     df: pd.DataFrame,
-    method: Method = "kmeans",
+    method: Method = "quadrants",
     random_state: int = 0,
     *,
     features: tuple[str, str] = FEATURES,
     n_init: int = 50,
-    thresholds: tuple[float | None, float | None] | None = None,
-    one_to_one: bool = False,
+    thresholds: tuple[ThresholdSpec, ThresholdSpec] | None = None,
 ) -> pd.Series:
-    """Type 1–4 of each region of one year.
+    """Type 1–4 of each region of one year (a :class:`RegionTypes` fitted on ``df`` alone).
 
-    ``df``: one row per region with ``region`` and ``features`` (DAED index, resource share).
+    ``df``: one row per region with ``region`` and ``features``. ``thresholds``: rules or values
+    of "high" (default medians). Returns an ``Int64`` Series aligned with ``df``'s rows; regions
+    with a missing feature get ``<NA>``.
 
-    * ``"kmeans"``: k-means, k = 4, on the standardised features (``n_init`` starts, fixed
-      ``random_state``);
-    * ``"ward"``: Ward hierarchical clustering into 4 clusters on the standardised features;
-    * ``"quadrants"``: high = above the median (or above ``thresholds = (daed, resource)`` in the
-      features' own units; ``None`` for either keeps its median).
-
-    Clusters are named by :func:`name_clusters` relative to the overall means (``one_to_one``: force
-    four distinct types). Regions are sorted before
-    fitting, so the result does not depend on row order. Regions with a missing feature get
-    ``<NA>``. Returns an ``Int64`` Series aligned with ``df``'s rows.
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"region": list("ABCD"), "daed_index": [0.9, 0.8, 0.2, 0.1],
+    ...                    "resource_share": [0.1, 0.9, 0.2, 0.8]})
+    >>> classify_regions(df).tolist()
+    [1, 2, 3, 4]
     """
-    data = _prepare(df, features)
-    valid = data.dropna()
-    types = _fit_types(valid, method, random_state, n_init, thresholds, one_to_one)
-    by_region = types.reindex(data.index).astype("Int64")
-    out = df["region"].astype(str).map(by_region)
-    return pd.Series(out.to_numpy(), index=df.index, name="type", dtype="Int64")
+    if "year" in df.columns and df["year"].nunique() > 1:
+        raise ValueError("classify_regions types one year: use RegionTypes for a panel")
+    data = df.drop(columns="year") if "year" in df.columns else df
+    _check_unique_regions(data)
+    model = RegionTypes(
+        method, thresholds, "pooled", features=features, random_state=random_state, n_init=n_init
+    )
+    return model.fit_predict(data)["type"].rename("type")
+
+
+def _check_unique_regions(df: pd.DataFrame) -> None:
+    if "region" in df.columns and df["region"].duplicated().any():
+        dup = df.loc[df["region"].duplicated(), "region"].iloc[0]
+        raise ValueError(
+            f"region {dup!r} occurs more than once: classify one year at a time (RegionTypes)"
+        )
 
 
 def classify_panel(
     df: pd.DataFrame,
-    method: Method = "kmeans",
+    method: Method = "quadrants",
     random_state: int = 0,
+    *,
+    base: Base = "pooled",
     **kwargs: Any,
 ) -> pd.Series:
-    """Types per region and year: :func:`classify_regions` applied to each year of ``df``
-    (``region, year`` and the features). Returns an ``Int64`` Series aligned with ``df``."""
+    """Types per region and year: a :class:`RegionTypes` fitted on ``base`` (default the pooled
+    panel) and applied to every year of ``df``. Returns an ``Int64`` Series aligned with ``df``."""
     if "year" not in df.columns:
         raise ValueError("panel table lacks column 'year'")
-    parts = [
-        classify_regions(g, method, random_state, **kwargs)
-        for _, g in df.groupby("year", sort=True)
-    ]
-    if not parts:
-        return pd.Series(dtype="Int64", name="type")
-    return pd.concat(parts).reindex(df.index).astype("Int64")
+    model = RegionTypes(
+        method, kwargs.pop("thresholds", None), base, random_state=random_state, **kwargs
+    )
+    return model.fit_predict(df)["type"].rename("type")
 
 
 def agreement(
     df: pd.DataFrame,
     methods: Iterable[str] = METHODS,
     random_state: int = 0,
-    **kwargs: Any,
+    *,
+    thresholds: tuple[ThresholdSpec, ThresholdSpec] | None = None,
+    base: Base = "pooled",
+    features: tuple[str, str] = FEATURES,
+    scaling: str = "rank",
 ) -> pd.DataFrame:
-    """Adjusted Rand index between the types of each pair of methods (1 = identical partitions,
-    ≈0 = chance agreement). Rows and columns are the methods."""
+    """Adjusted Rand index between the types of each pair of methods over the region-years of
+    ``df`` (1 = identical partitions, ≈0 = chance agreement). Rows and columns are the methods."""
     methods = list(methods)
-    data = _prepare(df, kwargs.get("features", FEATURES)).dropna().reset_index()
-    types = {m: classify_regions(data, m, random_state, **kwargs).to_numpy() for m in methods}
+    data = df.dropna(subset=list(features))
+    types = {
+        m: RegionTypes(
+            m, thresholds, base, features=features, scaling=scaling, random_state=random_state
+        )
+        .fit_predict(data)["type"]
+        .to_numpy(dtype="int64")
+        for m in methods
+    }
     matrix = [[adjusted_rand_score(types[a], types[b]) for b in methods] for a in methods]
     return pd.DataFrame(matrix, index=methods, columns=methods)
+
+
+def type_summary(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Per year: regions typed, regions of each type, quadrants populated, agreement (share of
+    regions whose type is their own quadrant) and borderline regions.
+
+    ``table``: ``year, type, quadrant, borderline`` (the DAED table after :class:`RegionTypes`).
+    With ``lang`` the headers are labels.
+    """
+    rows = []
+    for year, g in table.dropna(subset=["type"]).groupby("year", sort=True):
+        row: dict[str, Any] = {"year": int(year), "regions": len(g)}
+        for k in TYPES:
+            row[f"type_{k}"] = int((g["type"] == k).sum())
+        row["quadrants_populated"] = int(g["quadrant"].nunique())
+        row["agreement"] = float((g["type"] == g["quadrant"]).mean())
+        row["borderline"] = int(g["borderline"].fillna(False).sum())
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if lang is not None and not out.empty:
+        names = {
+            "year": t("Year", "Год", lang),
+            "regions": t("Regions typed", "Регионов", lang),
+            "quadrants_populated": t("Quadrants populated", "Заполненных квадрантов", lang),
+            "agreement": t("Type = own quadrant, share", "Тип = свой квадрант, доля", lang),
+            "borderline": t("Borderline", "Пограничных", lang),
+        }
+        names.update({f"type_{k}": type_label(k, lang) for k in TYPES})
+        out = out.rename(columns=names)
+    return out
 
 
 def silhouette(
@@ -322,60 +716,48 @@ def silhouette(
 
 def bootstrap_stability(
     df: pd.DataFrame,
-    method: Method = "kmeans",
+    model: RegionTypes | Method = "quadrants",
     n_boot: int = 200,
     random_state: int = 0,
     *,
-    features: tuple[str, str] = FEATURES,
     n_init: int = 4,
-    one_to_one: bool = False,
 ) -> pd.DataFrame:
     """How stable each region's type is when the set of regions is resampled.
 
-    Draw ``n_boot`` bootstrap samples of regions (with replacement), fit the method on each, type
-    *every* region with that fit (k-means/Ward: nearest named centroid on the full-sample scale;
-    quadrants: the sample's medians), and count how often a region keeps its full-sample type:
-    ``stability(r) = #{b : type_b(r) = type(r)} / n_boot``. Returns ``region, type, stability``
-    sorted by region.
+    Draw ``n_boot`` bootstrap samples of regions (with replacement; a region enters with all its
+    years), refit ``model`` (its thresholds, base and clusters; k-means with ``n_init`` starts) on
+    each, type *every* region-year with that fit, and count how often it keeps its full-sample
+    type: ``stability(r, t) = #{b : type_b(r, t) = type(r, t)} / n_boot`` (a resample too small
+    to cluster counts as a change). Returns ``region, [year,] type, stability`` sorted by region
+    (and year).
     """
     if n_boot < 1:
         raise ValueError(f"n_boot must be at least 1, got {n_boot}")
-    data = _prepare(df, features).dropna()
-    full = _fit_types(data, method, random_state, 50, None, one_to_one)
-    scaler = StandardScaler().fit(data.to_numpy(dtype="float64"))
-    z_all = scaler.transform(data.to_numpy(dtype="float64"))
+    if isinstance(model, str):
+        model = RegionTypes(model, random_state=random_state)
+    has_year = "year" in df.columns
+    data = df.dropna(subset=list(model.features)).copy()
+    data["region"] = data["region"].astype(str)
+    sort = ["region", "year"] if has_year else ["region"]
+    data = data.sort_values(sort, ignore_index=True)
+    full = model.clone().fit(data).predict(data)["type"].to_numpy(dtype="int64")
+    regions = sorted(data["region"].unique())
+    rows_of = {r: np.flatnonzero(data["region"].to_numpy() == r) for r in regions}
     rng = np.random.default_rng(random_state)
-    n = len(data)
-    same = np.zeros(n)
+    refit = model.clone(n_init=n_init)
+    same = np.zeros(len(data))
     for _ in range(n_boot):
-        idx = rng.integers(0, n, size=n)
-        sample = data.iloc[idx]
-        if method == "quadrants":
-            med = sample.median()
-            high_x = data.iloc[:, 0] > med.iloc[0]
-            high_y = data.iloc[:, 1] > med.iloc[1]
-            boot = np.select(
-                [high_x & ~high_y, high_x & high_y, ~high_x & ~high_y], [1, 2, 3], default=4
-            )
-        else:
-            z = z_all[idx]
-            if len(np.unique(z, axis=0)) < 4:
-                continue
-            if method == "kmeans":
-                labels = KMeans(n_clusters=4, n_init=n_init, random_state=random_state).fit_predict(
-                    z
-                )
-            else:
-                labels = AgglomerativeClustering(n_clusters=4, linkage="ward").fit_predict(z)
-            cents = pd.DataFrame(z, columns=list(features)).groupby(labels).mean()
-            reference = pd.Series(z.mean(axis=0), index=list(features))
-            names = name_clusters(cents, reference, one_to_one=one_to_one, features=features)
-            dist = ((z_all[:, None, :] - cents.to_numpy()[None, :, :]) ** 2).sum(axis=2)
-            boot = np.array([names[cents.index[j]] for j in dist.argmin(axis=1)])
-        same += boot == full.to_numpy()
-    return pd.DataFrame(
-        {"region": data.index, "type": full.to_numpy(), "stability": same / n_boot}
-    ).reset_index(drop=True)
+        pick = rng.integers(0, len(regions), size=len(regions))
+        idx = np.concatenate([rows_of[regions[i]] for i in pick])
+        try:
+            refit.fit(data.iloc[idx], _check=False)
+        except ValueError:
+            continue  # too few distinct regions to cluster (or a base year lost)
+        same += refit.predict(data)["type"].to_numpy(dtype="int64") == full
+    out = data[sort].copy()
+    out["type"] = full
+    out["stability"] = same / n_boot
+    return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,7 +801,9 @@ def moved_regions(types_a: pd.Series, types_b: pd.Series) -> pd.DataFrame:
 
 def year_table(table: pd.DataFrame, year: int, lang: str = "en") -> pd.DataFrame:
     """The DAED ranking of ``year`` for authors: rank, region code and name, K1–K4, index,
-    resource share, type and its label, sorted by rank. Headers: ``exportlab.daed.HEADERS``."""
+    resource share, type and its label and — when the table has them — the region's own quadrant,
+    the borderline mark ("yes" where the two differ), the K3 scale and the components used,
+    sorted by rank (ties by code). Headers: ``exportlab.daed.HEADERS``."""
     check_lang(lang)
     df = table[(table["year"] == year) & table["daed_index"].notna()].copy()
     if df.empty:
@@ -429,6 +813,13 @@ def year_table(table: pd.DataFrame, year: int, lang: str = "en") -> pd.DataFrame
     df["type_label"] = [type_label(int(k), lang) if pd.notna(k) else "" for k in df["type"]]
     columns = ["rank", "region", "region_name", "k1", "k2", "k3", "k4", "daed_index"]
     columns += ["resource_share", "type", "type_label"]
+    if "borderline" in df:
+        df["quadrant"] = df["quadrant"].astype("Int64")
+        df["borderline"] = [
+            t("yes", "да", lang) if _flag(flag) else "" for flag in df["borderline"]
+        ]
+        columns += ["quadrant", "borderline"]
+    columns += [c for c in ("k3_basis", "index_components") if c in df]
     return df[columns].reset_index(drop=True)
 
 
@@ -464,12 +855,15 @@ def region_sheet(
     *,
     n_peers: int = 8,
     label: Callable[[str, str], str] = region_label,
+    thresholds: tuple[float, float] | None = None,
 ) -> str:
-    """One page on a region as Markdown: its components, index and rank, type, peers of the same
-    type (closest DAED index first) and the policy instruments for its type.
+    """One page on a region as Markdown: its components, index and rank, type, its own position
+    against the ``thresholds`` (a borderline region — cluster type not that of its own quadrant —
+    is said so), peers of the same type (closest DAED index first) and the policy instruments for
+    its type.
 
     ``table``: the DAED table with ``type`` (``region, year, k1..k4, daed_index, rank,
-    resource_share, type``).
+    resource_share, type`` and, from :class:`RegionTypes`, ``quadrant, borderline``).
     """
     check_lang(lang)
     from exportlab.daed import COMPONENT_LABELS, COMPONENTS
@@ -495,6 +889,7 @@ def region_sheet(
         f"**{t('Type', 'Тип', lang)}:** {type_label(type_, lang, short=False)} "
         f"({type_label(type_, lang)}). {POLICY_INSTRUMENTS[type_]['profile'][lang]}",
         "",
+        *_position_lines(r, lang, thresholds),
         f"| {t('Component', 'Компонента', lang)} | {t('Value', 'Значение', lang)} | "
         f"{t('Normalised', 'Нормированное', lang)} | {t('Median of regions', 'Медиана регионов', lang)} |",
         "|:---|---:|---:|---:|",
@@ -502,7 +897,9 @@ def region_sheet(
     for c in COMPONENTS:
         norm = r.get(f"{c}_norm", np.nan)
         med = year_df[f"{c}_norm"].median() if f"{c}_norm" in year_df else np.nan
-        lines.append(f"| {t(*COMPONENT_LABELS[c], lang)} | {r[c]:.4g} | {norm:.3f} | {med:.3f} |")
+        cells = [f"{v:.4g}" if c == "raw" else f"{v:.3f}" for c, v in (("raw", r[c]), ("n", norm))]
+        cells = ["—" if cell == "nan" else cell for cell in cells]
+        lines.append(f"| {t(*COMPONENT_LABELS[c], lang)} | {cells[0]} | {cells[1]} | {med:.3f} |")
     peers = year_df[(year_df["type"] == type_) & (year_df["region"] != region)].copy()
     peers["distance"] = (peers["daed_index"] - r["daed_index"]).abs()
     peers = peers.sort_values(["distance", "region"]).head(n_peers)
@@ -521,6 +918,42 @@ def region_sheet(
     ]
     lines += [f"- {item}" for item in policy_instruments(type_, lang)]
     return "\n".join(lines) + "\n"
+
+
+def _flag(value: Any) -> bool:
+    """A nullable boolean as a plain bool (missing is False)."""
+    return False if pd.isna(value) else bool(value)
+
+
+def _position_lines(r: pd.Series, lang: str, thresholds: tuple[float, float] | None) -> list[str]:
+    """The region's own quadrant against the thresholds, and the borderline note."""
+    lines: list[str] = []
+    if thresholds is not None:
+        x_thr, y_thr = thresholds
+        high, low = t("high", "высокий", lang), t("low", "низкий", lang)
+        hx, hy = r["daed_index"] > x_thr, r["resource_share"] > y_thr
+        lines += [
+            f"**{t('Own position', 'Собственное положение', lang)}:** "
+            f"{t('DAED', 'ДАЭД', lang)} {r['daed_index']:.3f} {'>' if hx else '≤'} {x_thr:.3f} "
+            f"({high if hx else low}), {t('resource share', 'сырьевая доля', lang)} "
+            f"{100 * r['resource_share']:.1f}% {'>' if hy else '≤'} {100 * y_thr:.1f}% "
+            f"({high if hy else low}).",
+            "",
+        ]
+    if "borderline" in r.index and _flag(r["borderline"]):
+        quad = int(r["quadrant"])
+        lines += [
+            f"**{t('Borderline', 'Пограничный', lang)}:** "
+            + t(
+                f"its cluster has type {int(r['type'])}, but its own position lies in the quadrant "
+                f"of type {quad} ({type_label(quad, lang)}): read the policy of both types.",
+                f"его кластер имеет тип {int(r['type'])}, а собственное положение — в квадранте "
+                f"типа {quad} ({type_label(quad, lang)}): учитывайте инструменты обоих типов.",
+                lang,
+            ),
+            "",
+        ]
+    return lines
 
 
 def region_sheet_figure(
@@ -579,6 +1012,7 @@ def scatter_types(
     *,
     type_col: str = "type",
     thresholds: tuple[float | None, float | None] | None = None,
+    rule: str | None = None,
     label: Callable[[str, str], str] | None = region_label,
     title: str | None = None,
     max_labels: int | None = 45,
@@ -586,11 +1020,16 @@ def scatter_types(
     ax=None,
 ):
     """Scatter of regions in the (DAED index, resource share) plane coloured by type, with the
-    quadrant lines (medians, or ``thresholds``) and region labels kept apart by adjustText.
+    quadrant lines (``thresholds`` in the features' units, or the medians of the plotted regions)
+    labelled with their values, borderline regions (``borderline`` column: type ≠ own quadrant)
+    ringed in black, and region labels kept apart by adjustText. ``rule``: a line under the plot
+    saying how the thresholds were set (e.g. :meth:`RegionTypes.describe`).
 
     With many regions only ``max_labels`` are named, those farthest from the median point (in
-    standardised units), plus the ``highlight`` regions; ``max_labels=None`` names all.
-    Returns the figure."""
+    standardised units), plus the ``highlight`` and the borderline regions; ``max_labels=None``
+    names all. Returns the figure."""
+    import textwrap
+
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -608,22 +1047,70 @@ def scatter_types(
         data[type_col].astype("Int64") if type_col in data else pd.Series(pd.NA, index=data.index)
     )
     ax.scatter(x, y, c=type_colors(types), s=28, edgecolors="white", linewidths=0.5, zorder=3)
-    if (
-        np.ptp(y) < 1.0
-    ):  # (almost) no spread in resource share, e.g. grains only: a readable % range
+    border = (
+        data["borderline"].map(_flag).to_numpy(dtype=bool)
+        if "borderline" in data
+        else np.zeros(len(data), dtype=bool)
+    )
+    if border.any():
+        ax.scatter(
+            x[border],
+            y[border],
+            s=70,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=0.9,
+            zorder=4,
+        )
+    if np.ptp(y) < 1.0:  # (almost) no spread in resource share, e.g. grains only
         ax.set_ylim(max(-2.0, float(y.min()) - 5.0), min(102.0, float(y.max()) + 5.0))
     x_thr, y_thr = (None, None) if thresholds is None else thresholds
     x_line = float(np.median(x)) if x_thr is None else float(x_thr)
     y_line = float(np.median(y)) if y_thr is None else 100 * float(y_thr)
     ax.axvline(x_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(y_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
+    ax.annotate(
+        f"{x_line:.3g}",
+        (x_line, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(2, -10),
+        textcoords="offset points",
+        fontsize=7,
+        color="#444444",
+    )
+    ax.annotate(
+        f"{y_line:.1f}%",
+        (1.0, y_line),
+        xycoords=("axes fraction", "data"),
+        xytext=(-30, 2),
+        textcoords="offset points",
+        fontsize=7,
+        color="#444444",
+    )
     if label is not None:
         regions = data["region"].astype(str)
-        name_points(ax, x, y, regions, lambda r: label(r, lang), max_labels, highlight, fontsize=6)
+        named = [*highlight, *regions[border]]
+        name_points(ax, x, y, regions, lambda r: label(r, lang), max_labels, named, fontsize=6)
     handles = [
         Line2D([], [], marker="o", linestyle="", color=TYPE_COLORS[k], label=type_label(k, lang))
         for k in TYPES
     ]
+    if border.any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="none",
+                markeredgecolor="black",
+                label=t(
+                    f"borderline ({int(border.sum())}): own quadrant differs",
+                    f"пограничные ({int(border.sum())}): другой свой квадрант",
+                    lang,
+                ),
+            )
+        )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     line_label = (
         t("dashed: medians", "пунктир: медианы", lang)
@@ -635,41 +1122,88 @@ def scatter_types(
         t("Resource specialisation, % of export", "Сырьевая специализация, % экспорта", lang)
     )
     ax.set_title(title or t("Four types of regions", "Четыре типа регионов", lang))
+    if rule:  # under the legend, clear of the source note at the bottom
+        ax.text(
+            1.02,
+            0.62,
+            textwrap.fill(rule, 48),
+            transform=ax.transAxes,
+            fontsize=6.5,
+            va="top",
+            ha="left",
+            color="#333333",
+        )
     fig.tight_layout()
     return fig
 
 
+def _slider_quantile(spec: ThresholdSpec, fitted: float, values: np.ndarray) -> float:
+    """The quantile position a threshold rule takes on ``values`` (for the explorer's sliders)."""
+    kind, param = parse_threshold(spec)
+    if kind == "quantile":
+        return param
+    values = values[np.isfinite(values)]
+    return float(np.mean(values <= fitted)) if len(values) else 0.5
+
+
 def interactive_explorer(
-    components: pd.DataFrame,
+    table: pd.DataFrame,
     lang: str = "en",
     *,
     weights: Mapping[str, float] | pd.Series | None = None,
     normalisation: str = "minmax",
-    method: Method = "quadrants",
+    model: RegionTypes | None = None,
+    year: int | None = None,
     top: int = 15,
 ):
     """ipywidgets UI for teaching: sliders for the four weights and the two thresholds, a method
-    choice; the ranking, the types and the scatter update live.
+    choice; the ranking, the types (with borderline marks) and the scatter update live.
 
-    ``components``: one year of ``region, k1..k4, resource_share``. Returns the widget (display it).
+    ``table``: the DAED table of stage 04 (``region, year, k1..k4, resource_share``; all the
+    years the report typed, so that a pooled or base-year rule can be refitted). It starts with
+    the report's ``weights``, ``normalisation`` and types rule ``model`` (method, thresholds,
+    base); ``year``: the year shown (default the last). The threshold sliders are quantiles of
+    the data the rule is fitted on; they move the quadrant lines for every method — for
+    quadrants they set the types, for k-means and Ward they set which quadrant each cluster is
+    named after and which regions are borderline. Returns the widget (display it).
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import display
 
     from exportlab.daed import (
         COMPONENT_LABELS,
         COMPONENTS,
+        available_components,
         check_weights,
         daed_index,
         default_weights,
     )
 
     check_lang(lang)
+    model = RegionTypes() if model is None else model
     w0 = check_weights(default_weights() if weights is None else weights)
-    data = components.copy()
+    data = table.copy()
     if "year" not in data:
         data["year"] = 0
+    years = sorted(int(y) for y in data["year"].unique())
+    year = years[-1] if year is None else int(year)
+    if year not in years:
+        raise ValueError(f"year {year} is not in the table (years {years})")
+    use = available_components(data) or [c for c in COMPONENTS if data[c].notna().any()]
+    fitted = model.clone().fit(data) if "daed_index" in data else None
+    if fitted is not None:
+        fit_rows = (
+            data if model.base in ("pooled", "each_year") else data[data["year"] == model.base]
+        )
+        if model.base == "each_year":
+            fit_rows = data[data["year"] == year]
+        start = fitted.thresholds_for(year if model.base == "each_year" else None)
+        q0 = [
+            _slider_quantile(spec, thr, fit_rows[f].to_numpy(dtype="float64"))
+            for spec, thr, f in zip(model.thresholds, start, FEATURES, strict=True)
+        ]
+    else:
+        q0 = [0.5, 0.5]
     sliders = {
         c: widgets.FloatSlider(
             value=float(w0[c]),
@@ -679,37 +1213,55 @@ def interactive_explorer(
             description=c.upper(),
             tooltip=t(*COMPONENT_LABELS[c], lang),
             continuous_update=False,
+            disabled=c not in use,
         )
         for c in COMPONENTS
     }
-    daed_thr = widgets.FloatSlider(
-        value=0.5,
-        min=0.0,
-        max=1.0,
-        step=0.05,
-        continuous_update=False,
-        description=t("DAED q", "ДАЭД q", lang),
-        tooltip=t("quantile of the DAED threshold", "квантиль порога ДАЭД", lang),
-    )
-    res_thr = widgets.FloatSlider(
-        value=0.5,
-        min=0.0,
-        max=1.0,
-        step=0.05,
-        continuous_update=False,
-        description=t("Resource q", "Сырьё q", lang),
-        tooltip=t("quantile of the resource threshold", "квантиль порога сырья", lang),
-    )
+    quantile = {
+        "daed": widgets.FloatSlider(
+            value=round(q0[0], 2),
+            min=0.05,
+            max=0.95,
+            step=0.01,
+            continuous_update=False,
+            description=t("DAED q", "ДАЭД q", lang),
+            tooltip=t("quantile of the DAED threshold", "квантиль порога ДАЭД", lang),
+        ),
+        "resource": widgets.FloatSlider(
+            value=round(q0[1], 2),
+            min=0.05,
+            max=0.95,
+            step=0.01,
+            continuous_update=False,
+            description=t("Resource q", "Сырьё q", lang),
+            tooltip=t("quantile of the resource threshold", "квантиль порога сырья", lang),
+        ),
+    }
     choice = widgets.Dropdown(
         options=[(t(*METHOD_LABELS[m], lang), m) for m in METHODS],
-        value=method,
+        value=model.method,
         description=t("Method", "Метод", lang),
     )
+    no_data = [c.upper() for c in COMPONENTS if c not in use]
+    hint = widgets.HTML(
+        t(
+            "Thresholds: quantiles of the data the rule is fitted on "
+            f"({model.base_label('en')}); they move the dashed lines for every method "
+            "(k-means, Ward: which quadrant names a cluster, which regions are borderline)."
+            + (f" {', '.join(no_data)}: no data, slider disabled." if no_data else ""),
+            "Пороги — квантили данных, по которым строится правило "
+            f"({model.base_label('ru')}); они сдвигают пунктир для любого метода "
+            "(k-средних, Уорд: по какому квадранту назван кластер, какие регионы пограничные)."
+            + (f" {', '.join(no_data)}: нет данных, ползунок отключён." if no_data else ""),
+            lang,
+        )
+    )
+    state = {"first": True}
     out = widgets.Output()
 
     def view() -> list[Any]:
         """What the output area shows for the current settings: a message, or table and figure."""
-        w = {c: s.value for c, s in sliders.items()}
+        w = {c: (s.value if c in use else 0.0) for c, s in sliders.items()}
         if sum(w.values()) <= 0:
             return [
                 t(
@@ -718,48 +1270,62 @@ def interactive_explorer(
                     lang,
                 )
             ]
-        df = daed_index(data, w, normalisation)
-        thresholds = (
-            float(df["daed_index"].quantile(daed_thr.value)),
-            float(df["resource_share"].quantile(res_thr.value)),
+        df = daed_index(
+            data.drop(columns=list(TYPE_COLUMNS), errors="ignore"), w, normalisation, use=use
         )
-        df["type"] = classify_regions(
-            df, choice.value, thresholds=thresholds if choice.value == "quadrants" else None
-        )
-        shown = df.sort_values("rank").head(top)
-        table = pd.DataFrame(
+        if state["first"]:  # the report's own rule, not its slider approximation
+            rule = model.clone(method=choice.value)
+        else:
+            rule = model.clone(
+                method=choice.value,
+                thresholds=(f"q{quantile['daed'].value:g}", f"q{quantile['resource'].value:g}"),
+                n_init=10,
+            )
+        df = pd.concat([df, rule.fit(df).predict(df)], axis=1)
+        current = df[df["year"] == year]
+        shown = current.sort_values(["rank", "region"]).head(top)
+        table_view = pd.DataFrame(
             {
                 t("Rank", "Место", lang): shown["rank"].to_numpy(),
                 t("Region", "Регион", lang): [region_label(r, lang) for r in shown["region"]],
                 t("DAED index", "Индекс ДАЭД", lang): shown["daed_index"].round(3).to_numpy(),
-                t("Type", "Тип", lang): [type_label(int(k), lang) for k in shown["type"]],
+                t("Type", "Тип", lang): [
+                    type_label(int(k), lang) if pd.notna(k) else "—" for k in shown["type"]
+                ],
+                t("Borderline", "Пограничный", lang): [
+                    t("yes", "да", lang) if _flag(b) else "" for b in shown["borderline"]
+                ],
             }
         )
         fig = scatter_types(
-            df, lang, thresholds=thresholds if choice.value == "quadrants" else None
+            current,
+            lang,
+            thresholds=rule.thresholds_for(year if rule.base == "each_year" else None),
+            rule=rule.describe(lang, year if rule.base == "each_year" else None),
         )
         plt.close(fig)
-        return [table, fig]
+        return [table_view, fig]
 
     def redraw(*_: Any) -> None:
+        state["first"] = False
         items = view()
-        with out:
-            out.clear_output(wait=True)
-            for item in items:
-                display(item)
+        out.outputs = ()  # the widget's state, as for the first view: no output capture needed
+        for item in items:
+            out.append_display_data(item)
 
     # the first view is set as the widget's state, not captured from the running cell: a notebook
     # runner (papermill) then has no output capture to follow, which could leave it waiting
     for item in view():
         out.append_display_data(item)
-    for widget in (*sliders.values(), daed_thr, res_thr, choice):
+    for widget in (*sliders.values(), *quantile.values(), choice):
         widget.observe(redraw, names="value")
     controls = widgets.VBox(
         [
             widgets.HBox(list(sliders.values())[:2]),
             widgets.HBox(list(sliders.values())[2:]),
-            widgets.HBox([daed_thr, res_thr]),
+            widgets.HBox(list(quantile.values())),
             choice,
+            hint,
         ]
     )
     return widgets.VBox([controls, out])
