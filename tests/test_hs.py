@@ -435,3 +435,12 @@ def test_classes_stay_those_of_the_reported_code_in_its_edition(conc: Path):
     assert out["hs6"].tolist() == ["880240", "999991"]
     assert out["group"].tolist() == ["aerospace", "pharmacy"]
     assert out["hs_edition"].tolist() == ["HS2012", "HS2017"]
+
+
+def test_name_key_cuts_long_names_and_shows_bare_codes():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    text = hs.add_name_key(ax, ["2208", "9999", "01"], ["x" * 60, None, float("nan")], max_chars=10)
+    assert text.get_text().split("\n") == ["2208  xxxxxxxxx…", "9999", "01"]
+    plt.close(fig)
