@@ -1274,13 +1274,14 @@ def bootstrap_eci_ranks(
     classification. Returns ``region, rank, rank_low, rank_high, eci`` sorted by rank.
     """
     x, r_index, p_index = _as_sparse(matrix, regions, products)
-    base = _complexity(x, r_index, p_index, threshold, None, False, convention)
+    with _blas_limit(1):
+        base = _complexity(x, r_index, p_index, threshold, None, False, convention)
     rng = np.random.default_rng(seed)
     n_prod = x.shape[1]
     x_csc = x.tocsc()
     ranks = np.full((n_boot, x.shape[0]), np.nan)
     cols = pd.RangeIndex(n_prod, name="product")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _blas_limit(1):
         warnings.simplefilter("ignore")
         for b in range(n_boot):
             take = rng.integers(0, n_prod, n_prod)
@@ -1401,7 +1402,7 @@ def world_reference(
     stata = convention == "stata"
     mcp = sp.csr_matrix(res.mcp.to_numpy())
     div, ubi = res.diversity.to_numpy(), res.ubiquity.to_numpy()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _blas_limit(1):
         warnings.simplefilter("ignore")  # already reported by complexity()
         _, _, _, kp, _, scale = _eci_pci(
             mcp, div, ubi, stata=stata, n_product_rows=int((col > 0).sum())
@@ -2065,6 +2066,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "resource": ("Resource class", "Сырьевой класс"),
     "nne": ("NNE", "ННЭ"),
     "similarity": ("Similarity (cosine)", "Сходство (косинусное)"),
+    "rank_low": ("Rank, bootstrap 5 %", "Место, бутстреп 5 %"),
+    "rank_high": ("Rank, bootstrap 95 %", "Место, бутстреп 95 %"),
     "export_musd": ("Export, million USD", "Экспорт, млн долл. США"),
     "mining_share_pct": ("Mining, % of GRP", "Добыча, % ВРП"),
     "n_years": ("Years with GRP data", "Лет с данными ВРП"),
