@@ -690,3 +690,18 @@ def test_kendall_w_exact_p_value_hand_computed():
     res = daed.expert_weights(_experts([[1, 2, 3, 4]] * 3))
     assert res.p_method == "exact" and res.p_exact == pytest.approx(1 / 576) and res.agree
     assert "p (exact) = 0.0017" in res.summary("en") and "точное" in res.summary("ru")
+
+
+def test_support_note_names_index_years_without_support():
+    trade, ind = _panel(seed=6, n_regions=5, years=range(2016, 2022))
+    ind = ind[(ind["indicator"] != "nne_support_rub") | (ind["year"] >= 2020)]
+    table = daed.with_history(daed.daed_table(trade, ind), 3)
+    assert table.loc[table["year"] == 2019, "k3"].isna().all()
+    assert table["daed_index"].notna().all()  # 2019 keeps an index over K1, K2, K4
+    assert set(table.loc[table["year"] == 2019, "index_components"]) == {"k1,k2,k4"}
+    note = daed.support_note("to_date", table.attrs["support"]["period"], table=table)
+    assert note.startswith("K3: support of the years 2020–2021 up to the index year")
+    assert "no support year for 2019" in note
+    assert "Для 2019 г. нет лет поддержки" in daed.support_note(
+        "to_date", (2020, 2021), "ru", table=table
+    )

@@ -442,13 +442,42 @@ def support_note(
     average: SupportAverage = "to_date",
     period: tuple[int, int] | None = None,
     lang: str = "en",
+    *,
+    table: pd.DataFrame | None = None,
 ) -> str:
-    """One sentence on the years of support K3 uses: no look-ahead, or the period average.
+    """One sentence on the years of support K3 uses: no look-ahead, or the period average; with
+    the DAED ``table``, the index years without any K3 (before the support data start) are named.
 
     >>> support_note("to_date", (2019, 2024))
     'K3: support of the years 2019–2024 up to the index year (an index never uses later support).'
     """
     span = f"{period[0]}–{period[1]}" if period is not None else t("of the data", "данных", lang)
+    return _support_note(average, span, lang) + _years_without_k3(table, lang)
+
+
+def _years_without_k3(table: pd.DataFrame | None, lang: str) -> str:
+    if table is None or "k3" not in table:
+        return ""
+    indexed = table[table["daed_index"].notna()]
+    if indexed.empty or indexed["k3"].isna().all():
+        return ""
+    by_year = indexed.groupby("year")["k3"].apply(lambda s: s.isna().all())
+    years = [int(y) for y, none in by_year.items() if none]
+    if not years:
+        return ""
+    listed = ", ".join(map(str, years))
+    return " " + t(
+        f"K3 has no support year for {listed} (support data start later): the index of "
+        f"{listed} uses the other components, weights rescaled — compare its level with later "
+        "years with care.",
+        f"Для {listed} г. нет лет поддержки (данные о поддержке начинаются позже): индекс "
+        f"{listed} г. рассчитан по остальным компонентам, веса пересчитаны — сравнивайте его "
+        "уровень с последующими годами осторожно.",
+        lang,
+    )
+
+
+def _support_note(average: str, span: str, lang: str) -> str:
     if average == "period":
         return t(
             f"K3: average annual support over {span} for every year — an index of an earlier year "
