@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from exportlab.schema import coerce_indicators
@@ -167,8 +166,8 @@ def profile_table(
     table = table.sort_values(
         ["export_per_capita_usd", "grp_per_capita_rub"], ascending=False, na_position="last"
     )
-    names = region_names(table.index, lang=lang, reference=reference)
-    table.insert(0, "name", np.asarray(names, dtype=object))
+    names = region_names(lang=lang, short=True, reference=reference)
+    table.insert(0, "name", [names.get(code, code) for code in table.index])
     table.index.name = "region"
     table = table.reset_index()
     table.insert(0, "rank", range(1, len(table) + 1))
@@ -353,3 +352,96 @@ def reconcile_note(lang: str = "en", threshold_pct: float = RECONCILE_THRESHOLD_
         f"(и более {RECONCILE_MIN_USD / 1e6:g} млн долл. США).",
         lang,
     )
+
+
+# ---------------------------------------------------------------------------- stage 01 tables
+
+
+def profile_year(indicators: pd.DataFrame, year: int) -> int:
+    """``year`` when the table has any of the mapped indicators in it, else the latest year that
+    has most of them (official statistics lag: a 2023 profile may find 2021 values only)."""
+    keys = [spec[0] for spec in MAPS.values()]
+    rows = indicators[indicators["indicator"].isin(keys)] if len(indicators) else indicators
+    if rows.empty or int(year) in set(rows["year"].astype(int)):
+        return int(year)
+    counts = rows.groupby("year")["indicator"].nunique()
+    return int(counts[counts == counts.max()].index.max())
+
+
+def source_label(report, lang: str = "en") -> str | None:
+    """The source line of tables and maps made from Rosstat's tables (None without any)."""
+    from exportlab import style
+
+    if not getattr(report, "tables", None):
+        return None
+    return style.t(
+        "Rosstat, Russian Statistical Yearbook (regional tables)",
+        "Росстат, Российский статистический ежегодник (региональные таблицы)",
+        lang,
+    )
+
+
+def tables_read(report, lang: str = "en") -> pd.DataFrame:
+    """One row per table read: file, table, year, indicators, rows by level, notes and warnings."""
+    from exportlab import style
+
+    rows = [
+        {
+            style.t("file", "файл", lang): t.file,
+            style.t("table", "таблица", lang): t.table,
+            style.t("year", "год", lang): t.year if t.year is not None else "",
+            style.t("indicators", "показатели", lang): ", ".join(
+                dict.fromkeys(c["indicator"] for c in t.columns)
+            ),
+            style.t("subjects", "субъекты", lang): sum(
+                t.rows.get(k, 0) for k in ("subject", "subject_less_ao", "ao_within_subject")
+            ),
+            style.t("notes", "примечания", lang): "; ".join(t.notes + t.warnings),
+        }
+        for t in report.tables
+    ]
+    return pd.DataFrame(rows)
+
+
+def checks_table(report, lang: str = "en") -> pd.DataFrame:
+    """The total checks of :meth:`exportlab.io.rosstat.IndicatorReport.checks_frame`, labelled."""
+    from exportlab import style
+
+    checks = report.checks_frame()
+    names = {
+        "file": ("file", "файл"),
+        "table": ("table", "таблица"),
+        "indicator": ("indicator", "показатель"),
+        "year": ("year", "год"),
+        "subjects": ("sum of subjects", "сумма по субъектам"),
+        "n": ("subjects summed", "число субъектов"),
+        "country": ("Russian Federation", "Российская Федерация"),
+        "difference": ("difference", "разница"),
+        "tolerance": ("rounding tolerance", "допуск округления"),
+        "missing": ("missing cells", "пропуски"),
+        "status": ("status", "результат"),
+    }
+    return checks.rename(columns={k: style.t(en, ru, lang) for k, (en, ru) in names.items()})
+
+
+def reconciliation_table(reconciliation: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """:func:`reconcile_exports` with region names and labelled columns, values in mln USD."""
+    from exportlab import style
+    from exportlab.regions import region_names
+
+    out = reconciliation.copy()
+    for col in ("fcs_export_usd", "rosstat_export_usd", "difference_usd"):
+        out[col] = out[col] / 1e6
+    names = region_names(lang=lang, short=True)
+    out.insert(1, "name", [names.get(code, code) for code in out["region"]])
+    names = {
+        "region": ("code", "код"),
+        "name": ("region", "регион"),
+        "year": ("year", "год"),
+        "fcs_export_usd": ("FCS export, mln USD", "экспорт по ФТС, млн долл."),
+        "rosstat_export_usd": ("Rosstat export, mln USD", "экспорт по Росстату, млн долл."),
+        "difference_usd": ("difference, mln USD", "разница, млн долл."),
+        "difference_pct": ("difference, %", "разница, %"),
+        "flagged": ("above threshold", "выше порога"),
+    }
+    return out.rename(columns={k: style.t(en, ru, lang) for k, (en, ru) in names.items()})

@@ -543,6 +543,23 @@ def _holds(outer: Path, inner: Path) -> bool:
     return outer == inner or outer in inner.parents
 
 
+NO_TRADE = "no product-level trade data (stage 01 found no trade table in raw_dir)"
+
+
+def no_trade(root: Path) -> bool:
+    """Whether stage 01 wrote an empty ``trade.parquet`` (raw_dir held Rosstat tables only):
+    every later stage needs product-level trade and is skipped, not failed."""
+    path = root / "data" / "processed" / "trade.parquet"
+    if not path.is_file():
+        return False
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows == 0
+    except Exception:  # an unreadable table is stage 02's error to report
+        return False
+
+
 def data_years(root: Path) -> tuple[int, ...] | None:
     """Years of ``data/processed/trade.parquet`` as plain ints (``None``: no readable table)."""
     path = root / "data" / "processed" / "trade.parquet"
@@ -1164,6 +1181,10 @@ def _run_locked(
 
     def plan(stage: Stage) -> tuple[dict[str, Any], dict[str, str], str] | None:
         """The stage's parameters, inputs and cache key; None when it can be skipped."""
+        if stage.id != "01" and no_trade(root):
+            log(f"{header(stage)}: skipped, {NO_TRADE}")
+            manifest["stages"][stage.id] = {"skipped": NO_TRADE, "cache_hit": False, "seconds": 0.0}
+            return None
         declared = declared_of[stage.id]
         params = {k: v for k, v in profile.params.items() if k in declared}
         inputs = file_hashes(_expand(stage.inputs, root, {**declared, **params}), root)
@@ -1302,7 +1323,13 @@ def _run_locked(
         if executor is not None:
             executor.shutdown(wait=True)
             recover(root, log)  # what a worker that died left in flight
-    ran = [s.id for s in selected if s.id in done and not manifest["stages"][s.id].get("cache_hit")]
+    ran = [
+        s.id
+        for s in selected
+        if s.id in done
+        and not manifest["stages"][s.id].get("cache_hit")
+        and not manifest["stages"][s.id].get("skipped")
+    ]
     manifest["run"] = {"stages": [s.id for s in selected], "ran": ran}
     manifest["total_seconds"] = round(time.perf_counter() - started_all, 2)
     if failures:

@@ -379,6 +379,7 @@ class IndicatorReport:
     derived: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def checks_frame(self) -> pd.DataFrame:
         """The total checks of every table: file, table, indicator, year, sums, status."""
@@ -415,6 +416,9 @@ class IndicatorReport:
             "missing_cells": self.missing_cells,
             "derived": self.derived,
             "warnings": self.warnings,
+            "reconciliation": json.loads(self.reconciliation.to_json(orient="records"))
+            if len(self.reconciliation)
+            else [],
         }
 
 
@@ -1472,3 +1476,77 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"totals: {ok} of {len(checks)} within rounding; wrote {written[0]} and {written[1]}"
     )
     return 0
+
+
+# ------------------------------------------------------------------------- stage 01 without trade
+
+NO_TRADE_WARNING = (
+    "no product-level trade table in the inputs: the trade tables are written empty and the "
+    "stages that need trade are skipped"
+)
+
+
+def ingest_if_trade(
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    **kwargs: Any,
+):
+    """:func:`exportlab.io.ingest`, or — when the inputs hold no trade table at all (a folder of
+    Rosstat yearbook tables only) — empty ``trade.parquet`` / ``trade_fine.parquet`` and a quality
+    report saying so, instead of an error. Returns the :class:`~exportlab.io.IngestReport`.
+
+    Any other problem of the inputs is raised as by :func:`exportlab.io.ingest`.
+    """
+    from exportlab.io.ingest import (
+        FINE_FILE,
+        QUALITY_FILE,
+        REJECTED_FILE,
+        TRADE_FILE,
+        ingest,
+    )
+    from exportlab.io.quality import IngestReport
+    from exportlab.io.writers import atomic_write_bytes, write_json, write_parquet
+    from exportlab.schema import coerce_trade
+
+    try:
+        return ingest(inputs, out_dir, **kwargs)
+    except IngestError as err:
+        if err.expected != "at least one trade table":
+            raise
+    out = Path(out_dir)
+    report = IngestReport(hs_digits=kwargs.get("hs_digits", 6), warnings=[NO_TRADE_WARNING])
+    columns = ["year", "region", "hs6", "partner", "flow", "value_usd", "netto_kg"]
+    trade = coerce_trade(pd.DataFrame({c: [] for c in columns}))
+    fine = pd.DataFrame(
+        {
+            "year": pd.Series(dtype="int16"),
+            "region": pd.Series(dtype="string"),
+            "tnved": pd.Series(dtype="string"),
+            "partner": pd.Series(dtype="string"),
+            "flow": pd.Series(dtype="string"),
+            "value_usd": pd.Series(dtype="float64"),
+            "netto_kg": pd.Series(dtype="float64"),
+            "file": pd.Series(dtype="string"),
+        }
+    )
+    write_parquet(fine, out / FINE_FILE)
+    write_parquet(trade, out / TRADE_FILE)
+    atomic_write_bytes(
+        report.rejection_frame().to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        out / REJECTED_FILE,
+    )
+    report.outputs = {n: str(out / n) for n in (FINE_FILE, TRADE_FILE, REJECTED_FILE, QUALITY_FILE)}
+    write_json(report.to_dict(), out / QUALITY_FILE)
+    return report
+
+
+def has_trade(processed_dir: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the processed ``trade.parquet`` holds any row (read from its metadata only)."""
+    import pyarrow.parquet as pq
+
+    if processed_dir is None:
+        from exportlab import paths
+
+        processed_dir = paths.processed_dir()
+    path = Path(processed_dir) / "trade.parquet"
+    return path.exists() and pq.ParquetFile(path).metadata.num_rows > 0
