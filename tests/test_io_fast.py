@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -105,3 +106,49 @@ def test_unmatched_regions_are_counted_per_label(tmp_path, small_batches):
         ("99999 - АТЛАНТИДА", 20)
     ]
     assert "closest" in report.unmatched_regions[0]["suggestions"]
+
+
+def _few_cells(n: int) -> list[str]:
+    """``n`` lines over 2 regions x 3 codes x 2 months: every cell has many rows in a month."""
+    return [
+        f"ЭК\t{k % 2 + 1:02d}/2021\tCN\t{8471300000 + k % 3:010d}\t\t{1000 + k},25\t{k % 7}\t0\t"
+        f"{REGIONS[k % 2]}\t\n"
+        for k in range(n)
+    ]
+
+
+@pytest.mark.parametrize("copy", [False, True])
+def test_dense_files_keep_typed_rows_with_the_same_result(tmp_path, monkeypatch, copy):
+    from exportlab.io import fast
+
+    rows = _few_cells(400)
+    if copy:  # an exact copy of line 2, far from it
+        rows.append(rows[0])
+    (tmp_path / "x.tsv").write_text(HEADER + "".join(rows), encoding="utf-8")
+    plans = []
+    sample = fast.sample
+    monkeypatch.setattr(fast, "sample", lambda s: plans.append(sample(s)) or plans[-1])
+    dense = xio.ingest([tmp_path / "x.tsv"], tmp_path / "dense", skip_invalid=True)
+    assert plans[-1].dense
+    # the same file read as if the sample had shown no repeated cell (two passes over the text)
+    monkeypatch.setattr(fast, "sample", lambda s: replace(sample(s), dense=False))
+    plain = xio.ingest([tmp_path / "x.tsv"], tmp_path / "plain", skip_invalid=True)
+    assert dense.engine == plain.engine == ("general" if copy else "fast")
+    assert dense.rows_read == len(rows) and dense.duplicates == int(copy)
+    for name in ("trade.parquet", "trade_fine.parquet", "quality.json", "quality_rejected.csv"):
+        assert _digest(tmp_path / "dense" / name) == _digest(tmp_path / "plain" / name)
+    trade = pd.read_parquet(tmp_path / "dense" / "trade.parquet")
+    assert trade["value_usd"].sum() == sum(1000.25 + k for k in range(400))
+
+
+def test_sample_sees_repeated_cells_only_when_there_are(tmp_path):
+    from exportlab.io import fast
+    from exportlab.io.sources import expand_inputs
+
+    (tmp_path / "few.tsv").write_text(HEADER + "".join(_few_cells(50)), encoding="utf-8")
+    (tmp_path / "distinct.tsv").write_text(HEADER + "".join(_rows(300)), encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    for name, dense in (("few.tsv", True), ("distinct.tsv", False)):
+        sources = expand_inputs([tmp_path / name], work).sources
+        assert fast.sample(sources).dense is dense

@@ -93,10 +93,14 @@ def flow_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
 
 @dataclass
 class Plan:
-    """What the sample taught: per source the decimal separator, and the labels seen per field."""
+    """What the sample taught: per source the decimal separator, and the labels seen per field.
+
+    ``dense``: some cell of the sample has two rows in one month (few cells, many rows each).
+    """
 
     decimal: dict[int, str] = field(default_factory=dict)
     seen: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in LABEL_FIELDS})
+    dense: bool = False
 
 
 def eligible(sources: Sequence[Source]) -> bool:
@@ -112,27 +116,34 @@ def eligible(sources: Sequence[Source]) -> bool:
     return True
 
 
-def _sample_lines(path, delim: str) -> list[list[str]]:
-    """Rows from the head of the file and from slices spread over it (partial lines dropped)."""
+def _sample_lines(path, delim: str) -> list[tuple[list[str], bool]]:
+    """Rows from the head of the file and from slices spread over it (partial lines dropped).
+
+    Each row comes with ``True`` when its slice does not overlap the head (so a row seen twice
+    among those is twice in the file).
+    """
     size = path.stat().st_size
     chunks = []
     with open(path, "rb") as fh:
-        chunks.append((fh.read(SAMPLE_HEAD), True))
+        chunks.append((fh.read(SAMPLE_HEAD), True, True))
         if size > 4 * SAMPLE_HEAD:
             for k in range(1, SAMPLE_SLICES + 1):
-                fh.seek(size * k // (SAMPLE_SLICES + 1))
-                chunks.append((fh.read(SLICE_BYTES), False))
-    rows: list[list[str]] = []
-    for data, head in chunks:
+                start = size * k // (SAMPLE_SLICES + 1)
+                fh.seek(start)
+                chunks.append((fh.read(SLICE_BYTES), False, start >= SAMPLE_HEAD))
+    rows: list[tuple[list[str], bool]] = []
+    for data, head, apart in chunks:
+        found: list[list[str]] = []
         text = data.decode("utf-8", errors="ignore")
         lines = text.split("\n")[1:]  # the header, or a partial line
         if len(data) >= (SAMPLE_HEAD if head else SLICE_BYTES):
             lines = lines[:-1]
         body = "\n".join(line.rstrip("\r") for line in lines if line.strip())
         if delim == "\t":
-            rows.extend(line.split("\t") for line in body.split("\n") if line)
+            found.extend(line.split("\t") for line in body.split("\n") if line)
         else:
-            rows.extend(csv.reader(io.StringIO(body), delimiter=delim, quotechar='"'))
+            found.extend(csv.reader(io.StringIO(body), delimiter=delim, quotechar='"'))
+        rows.extend((row, apart) for row in found)
     return rows
 
 
@@ -140,15 +151,23 @@ _COMMA_NUMBER = re.compile(r"\s*-?[0-9\s\u00a0]*,[0-9]+\s*")
 
 
 def sample(sources: Sequence[Source]) -> Plan:
-    """Learn decimal separators and labels from samples of every source."""
+    """Learn decimal separators, labels and whether cells repeat in a month from samples."""
     plan = Plan()
+    cell_months: set[tuple[str, ...]] = set()
     for i, src in enumerate(sources):
         header = src.layout.header
         idx = {f: header.index(c) for f, c in src.layout.columns.items()}
+        key_at = [
+            idx[f] for f in ("flow", "period", "year", "partner", "region", "code") if f in idx
+        ]
         comma = False
-        for row in _sample_lines(src.path, src.delim):
+        for row, apart in _sample_lines(src.path, src.delim):
             if len(row) != len(header):
                 continue
+            if apart and not plan.dense:
+                key = tuple(row[k] for k in key_at)
+                plan.dense = key in cell_months
+                cell_months.add(key)
             for fld in LABEL_FIELDS:
                 key = "year" if fld == "period" and "period" not in idx else fld
                 if key in idx and row[idx[key]] != "":
@@ -389,10 +408,20 @@ def build_cells(
     and ``w`` (net weight), the months and period layouts seen (bit masks) and the count of
     restored codes. Grouping while reading is what makes the pass fast: the large input is never
     held in memory, only its cells. Cells with two rows in one month (rare in customs data) cost
-    one more pass, which looks for exact copies among their rows. ``False`` means an invalid row,
+    one more pass, which looks for exact copies among their rows; when the sample already shows
+    such cells (few cells, many rows each), the typed rows are kept in a DuckDB table (spilled to
+    disk beyond its memory limit) so that both the grouping and the copy check read them instead
+    of the text. ``False`` means an invalid row,
     an exact copy or a reader error: the general path then finds the file, line and column of each
     problem.
     """
+    try:
+        return _build_cells(con, sources, maps, regions, hs_digits, flow, months)
+    finally:
+        con.execute("DROP TABLE IF EXISTS typed")
+
+
+def _build_cells(con, sources, maps, regions, hs_digits, flow, months) -> bool:
     plan = sample(sources)
     for fld in LABEL_FIELDS:
         maps.add(fld, plan.seen[fld])
@@ -400,6 +429,12 @@ def build_cells(
         lk = maps.define(con, regions)
         rows = [_rows_select(src, i, plan.decimal[i], lk, flow) for i, src in enumerate(sources)]
         try:
+            if plan.dense:  # the copy check will need the rows: typed once, kept in DuckDB
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE typed AS "
+                    + " UNION ALL ".join(f"({r})" for r in rows)
+                )
+                rows = ["SELECT * FROM typed"]
             con.execute(
                 "CREATE OR REPLACE TABLE cells AS "
                 + " UNION ALL ".join(f"({cells_sql(r, months)})" for r in rows)
