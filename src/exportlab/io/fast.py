@@ -330,13 +330,18 @@ GROUP BY ALL"""
 def _exact_copies(con: duckdb.DuckDBPyConnection, rows: Sequence[str]) -> int:
     """Rows that repeat another row exactly, among the rows of the cells of table ``repeated``.
 
-    One more pass over the text; only rows of cells with two rows in one month are hashed.
+    One more pass over the text (or table ``typed``); only rows of cells with two rows in one
+    month are hashed (all rows, without the join, when every cell has such a month).
     """
+    every = con.execute(
+        """SELECT (SELECT count(*) FROM repeated) = (SELECT count(*) FROM (
+                     SELECT DISTINCT year, region, code, partner, flow FROM cells))"""
+    ).fetchall()[0][0]
+    join = "" if every else "SEMI JOIN repeated USING (year, region, code, partner, flow)"
     return con.execute(
         f"""SELECT count(*) - count(DISTINCT hash(year, month, region, code, partner, flow,
                                                    value_usd, netto_kg))
-            FROM ({" UNION ALL ".join(f"({r})" for r in rows)}) s
-            SEMI JOIN repeated USING (year, region, code, partner, flow)"""
+            FROM ({" UNION ALL ".join(f"({r})" for r in rows)}) s {join}"""
     ).fetchall()[0][0]
 
 
