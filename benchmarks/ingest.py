@@ -17,7 +17,7 @@ match regions, aggregate to HS6 annual, write Parquet), a baseline (``pandas.rea
 ``groupby`` + ``to_parquet``) and DuckDB alone parsing the file and aggregating it to HS6 annual (no
 validation, no region matching, no output). Each is run ``--repeat`` times, interleaved (the machine
 may be shared: the best run counts, and the ratios compare runs of the same round of repeats).
-Reports wall time, rows/s, peak resident memory of each process (its own ``VmHWM``), and the speed
+Reports wall time, CPU time, rows/s, peak resident memory of each process (its own ``VmHWM``), and the speed
 of the ingest relative to DuckDB alone and to pandas (``> 1``: the ingest is faster); the last line
 printed is one JSON object.
 
@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -208,6 +209,7 @@ with open("/proc/self/status") as _status:
 
 def run(script: str, *args: str) -> dict[str, float]:
     """Run ``script`` in a fresh interpreter; wall time, CPU time and its peak RSS (MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", script + PEAK, *args],
@@ -216,10 +218,13 @@ def run(script: str, *args: str) -> dict[str, float]:
     )
     stdout_bytes, stderr_bytes = proc.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if proc.returncode:
         raise RuntimeError(stderr_bytes.decode(errors="replace")[-2000:])
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "peak_mb": round(int(stdout_bytes.decode().split()[-1]) / 1024),
     }
 
