@@ -1,4 +1,7 @@
-"""Boundaries: DCW-GMT decoding (areas, holes, antimeridian), cache, tile grid, user files, fallback."""
+"""Boundaries: DCW-GMT decoding (areas, holes, antimeridian), cache, tile grid, user files, fallback.
+
+The shipped simplified copy of DCW-GMT has its own tests in ``test_boundaries_shipped.py``.
+"""
 
 from __future__ import annotations
 
@@ -208,19 +211,29 @@ def test_cache_is_reused_and_keyed(tmp_path):
     assert not list(tmp_path.glob(".*tmp"))
 
 
-def test_fallback_to_tiles_when_dcw_is_absent(monkeypatch, tmp_path):
+def test_without_dcw_auto_draws_the_shipped_copy_then_tiles(monkeypatch, tmp_path):
     monkeypatch.setenv(geo.DCW_ENV, str(tmp_path / "nowhere" / "dcw-gmt.nc"))
     assert geo.find_dcw() is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        layer = geo.load_regions("auto")
+    assert geo.layout_kind(layer) == "polygons" and layer.attrs["source"] == "shipped"
+    with pytest.raises(FileNotFoundError, match="gmt-dcw"):
+        geo.load_regions("dcw")
+    # without the shipped copy either (or for another country), the tile grid with a warning
+    monkeypatch.setattr(geo, "SHIPPED_BOUNDARIES", tmp_path / "absent.parquet")
     with pytest.warns(geo.BoundariesFallbackWarning, match="tile-grid"):
         layer = geo.load_regions("auto")
     assert geo.layout_kind(layer) == "tiles"
-    with pytest.raises(FileNotFoundError, match="gmt-dcw"):
-        geo.load_regions("dcw")
+    with pytest.raises(FileNotFoundError, match="absent.parquet"):
+        geo.load_regions("shipped")
 
 
 def test_fallback_with_a_bogus_path_argument(tmp_path):
+    layer = geo.load_regions(dcw_path=tmp_path / "missing.nc")
+    assert layer.attrs["source"] == "shipped"
     with pytest.warns(geo.BoundariesFallbackWarning):
-        layer = geo.load_regions(dcw_path=tmp_path / "missing.nc")
+        layer = geo.load_regions(dcw_path=tmp_path / "missing.nc", country="BR")
     assert geo.layout_kind(layer) == "tiles"
 
 

@@ -239,13 +239,19 @@ def test_map_layers_tiles_only_says_why():
     assert note.startswith("Карты на полигонах не построены")
 
 
-def test_map_layers_auto_without_dcw_falls_back(monkeypatch, tmp_path):
+def test_map_layers_auto_without_dcw_uses_the_shipped_copy(monkeypatch, tmp_path):
     monkeypatch.setenv(geo.DCW_ENV, str(tmp_path / "absent.nc"))
+    layers, note = maps.map_layers("auto")
+    assert list(layers) == ["polygons", "tiles"]
+    assert layers["polygons"].attrs["source"] == "shipped"
+    assert "simplified copy shipped with exportlab" in note and "apt install gmt-dcw" in note
+    with pytest.raises(FileNotFoundError):
+        maps.map_layers("dcw")
+    # without the shipped copy either, only the tile grid is drawn, and the note says why
+    monkeypatch.setattr(geo, "SHIPPED_BOUNDARIES", tmp_path / "absent.parquet")
     layers, note = maps.map_layers("auto")
     assert list(layers) == ["tiles"]
     assert "DCW-GMT" in note and "apt install gmt-dcw" in note
-    with pytest.raises(FileNotFoundError):
-        maps.map_layers("dcw")
 
 
 def test_map_layers_user_file_relative_to_root(tmp_path):

@@ -9,9 +9,16 @@ Three sources give a GeoDataFrame with one row per region and an ``iso`` column 
   RU-TA, Tatarstan). A ring that lies inside another ring of the same region is a hole (Moscow inside
   Moscow Oblast, Adygea inside Krasnodar Krai). The decoded, projected and simplified layer is cached
   as GeoParquet in ``data/processed/boundaries_dcw.parquet``.
+* a **simplified copy of DCW-GMT** for Russia shipped with the package
+  (``data/boundaries_ru_dcw.parquet``, LGPL, see ``data/boundaries_ru_dcw.md``): the polygons used
+  when DCW-GMT is not installed, so polygon maps are drawn on a fresh machine. It is regenerated from
+  the full file by ``python -m exportlab.geo --build`` (:func:`build_shipped`);
 * the **tile grid** shipped with the package (``data/tile_grid.csv``): one equal square per region,
-  always available and the fallback when DCW-GMT is not installed;
+  always available, and the fallback when no polygons are available for the country;
 * any **user file** (GeoJSON, GeoPackage, Shapefile, GeoParquet) keyed by ISO code or region name.
+
+A layer's ``attrs["source"]`` says which it is (``"dcw"``, ``"shipped"``, ``"tiles"``, ``"file"``);
+:func:`boundary_label` and :func:`boundary_credit` name it in reports and under figures.
 
 DCW-GMT holds no polygons for Crimea, Sevastopol or the regions added in 2022, and its Moscow is the
 pre-2012 city (New Moscow belongs to Moscow Oblast there). :func:`missing_regions` lists the regions of
@@ -29,13 +36,14 @@ east of Magadan).
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
 import json
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -69,6 +77,19 @@ CONIC_CRS: dict[str, str] = {
 SIMPLIFY_TOLERANCE = 500.0
 #: Name of the cache file in ``data/processed/``.
 CACHE_FILE = "boundaries_dcw.parquet"
+#: The simplified DCW-GMT layer of Russia's regions shipped with the package (GeoParquet, LGPL).
+SHIPPED_FILE = "boundaries_ru_dcw.parquet"
+#: Where :func:`shipped_boundaries` looks for it (tests point it elsewhere).
+SHIPPED_BOUNDARIES: Path = Path(__file__).resolve().parent / "data" / SHIPPED_FILE
+#: Country of the shipped layer.
+SHIPPED_COUNTRY = "RU"
+#: How the shipped layer is made from DCW-GMT (metres of :data:`CONIC_CRS`): vertices of
+#: neighbouring regions closer than ``snap`` are merged and gaps narrower than ``gap`` closed
+#: (``shapely.coverage_clean``), then the shared borders are simplified once for both sides
+#: (``shapely.coverage_simplify``, Visvalingam–Whyatt, ``tolerance`` ≈ the square root of the
+#: largest triangle removed) and coordinates rounded to ``grid``.
+SHIPPED_METHOD: dict[str, float] = {"snap": 50.0, "gap": 200.0, "tolerance": 1000.0, "grid": 1.0}
+_SHIPPED_META = b"exportlab_boundaries"
 _CACHE_VERSION = "1"
 _CACHE_META = b"exportlab_cache_key"
 _SEPARATOR = 65535
@@ -434,6 +455,7 @@ def load_dcw(
         cached = _read_cache(cache_path, key)
         if cached is not None:
             cached.attrs.update(kind="polygons", source="dcw", path=str(path))
+            cached.attrs["version"] = dcw_version(path)
             return cached
     gdf = project(read_dcw(path, country), crs=crs, country=country)
     if simplify_tolerance:
@@ -441,8 +463,16 @@ def load_dcw(
     gdf = gdf.reset_index(drop=True)
     if cache_path is not None:
         _write_cache(gdf, cache_path, key)
-    gdf.attrs.update(kind="polygons", source="dcw", path=str(path))
+    gdf.attrs.update(kind="polygons", source="dcw", path=str(path), version=dcw_version(path))
     return gdf
+
+
+def dcw_version(dcw_path: str | os.PathLike[str] | None = None) -> str | None:
+    """The ``version`` attribute of a DCW-GMT file (``"2.1.1"``), or ``None`` when it has none."""
+    path = find_dcw(dcw_path)
+    if path is None:
+        raise FileNotFoundError(_dcw_missing_message(dcw_path))
+    return _dcw_attrs(path).get("version")
 
 
 def simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
@@ -454,6 +484,179 @@ def simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
             geom = _make_valid(geom)
         out.append(_as_multipolygon(geom))
     return gpd.GeoSeries(out, index=geoms.index, crs=geoms.crs)
+
+
+# --------------------------------------------------------------------------------------------------
+# The simplified copy shipped with the package
+
+
+def shipped_boundaries() -> Path | None:
+    """The shipped simplified DCW-GMT layer of Russia (:data:`SHIPPED_BOUNDARIES`), or ``None``."""
+    path = Path(SHIPPED_BOUNDARIES)
+    return path if path.is_file() else None
+
+
+def shipped_metadata(path: str | os.PathLike[str] | None = None) -> dict:
+    """What the shipped layer records about itself: DCW-GMT version and SHA-256, method, CRS.
+
+    >>> meta = shipped_metadata()
+    >>> meta["source"], meta["country"]
+    ('DCW-GMT', 'RU')
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path) if path is not None else shipped_boundaries()
+    if path is None:
+        raise FileNotFoundError(f"the shipped boundary file {SHIPPED_BOUNDARIES} is missing")
+    meta = pq.read_schema(path).metadata or {}
+    if _SHIPPED_META not in meta:
+        raise ValueError(f"{path} is not a boundary file written by build_shipped()")
+    return json.loads(meta[_SHIPPED_META].decode())
+
+
+def load_shipped(crs=None) -> gpd.GeoDataFrame:
+    """The shipped simplified DCW-GMT regions of Russia, in :data:`CONIC_CRS` (or ``crs``).
+
+    Columns ``iso``, ``name`` (DCW-GMT's), ``geometry``; 83 regions (DCW-GMT has none for Crimea,
+    Sevastopol and the regions added in 2022, see :func:`missing_regions`). Shared borders are
+    identical on both sides. ``attrs``: ``kind="polygons"``, ``source="shipped"``, ``path``,
+    ``version`` (of DCW-GMT) and ``tolerance`` (metres).
+
+    >>> layer = load_shipped()
+    >>> layer.attrs["source"], bool(layer.geometry.is_valid.all())
+    ('shipped', True)
+    """
+    path = shipped_boundaries()
+    if path is None:
+        raise FileNotFoundError(f"the shipped boundary file {SHIPPED_BOUNDARIES} is missing")
+    meta = shipped_metadata(path)
+    gdf = gpd.read_parquet(path)
+    if crs is not None:
+        gdf = project(gdf, crs=crs)
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs.update(
+        kind="polygons",
+        source="shipped",
+        path=str(path),
+        version=meta.get("dcw_version"),
+        tolerance=meta.get("method", {}).get("tolerance"),
+    )
+    return gdf
+
+
+def simplify_coverage(
+    gdf: gpd.GeoDataFrame,
+    *,
+    tolerance: float = SHIPPED_METHOD["tolerance"],
+    snap: float = SHIPPED_METHOD["snap"],
+    gap: float = SHIPPED_METHOD["gap"],
+    grid: float = SHIPPED_METHOD["grid"],
+) -> gpd.GeoSeries:
+    """Simplify a projected layer of neighbouring regions so that shared borders stay shared.
+
+    Makes the layer an exact coverage first (``shapely.coverage_clean``: vertices closer than
+    ``snap`` merged, overlaps given to the neighbour with the longest common border, gaps narrower
+    than ``gap`` closed), simplifies every border once for both of its sides
+    (``shapely.coverage_simplify``, ``tolerance`` in layer units) and rounds coordinates to
+    ``grid``. Needs shapely ≥ 2.2 (GEOS ≥ 3.14). Raises ``ValueError`` when a region vanishes.
+
+    >>> squares = gpd.GeoDataFrame(geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)])
+    >>> out = simplify_coverage(squares, tolerance=10, snap=1, gap=1)
+    >>> [round(a) for a in out.area]
+    [1000000, 1000000]
+    """
+    if not hasattr(shapely, "coverage_clean"):
+        raise RuntimeError(
+            f"simplify_coverage needs shapely >= 2.2 (GEOS >= 3.14); this is shapely "
+            f"{shapely.__version__} with GEOS {shapely.geos_version_string}"
+        )
+    geoms = np.array([_as_multipolygon(g) for g in gdf.geometry], dtype=object)
+    clean = shapely.coverage_clean(geoms, gap_width=gap, snapping_distance=snap)
+    simple = shapely.coverage_simplify(clean, tolerance)
+    if grid:
+        simple = shapely.transform(simple, lambda xy: np.round(xy / grid) * grid)
+    out = []
+    for geom in simple:
+        if not geom.is_valid:  # rounding can make a ring touch itself
+            geom = _make_valid(geom)
+        out.append(_as_multipolygon(geom))
+    result = gpd.GeoSeries(out, index=gdf.index, crs=gdf.crs)
+    vanished = result.is_empty | (result.area <= 0)
+    if vanished.any():
+        names = gdf["iso"][vanished].tolist() if "iso" in gdf else list(result.index[vanished])
+        raise ValueError(f"regions vanish at tolerance {tolerance}: {names}")
+    return result
+
+
+def build_shipped(
+    dcw_path: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    method: dict[str, float] | None = None,
+) -> Path:
+    """Write the shipped layer (:data:`SHIPPED_FILE`) from the full DCW-GMT file; return its path.
+
+    Decodes Russia's regions (:func:`read_dcw`), projects them to :data:`CONIC_CRS` and simplifies
+    them as a coverage (:func:`simplify_coverage` with :data:`SHIPPED_METHOD`, or ``method``). The
+    GeoParquet file (zstd) records the DCW-GMT version, the SHA-256 of the file it was made from and
+    the method; it is written atomically, and the same DCW-GMT file gives the same geometries.
+    ``out`` is a folder or a file path (default: the package's ``data/`` folder).
+    """
+    import pyarrow.parquet as pq
+
+    source = find_dcw(dcw_path)
+    if source is None:
+        raise FileNotFoundError(_dcw_missing_message(dcw_path))
+    method = {**SHIPPED_METHOD, **(method or {})}
+    layer = project(read_dcw(source, SHIPPED_COUNTRY), country=SHIPPED_COUNTRY)
+    layer["geometry"] = simplify_coverage(layer, **method)
+    target = Path(out) if out is not None else SHIPPED_BOUNDARIES.parent
+    if target.is_dir() or target.suffix != ".parquet":
+        target = target / SHIPPED_FILE
+    attrs = _dcw_attrs(source)
+    meta = {
+        "source": "DCW-GMT",
+        "country": SHIPPED_COUNTRY,
+        "dcw_version": attrs.get("version"),
+        "dcw_processed": attrs.get("source"),
+        "dcw_sha256": _file_sha256(source),
+        "licence": "LGPL-3.0-or-later",
+        "crs": CONIC_CRS[SHIPPED_COUNTRY],
+        "method": method,
+        "regions": len(layer),
+    }
+    buffer = io.BytesIO()
+    layer[["iso", "name", "geometry"]].to_parquet(buffer, index=False)
+    buffer.seek(0)
+    table = pq.read_table(buffer)
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), _SHIPPED_META: json.dumps(meta, sort_keys=True).encode()}
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, tmp, compression="zstd", compression_level=19)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def _dcw_attrs(path: Path) -> dict[str, str]:
+    """The global attributes of a DCW-GMT file (``title``, ``source``, ``version``…) as text."""
+    import netCDF4
+
+    with netCDF4.Dataset(path) as ds:
+        return {k: str(ds.getncattr(k)) for k in ds.ncattrs()}
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -622,22 +825,28 @@ def load_regions(
 ) -> gpd.GeoDataFrame:
     """Region boundaries with an ``iso`` column, from the source asked for.
 
-    ``source``: ``"auto"`` (DCW-GMT when found, else the tile grid with a
-    :class:`BoundariesFallbackWarning`), ``"dcw"`` (raise ``FileNotFoundError`` when absent),
-    ``"tiles"`` (the package's tile grid), or the path of a user boundary file (see
-    :func:`read_boundaries`; ``key`` names its ISO-code or name column). ``dcw_path`` (or
-    ``$EXPORTLAB_DCW``) locates DCW-GMT; ``country`` picks its regions; ``crs`` overrides the conic
-    projection; ``cache`` keeps the simplified DCW layer in ``data/processed/``.
+    ``source``: ``"auto"`` (the full DCW-GMT file when found, else for Russia the simplified copy
+    shipped with the package, else the tile grid with a :class:`BoundariesFallbackWarning`),
+    ``"dcw"`` (the full file; raise ``FileNotFoundError`` when absent), ``"shipped"`` (the shipped
+    copy, :func:`load_shipped`), ``"tiles"`` (the package's tile grid), or the path of a user
+    boundary file (see :func:`read_boundaries`; ``key`` names its ISO-code or name column).
+    ``dcw_path`` (or ``$EXPORTLAB_DCW``) locates DCW-GMT; ``country`` picks its regions; ``crs``
+    overrides the conic projection; ``cache`` keeps the simplified DCW layer in ``data/processed/``.
 
-    The result's ``attrs["kind"]`` is ``"polygons"`` or ``"tiles"`` (see :func:`layout_kind`).
+    The result's ``attrs["kind"]`` is ``"polygons"`` or ``"tiles"`` (see :func:`layout_kind`) and
+    ``attrs["source"]`` one of ``"dcw"``, ``"shipped"``, ``"tiles"``, ``"file"``.
     """
-    if isinstance(source, str) and source in ("auto", "dcw", "tiles"):
+    if isinstance(source, str) and source in ("auto", "dcw", "shipped", "tiles"):
         if source == "tiles":
             return tiles()
+        if source == "shipped":
+            return load_shipped(crs=crs)
         path = find_dcw(dcw_path)
         if path is None:
             if source == "dcw":
                 raise FileNotFoundError(_dcw_missing_message(dcw_path))
+            if country.upper() == SHIPPED_COUNTRY and shipped_boundaries() is not None:
+                return load_shipped(crs=crs)
             warnings.warn(
                 _dcw_missing_message(dcw_path) + " Using the tile-grid cartogram instead.",
                 BoundariesFallbackWarning,
@@ -646,6 +855,58 @@ def load_regions(
             return tiles()
         return load_dcw(path, country, simplify_tolerance=simplify_tolerance, crs=crs, cache=cache)
     return read_boundaries(source, key=key, crs=crs, country=country)
+
+
+def boundary_label(gdf: gpd.GeoDataFrame, lang: str = "en", *, licence: bool = False) -> str:
+    """Which boundaries a layer holds, for a report: DCW-GMT full or shipped, a file, the tile grid.
+
+    ``licence`` adds "(LGPL)" after DCW-GMT.
+
+    >>> boundary_label(tiles(), "en")
+    'tile grid (exportlab)'
+    >>> boundary_label(load_shipped(), "en")
+    'DCW-GMT 2.1.1, simplified copy shipped with exportlab (1 km tolerance)'
+    """
+    from exportlab.style import t
+
+    source = gdf.attrs.get("source")
+    dcw = "DCW-GMT" + (f" {gdf.attrs['version']}" if gdf.attrs.get("version") else "")
+    dcw += " (LGPL)" if licence else ""
+    if source == "dcw":
+        return t(
+            f"{dcw}, the full file installed on this machine",
+            f"{dcw}, полный файл, установленный на этом компьютере",
+            lang,
+        )
+    if source == "shipped":
+        km = f"{float(gdf.attrs.get('tolerance') or 0) / 1000:g}"
+        return t(
+            f"{dcw}, simplified copy shipped with exportlab ({km} km tolerance)",
+            f"{dcw}, упрощённая копия из поставки exportlab (допуск {km} км)",
+            lang,
+        )
+    if layout_kind(gdf) == "tiles":
+        return t("tile grid (exportlab)", "сетка плиток (exportlab)", lang)
+    name = Path(str(gdf.attrs.get("path", ""))).name
+    return t(f"boundary file {name}", f"файл границ {name}", lang)
+
+
+def boundary_credit(gdf: gpd.GeoDataFrame, lang: str = "en") -> str:
+    """The line naming a polygon layer's boundaries under a figure (empty for the tile grid).
+
+    >>> boundary_credit(load_shipped(), "ru")
+    'Границы: DCW-GMT 2.1.1 (LGPL), упрощённая копия из поставки exportlab (допуск 1 км)'
+    """
+    from exportlab.style import t
+
+    if layout_kind(gdf) == "tiles":
+        return ""
+    head = t("Boundaries: ", "Границы: ", lang)
+    if gdf.attrs.get("source") in ("dcw", "shipped"):
+        return head + boundary_label(gdf, lang, licence=True)
+    return head + (
+        Path(str(gdf.attrs.get("path", ""))).name or t("user file", "файл пользователя", lang)
+    )
 
 
 def _reference_codes(reference) -> list[str]:
@@ -678,3 +939,35 @@ def neighbours(gdf: gpd.GeoDataFrame, tolerance: float = 2000.0) -> list[tuple[s
         tuple(sorted((codes[i], codes[j]))) for i, j in zip(left, right, strict=True) if i != j
     }
     return sorted(pairs)
+
+
+# --------------------------------------------------------------------------------------------------
+# Command line: python -m exportlab.geo --build
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Regenerate the shipped simplified boundary file from the full DCW-GMT file."""
+    parser = argparse.ArgumentParser(prog="python -m exportlab.geo", description=main.__doc__)
+    parser.add_argument("--build", action="store_true", required=True, help="write the file")
+    parser.add_argument("--dcw", metavar="PATH", help="dcw-gmt.nc or its folder (default: search)")
+    parser.add_argument(
+        "--out", metavar="PATH", help="output file or folder (default: package data)"
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=SHIPPED_METHOD["tolerance"],
+        help="simplification tolerance, metres (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    path = build_shipped(args.dcw, args.out, method={"tolerance": args.tolerance})
+    layer = gpd.read_parquet(path)
+    print(
+        f"{path}: {len(layer)} regions, {int(shapely.get_num_coordinates(layer.geometry.values).sum())}"
+        f" vertices, {path.stat().st_size:,} bytes"
+    )
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -660,6 +660,7 @@ def choropleth(
                 if kind == "polygons"
                 else "",
                 _scheme_note(scheme, lang),
+                _geo.boundary_credit(gdf, lang),
                 _source_line(lang, synthetic, source),
             ],
         )
@@ -791,6 +792,7 @@ def choropleth_grid(
         [
             missing,
             _scheme_note(scheme, lang).split(";")[0] + ".",
+            _geo.boundary_credit(gdf, lang),
             _source_line(lang, synthetic, source),
         ],
     )
@@ -871,6 +873,7 @@ def categorical(
             [
                 _missing_note(gdf, shown, reference, lang, str) if kind == "polygons" else "",
                 style.t("In brackets, the number of regions.", "В скобках — число регионов.", lang),
+                _geo.boundary_credit(gdf, lang),
                 _source_line(lang, synthetic, source),
             ],
         )
@@ -900,8 +903,9 @@ def map_layers(
 ) -> tuple[dict[str, gpd.GeoDataFrame], str]:
     """The layers a maps stage draws on, ``{"polygons": ..., "tiles": ...}``, and a note saying which.
 
-    ``boundaries``: ``"auto"`` (DCW-GMT polygons when installed), ``"dcw"`` (raise
-    ``FileNotFoundError`` when absent), ``"tiles"`` (tile grid only) or the path of a user GeoJSON /
+    ``boundaries``: ``"auto"`` (the full DCW-GMT file when installed, else the simplified copy
+    shipped with the package), ``"dcw"`` (the full file; raise ``FileNotFoundError`` when absent),
+    ``"shipped"``, ``"tiles"`` (tile grid only) or the path of a user GeoJSON /
     GPKG keyed by ISO code or region name, relative to ``root`` (default: the project root). The tile
     grid is always in the result. The note (in ``lang``) names the polygon source, or says why polygon
     maps were not drawn. ``kwargs`` go to :func:`exportlab.geo.load_regions` (``dcw_path``, ``key``, ``crs``…).
@@ -919,7 +923,7 @@ def map_layers(
             'параметр boundaries = "tiles" требует только сетку плиток.',
             lang,
         )
-    if isinstance(boundaries, str) and boundaries in ("auto", "dcw"):
+    if isinstance(boundaries, str) and boundaries in ("auto", "dcw", "shipped"):
         source: str | Path = boundaries
     else:
         source = Path(boundaries).expanduser()
@@ -945,12 +949,24 @@ def map_layers(
             "conda: conda install -c conda-forge dcw-gmt), поэтому показана только сетка плиток.",
             lang,
         )
-    origin = "DCW-GMT" if layer.attrs.get("source") == "dcw" else Path(str(source)).name
-    return {"polygons": layer, "tiles": tiles}, style.t(
+    kind = layer.attrs.get("source")
+    origin = "DCW-GMT" if kind in ("dcw", "shipped") else Path(str(source)).name
+    note = style.t(
         f"Maps are drawn on the region polygons ({origin}) and on the tile grid.",
         f"Карты построены на полигонах регионов ({origin}) и на сетке плиток.",
         lang,
     )
+    if kind in ("dcw", "shipped"):
+        note += " " + _geo.boundary_credit(layer, lang) + "."
+    if kind == "shipped":
+        note += " " + style.t(
+            "The full DCW-GMT file is used when it is installed (Debian/Ubuntu: apt install "
+            "gmt-dcw; conda: conda install -c conda-forge dcw-gmt).",
+            "Полный файл DCW-GMT используется, когда он установлен (Debian/Ubuntu: apt install "
+            "gmt-dcw; conda: conda install -c conda-forge dcw-gmt).",
+            lang,
+        )
+    return {"polygons": layer, "tiles": tiles}, note
 
 
 def year_values(

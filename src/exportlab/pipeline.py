@@ -450,16 +450,27 @@ def boundary_source(boundaries: Any, root: Path) -> dict[str, Any]:
     """Which boundaries stage 05 would draw on, as it finds them (:func:`exportlab.geo.find_dcw`).
 
     ``"tiles"``: none; ``"auto"`` / ``"dcw"``: the DCW-GMT file found (path, size, modification time)
-    or ``None``; a path: the file's SHA-256. Installing ``gmt-dcw`` changes it, so the maps re-run.
+    or ``None`` and then the SHA-256 of the simplified copy shipped with the package; a path: the
+    file's SHA-256. Installing ``gmt-dcw`` changes it, so the maps re-run.
     """
     if boundaries in (None, "", "tiles"):
         return {"boundaries": "tiles"}
+    if boundaries == "shipped":
+        from exportlab import geo
+
+        shipped = geo.shipped_boundaries()
+        return {"boundaries": "shipped", "shipped": _sha256(shipped) if shipped else None}
     if isinstance(boundaries, str) and boundaries in ("auto", "dcw"):
         from exportlab import geo
 
         found = geo.find_dcw()
         if found is None:
-            return {"boundaries": boundaries, "dcw": None}
+            shipped = geo.shipped_boundaries()  # what "auto" draws without DCW-GMT
+            return {
+                "boundaries": boundaries,
+                "dcw": None,
+                "shipped": _sha256(shipped) if shipped is not None else None,
+            }
         info: dict[str, Any] = {"boundaries": boundaries, "dcw": str(found)}
         for name, path in (("file", found), ("states", found.with_name("dcw-states.txt"))):
             with contextlib.suppress(OSError):
