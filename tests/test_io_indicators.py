@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -52,3 +54,84 @@ def test_unknown_indicator_is_clear(tmp_path):
     path.write_text("region,year,indicator,value\nRU-TA,2020,gdp_bananas,1\n", encoding="utf-8")
     with pytest.raises(xio.IngestError, match=r'line 2, column "indicator".*gdp_bananas'):
         xio.read_indicators(path)
+
+
+# ------------------------------------------------------------ nothing dropped or merged silently
+
+BAD = Path(__file__).parent / "bad_inputs" / "indicators"
+
+
+@pytest.mark.parametrize(
+    ("case", "indicator", "match"),
+    [
+        (
+            "01_wide_unknown_region.csv",
+            "grp_rub",
+            r"line 4, column \"column 1\": expected a region .*Татарстанн-Алания",
+        ),
+        ("02_wide_not_a_number.csv", "grp_rub", r'line 3, column "2020": expected a number.*n/a'),
+        (
+            "03_wide_region_twice.csv",
+            "grp_rub",
+            r"line 5: expected one row per region \(RU-TA is on line 3",
+        ),
+        (
+            "04_long_duplicate.csv",
+            None,
+            r"line 3: expected one row per region, year and indicator \(line 2",
+        ),
+        (
+            "05_long_fractional_year.csv",
+            None,
+            r'line 2, column "year": expected a whole year, got "2020.5"',
+        ),
+    ],
+)
+def test_malformed_indicator_tables_name_line_and_column(case, indicator, match):
+    with pytest.raises(xio.IngestError, match=match) as err:
+        xio.read_indicators(BAD / case, indicator=indicator)
+    assert case in str(err.value)
+
+
+def test_oblast_with_and_without_okrug_keeps_the_subjects_apart():
+    df = xio.read_indicators(BAD / "06_wide_okrug_nested.csv", indicator="population")
+    values = df.set_index(["region", "year"])["value"].to_dict()
+    # Arkhangelsk without the Nenets AO (1 056), not with it (1 100): the subjects do not overlap
+    assert values == {
+        ("RU-ARK", 2020): 1056.0,
+        ("RU-ARK", 2021): 1046.0,
+        ("RU-NEN", 2020): 44.0,
+        ("RU-NEN", 2021): 44.0,
+    }
+    wide = pd.read_csv(BAD / "06_wide_okrug_nested.csv", header=None, dtype=str).fillna("")
+    skipped = xio.wide_to_long(wide, "population").attrs["skipped_rows"]
+    assert [(row["line"], row["kind"]) for row in skipped] == [(4, "including"), (3, "with_okrugs")]
+
+
+def test_rows_that_are_not_regions_are_listed():
+    sheet = pd.DataFrame(
+        [
+            [None, "2019", "2020"],
+            ["Российская Федерация", "9", "9"],
+            ["Центральный федеральный округ", "1", "2"],
+            ["Республика Татарстан", "3", "4"],
+            ["1) Примечание: данные предварительные", None, None],
+        ]
+    ).fillna("")
+    skipped = xio.wide_to_long(sheet, "population").attrs["skipped_rows"]
+    assert [(row["line"], row["kind"]) for row in skipped] == [
+        (2, "country"),
+        (3, "district"),
+        (5, "note"),
+    ]
+
+
+def test_a_later_file_that_disagrees_wins_with_a_warning(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("region,year,indicator,value\nRU-TA,2020,population,1\n", encoding="utf-8")
+    b.write_text("region,year,indicator,value\nRU-TA,2020,population,2\n", encoding="utf-8")
+    with pytest.warns(
+        UserWarning, match=r"1 indicator values .*RU-TA 2020 population from .*b.csv"
+    ):
+        df = xio.read_indicators([a, b])
+    assert df["value"].tolist() == [2.0]

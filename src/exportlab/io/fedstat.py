@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,9 +55,16 @@ def wide_to_long(
     """A wide sheet (cells as read, no header) as long rows ``region, year, indicator, value``.
 
     The header row is the first of the top 20 rows holding at least two year cells; the region
-    column is the left-most column with text below it. Non-region rows are dropped.
+    column is the one left of the first year. The country row, federal districts, "в том числе"
+    and notes below the table (a label without values) are skipped and listed in
+    ``result.attrs["skipped_rows"]``; where an oblast is printed both with and without its
+    autonomous okrugs, the row without them is kept, so the subjects never overlap. A row label
+    that matches no region but carries values, a region printed twice or a cell that is neither a
+    number nor a missing-value mark (``…``, ``-``, empty) is an :class:`IngestError` naming its line
+    and column.
     """
     from exportlab.io.ingest import _matcher
+    from exportlab.io.rosstat import classify_label
     from exportlab.regions import UnknownRegionError
 
     if indicator not in INDICATORS:
@@ -80,24 +88,70 @@ def wide_to_long(
         )
     body = cells.iloc[header_row + 1 :]
     label_col = min(year_cols) - 1 if min(year_cols) > 0 else 0
+    column_name = {j: cells.iloc[header_row, j].strip() for j in year_cols}
     matcher = _matcher(regions)
-    records = []
-    for line, row in body.iterrows():
-        label = row.iloc[label_col].strip()
-        if not label:
+    records, skipped, first_line = [], [], {}
+    for index, row in body.iterrows():
+        line = int(index) + 1
+        kind, label = classify_label(row.iloc[label_col])
+        if kind == "empty":
+            continue
+        has_values = any(row.iloc[j].strip().lower() not in _MISSING for j in year_cols)
+        if kind in ("including", "country", "district"):
+            skipped.append({"line": line, "label": label, "kind": kind})
             continue
         try:
             region = matcher.match(label)
-        except UnknownRegionError:
-            continue
+        except UnknownRegionError as err:
+            if not has_values:  # a note or a source line below the table
+                skipped.append({"line": line, "label": label, "kind": "note"})
+                continue
+            raise IngestError(
+                name,
+                line,
+                cells.iloc[header_row, label_col].strip() or f"column {label_col + 1}",
+                "a region of the region reference, the country, a federal district or a note",
+                label,
+                note=str(err),
+            ) from err
+        # "без автономного округа" (without its okrugs) replaces the oblast's total with them,
+        # so that the subjects do not overlap; any other repeated region is an error.
+        rank = 1 if kind == "less_ao" else 0
+        if region in first_line:
+            prev_line, prev_rank = first_line[region]
+            if prev_rank == rank:
+                raise IngestError(
+                    name,
+                    line,
+                    None,
+                    f"one row per region ({region} is on line {prev_line} too)",
+                    label,
+                )
+            if rank < prev_rank:
+                skipped.append({"line": line, "label": label, "kind": "with_okrugs"})
+                continue
+            skipped.append({"line": prev_line, "label": region, "kind": "with_okrugs"})
+            records = [r for r in records if r[0] != region]
+        first_line[region] = (line, rank)
         for j, year in year_cols.items():
-            records.append((region, year, row.iloc[j], int(line) + 1))
-    out = pd.DataFrame(records, columns=["region", "year", "raw", "line"])
+            records.append((region, year, row.iloc[j], line, column_name[j]))
+    out = pd.DataFrame(records, columns=["region", "year", "raw", "line", "column"])
     out["value"] = _to_number(out["raw"]) * scale
+    bad = out["value"].isna() & ~out["raw"].str.strip().str.lower().isin(_MISSING)
+    if bad.any():
+        first = out[bad].iloc[0]
+        raise IngestError(
+            name,
+            int(first["line"]),
+            first["column"],
+            "a number or a missing-value mark (…, -)",
+            first["raw"],
+        )
     out = out.dropna(subset=["value"])
     out["indicator"] = indicator
-    out = out.drop_duplicates(["region", "year"], keep="first")
-    return coerce_indicators(out)
+    result = coerce_indicators(out)
+    result.attrs["skipped_rows"] = skipped
+    return result
 
 
 def _text_header(path: Path) -> tuple[str, str | None, list[str]]:
@@ -112,41 +166,13 @@ def _read_long(
     path: Path, name: str, regions: object, encoding: str, sep: str | None
 ) -> pd.DataFrame:
     """A long table (``region, year, indicator, value``) from Parquet or delimited text."""
-    from exportlab.io.ingest import _matcher
-    from exportlab.regions import UnknownRegionError
-
     frame = (
         pd.read_parquet(path)
         if detect_format(path) == "parquet"
         else pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=sep or ",")
     )
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    unknown = sorted(set(frame["indicator"]) - set(INDICATORS))
-    if unknown:
-        line = int(frame.index[frame["indicator"] == unknown[0]][0]) + 2
-        raise IngestError(
-            name, line, "indicator", "an indicator key of schema.INDICATORS", unknown[0]
-        )
-    values = _to_number(frame["value"])
-    bad = values.isna() & ~frame["value"].astype(str).str.strip().str.lower().isin(_MISSING)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise IngestError(name, i + 2, "value", "a number", frame["value"].iloc[i])
-    try:
-        region = _matcher(regions).match_many(frame["region"].astype(str), where=name)
-    except UnknownRegionError as err:
-        raise IngestError(
-            name, None, "region", "a region of the region reference", err.value, note=str(err)
-        ) from err
-    out = pd.DataFrame(
-        {
-            "region": region,
-            "year": pd.to_numeric(frame["year"]),
-            "indicator": frame["indicator"],
-            "value": values,
-        }
-    )
-    return coerce_indicators(out.dropna(subset=["value"]))
+    return _long_from_frame(frame.reset_index(drop=True), name, regions)
 
 
 def read_indicators(
@@ -160,10 +186,12 @@ def read_indicators(
     """Read tidy long or fedstat wide indicator files into one long table (sorted, deduplicated).
 
     For a wide table the indicator key is ``indicator`` or else the file stem. ``scale`` multiplies
-    wide-table values (units of :data:`exportlab.schema.INDICATORS`). Later files win on duplicates.
+    wide-table values (units of :data:`exportlab.schema.INDICATORS`). A value given by
+    two files: the later file wins, with a warning when the values differ.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    paths = list(paths)
     parts = []
     for p in map(Path, paths):
         name = str(p)
@@ -205,22 +233,78 @@ def read_indicators(
         if parts
         else coerce_indicators(pd.DataFrame(columns=["region", "year", "indicator", "value"]))
     )
-    out = out.drop_duplicates(["region", "year", "indicator"], keep="last")
+    sources = np.repeat([str(p) for p in paths], [len(part) for part in parts])
+    key = ["region", "year", "indicator"]
+    twice = out.duplicated(key, keep=False).to_numpy()
+    if twice.any():
+        clash = out[twice].assign(source=sources[twice])
+        differ = clash.groupby(key, observed=True)["value"].transform("nunique") > 1
+        if differ.any():
+            first = clash[differ.to_numpy()].iloc[-1]
+            n_keys = len(clash[differ.to_numpy()].drop_duplicates(key))
+            warnings.warn(
+                f"{n_keys} indicator values are given by more than one file with different "
+                f"values; the later file wins (e.g. {first['region']} {int(first['year'])} "
+                f"{first['indicator']} from {first['source']})",
+                stacklevel=2,
+            )
+    out = out.drop_duplicates(key, keep="last")
     return coerce_indicators(
         out.sort_values(["indicator", "region", "year"]).reset_index(drop=True)
     )
 
 
 def _long_from_frame(frame: pd.DataFrame, name: str, regions: object) -> pd.DataFrame:
+    """Check and convert the rows of a long table; row ``i`` of ``frame`` is line ``i + 2``."""
     from exportlab.io.ingest import _matcher
+    from exportlab.regions import UnknownRegionError
 
-    region = _matcher(regions).match_many(frame["region"].astype(str), where=name)
+    frame = frame.reset_index(drop=True)
+    line = frame.index.to_numpy() + 2
+    unknown = ~frame["indicator"].isin(list(INDICATORS))
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise IngestError(
+            name,
+            int(line[i]),
+            "indicator",
+            "an indicator key of schema.INDICATORS",
+            frame["indicator"].iloc[i],
+        )
+    raw = frame["value"].astype(str)
+    values = _to_number(raw)
+    bad = values.isna() & ~raw.str.strip().str.lower().isin(_MISSING)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise IngestError(name, int(line[i]), "value", "a number", raw.iloc[i])
+    years = pd.to_numeric(frame["year"].astype(str).str.strip(), errors="coerce")
+    bad = years.isna() | (years % 1 != 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise IngestError(name, int(line[i]), "year", "a whole year", frame["year"].iloc[i])
+    try:
+        region = _matcher(regions).match_many(frame["region"].astype(str), where=name)
+    except UnknownRegionError as err:
+        raise IngestError(
+            name, None, "region", "a region of the region reference", err.value, note=str(err)
+        ) from err
     out = pd.DataFrame(
-        {
-            "region": region,
-            "year": pd.to_numeric(frame["year"]),
-            "indicator": frame["indicator"],
-            "value": _to_number(frame["value"]),
-        }
+        {"region": region, "year": years, "indicator": frame["indicator"], "value": values}
     )
+    twice = out.duplicated(["region", "year", "indicator"], keep=False)
+    if twice.any():
+        rows = np.flatnonzero(twice.to_numpy())
+        first = out.iloc[rows[0]]
+        same = (
+            out.iloc[rows][["region", "year", "indicator"]]
+            == first[["region", "year", "indicator"]]
+        ).all(axis=1)
+        lines = line[rows[same.to_numpy()]]
+        raise IngestError(
+            name,
+            int(lines[1]),
+            None,
+            f"one row per region, year and indicator (line {int(lines[0])} has the same)",
+            f"{first['region']} {int(first['year'])} {first['indicator']}",
+        )
     return coerce_indicators(out.dropna(subset=["value"]))
