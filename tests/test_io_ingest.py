@@ -365,3 +365,13 @@ def test_outputs_name_inputs_relative_to_the_project(tmp_path, monkeypatch):
     shutil.copy(FCS / "dattsvt_en.tsv", outside / "y.tsv")
     report = xio.ingest([outside / "y.tsv"], tmp_path / "out_y")
     assert report.files[0]["file"] == "y.tsv"
+
+
+def test_codes_coarser_than_hs_digits_ask_for_hs_digits_not_skip_invalid(tmp_path):
+    # the old annual export has 4-digit codes: every row is coarser than HS6
+    with pytest.raises(xio.IngestError) as err:
+        xio.ingest([FCS / "old_annual.csv"], tmp_path / "out")
+    message = str(err.value)
+    assert "shorter than hs_digits = 6" in message and "--hs-digits 4" in message
+    assert "would drop every such row" in message and "use --skip-invalid" not in message
+    assert not (tmp_path / "out" / "trade.parquet").exists()

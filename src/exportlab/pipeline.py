@@ -976,7 +976,7 @@ def _code_level_hint(stage: Stage, params: dict[str, Any], error: str) -> str:
         from exportlab.io.quality import REASONS
     except ImportError:  # pragma: no cover - the reason table moved
         return error
-    if REASONS.get("code_level", "\0") not in error:
+    if REASONS.get("code_level", "\0") not in error or "hs_digits" in error:
         return error
     digits = params.get("hs_digits", 6)
     return (

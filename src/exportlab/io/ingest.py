@@ -519,7 +519,17 @@ def _careful(
         counts = ", ".join(f"{k}: {v}" for k, v in report.rejected_by_reason.items())
         note = None
         if report.rows_rejected > 1:
-            note = f"{report.rows_rejected} invalid rows in all ({counts}); use --skip-invalid to drop and list them"
+            note = f"{report.rows_rejected} invalid rows in all ({counts})"
+        coarse = report.rejected_by_reason.get("code_level", 0)
+        if coarse:
+            # codes coarser than asked are a setting to change, not rows to drop
+            note = (f"{note}; " if note else "") + (
+                f"{coarse} rows have codes shorter than hs_digits = {hs_digits}: set hs_digits "
+                "to the level of the codes (--hs-digits 4, or hs_digits: 4 in a profile); "
+                "--skip-invalid would drop every such row"
+            )
+        elif note:
+            note += "; use --skip-invalid to drop and list them"
         raise report.rejections[0].to_error(note)
     # every rejected row into quality_rejected.csv, in batches
     with open(stage / REJECTED_FILE, "w", encoding="utf-8", newline="") as fh:
