@@ -152,3 +152,18 @@ def test_sample_sees_repeated_cells_only_when_there_are(tmp_path):
     for name, dense in (("few.tsv", True), ("distinct.tsv", False)):
         sources = expand_inputs([tmp_path / name], work).sources
         assert fast.sample(sources).dense is dense
+
+
+def test_copies_after_blank_lines_are_named_by_their_physical_lines(tmp_path, small_batches):
+    # a blank line after every 10th row: DuckDB's record numbers are no longer the lines
+    rows = _rows(30)
+    text = "".join(r + ("\n" if k % 10 == 9 else "") for k, r in enumerate(rows + rows))
+    (tmp_path / "x.tsv").write_text(HEADER + text, encoding="utf-8")
+    report = xio.ingest([tmp_path / "x.tsv"], tmp_path / "out", skip_invalid=True)
+    assert report.duplicates == 30
+    listed = pd.read_csv(tmp_path / "out" / "quality_rejected.csv", dtype=str)
+    physical = {}  # row k (0-based) is on line 2 + k + the blank lines before it
+    for k in range(60):
+        physical[k] = 2 + k + k // 10
+    assert listed["line"].astype(int).tolist() == [physical[k] for k in range(30, 60)]
+    assert listed["value"].tolist() == [f"same as x.tsv, line {physical[k]}" for k in range(30)]

@@ -41,6 +41,7 @@ from exportlab.io.errors import IngestError, Rejection
 from exportlab.io.partners import partner_codes
 from exportlab.io.quality import REASONS, IngestReport, unit_warnings
 from exportlab.io.sources import Source, expand_inputs, physical_lines, relation_sql
+from exportlab.io.sources import _needs_line_map as needs_line_map
 from exportlab.io.writers import write_json
 
 FLOW_LABELS: dict[str, tuple[str, ...]] = {
@@ -514,7 +515,9 @@ def _careful(
         ).fetchall()
     ]
     listed = "SELECT * FROM checked WHERE reason IS NOT NULL ORDER BY file_id, line"
-    report.rejections = _rejections(con.sql(f"{listed} LIMIT {MAX_LISTED}").df(), sources)
+    # which files need a map from DuckDB's record numbers to physical lines (read once each)
+    mapped = {i for i, src in enumerate(sources) if src.fmt == "text" and needs_line_map(src)}
+    report.rejections = _rejections(con.sql(f"{listed} LIMIT {MAX_LISTED}").df(), sources, mapped)
     if report.rows_rejected and not skip_invalid:
         counts = ", ".join(f"{k}: {v}" for k, v in report.rejected_by_reason.items())
         note = None
@@ -535,7 +538,7 @@ def _careful(
     with open(stage / REJECTED_FILE, "w", encoding="utf-8", newline="") as fh:
         IngestReport().rejection_frame().to_csv(fh, index=False, lineterminator="\n")
         for batch in con.sql(listed).to_arrow_reader(REJECTED_BATCH):
-            part = IngestReport(rejections=_rejections(batch.to_pandas(), sources))
+            part = IngestReport(rejections=_rejections(batch.to_pandas(), sources, mapped))
             part.rejection_frame().to_csv(fh, header=False, index=False, lineterminator="\n")
     return "checked s", "s.reason IS NULL", "s.region"
 
@@ -543,11 +546,16 @@ def _careful(
 #: Rejected rows held in memory (``IngestReport.rejections``: the first ones by file and line, also
 #: listed in ``quality.json``); ``quality_rejected.csv`` lists every one, written in batches.
 MAX_LISTED = 1000
-REJECTED_BATCH = 200_000
+REJECTED_BATCH = 100_000
 
 
-def _rejections(rejected: pd.DataFrame, sources: Sequence[Source]) -> list[Rejection]:
-    """Rejected rows of table ``checked`` (see :func:`_careful`) as :class:`Rejection` items."""
+def _rejections(
+    rejected: pd.DataFrame, sources: Sequence[Source], mapped: set[int]
+) -> list[Rejection]:
+    """Rejected rows of table ``checked`` (see :func:`_careful`) as :class:`Rejection` items.
+
+    ``mapped``: the ``file_id`` of the sources whose record numbers are not their physical lines.
+    """
     names = [s.name for s in sources]
     # DuckDB numbers records; messages give physical lines (blank lines, quoted line breaks)
     wanted: dict[int, set[int]] = {i: set() for i in range(len(sources))}
@@ -557,7 +565,10 @@ def _rejections(rejected: pd.DataFrame, sources: Sequence[Source]) -> list[Rejec
         wanted[int(fid)].add(int(line))
         if reason == "duplicate":
             wanted[int(dup_file)].add(int(dup_line))
-    lines = {i: physical_lines(sources[i], sorted(w)) for i, w in wanted.items()}
+    lines = {
+        i: physical_lines(sources[i], sorted(w)) if i in mapped else {n: n for n in w}
+        for i, w in wanted.items()
+    }
     rejections = []
     for row in rejected.itertuples(index=False):
         src = sources[row.file_id]
