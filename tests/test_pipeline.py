@@ -188,7 +188,8 @@ def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
         "extends: seminar\nproduct_names_file: data/raw/names.csv\n"
     )
     named = run("names", progress=False, log=lambda m: None)
-    assert [k for k, s in named["stages"].items() if not s["cache_hit"]] == ["07"]
+    # stages 07 and 08 name products; no other stage reads the names file
+    assert [k for k, s in named["stages"].items() if not s["cache_hit"]] == ["07", "08"]
     (table,) = (first_root / "reports" / "tables").glob("smart_opportunities_*.csv")
     opportunities = pd.read_csv(table)
     assert opportunities["Товар"].str.fullmatch("Глава [0-9]{2}").all()
