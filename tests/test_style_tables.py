@@ -9,6 +9,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exportlab import style, tables
 
@@ -98,3 +100,81 @@ def test_points_to_name_keeps_an_elliptic_gap_around_named_points():
         for gap in (0.0, 0.05, (0.1, 0.05))
     }
     assert named == {0.0: ["a", "c", "d"], 0.05: ["a", "c", "d"], (0.1, 0.05): ["a", "o", "d"]}
+
+
+# ------------------------------------------------------------------ tables for readers (tables.show)
+
+
+def _cells(styler) -> list[list[str]]:
+    return styler.data.values.tolist()
+
+
+def test_show_localizes_headers_drops_a_bare_index_and_formats_numbers():
+    frame = pd.DataFrame(
+        {
+            "region": ["RU-TA", "RU-MOW"],
+            "year": [2021, 2021],
+            "value_usd": [159180.638077, np.nan],
+            "share": [0.12345, 0.5],
+            "type_from": [1, 2],
+        },
+        index=[131, 307],  # positions a filter left: no column for readers
+    )
+    en = tables.show(frame, "en")
+    assert list(en.data.columns) == ["Region", "Year", "Value, USD", "Share", "Type before"]
+    assert _cells(en) == [
+        ["RU-TA", "2021", "159,181", "0.123", "1"],
+        ["RU-MOW", "2021", "—", "0.500", "2"],
+    ]
+    ru = tables.show(frame, "ru", headers={"value_usd": ("Export, USD", "Экспорт, долл. США")})
+    assert list(ru.data.columns)[2] == "Экспорт, долл. США"
+    assert _cells(ru)[0][2:4] == ["159\xa0181", "0,123"]
+    html = en.to_html()
+    assert "NaN" not in html and "131" not in html
+
+
+def test_show_keeps_a_labelled_index_as_a_column_and_never_cuts_text():
+    long_text = "Grants to SME start-ups and local logistics for small export lots " * 3
+    frame = pd.DataFrame({"instrument": [long_text]}, index=pd.Index(["k1"], name="component"))
+    shown = tables.show(frame, "en")
+    assert list(shown.data.columns) == ["Component", "Instrument"]
+    assert _cells(shown) == [["k1", long_text]]
+    assert "…" not in shown.to_html()
+
+
+def test_show_dates_booleans_coded_values_and_row_limit():
+    frame = pd.DataFrame(
+        {
+            "next_due": pd.to_datetime(["2022-06-30", None]),
+            "ok": [True, False],
+            "status": ["met", "not_met"],
+        }
+    )
+    labels = {"status": {"met": ("met", "выполнено"), "not_met": ("not met", "не выполнено")}}
+    shown = tables.show(frame, "ru", values=labels, max_rows=1)
+    assert _cells(shown) == [["2022-06-30", "да", "выполнено"]]
+    assert "первые 1 из 2 строк" in shown.to_html()
+    assert "NaT" not in tables.show(frame, "en").to_html()
+
+
+def test_show_says_what_an_empty_table_means():
+    empty = pd.DataFrame(columns=["file", "line", "reason"])
+    shown = tables.show(empty, "ru", empty=("No rejected rows", "Отклонённых строк нет"))
+    assert shown.message == "Отклонённых строк нет"
+    assert "Отклонённых строк нет" in shown._repr_html_()
+    assert tables.show(empty, "en").message == "No rows"
+
+
+def test_written_files_are_no_cell_output(tmp_path: Path):
+    written = tables.write_table(pd.DataFrame({"a": [1]}), "t", tmp_path, formats=("csv",))
+    assert written == [tmp_path / "t.csv"] and written._ipython_display_() is None
+    saved = style.save_figure(_figure(), "f", tmp_path, formats=("png",), close=True)
+    assert saved == [tmp_path / "f.png"] and saved.figure is not None
+
+
+@given(st.floats(1e-3, 1e9), st.integers(0, 4))
+def test_format_number_round_trips_in_both_languages(value: float, decimals: int):
+    en = tables.format_number(value, decimals, "en")
+    ru = tables.format_number(value, decimals, "ru")
+    assert float(en.replace(",", "")) == pytest.approx(round(value, decimals), abs=10**-decimals)
+    assert ru.replace("\xa0", "").replace(",", ".") == en.replace(",", "")

@@ -28,12 +28,14 @@ from exportlab import paths
 #: Parameters read by the runner, not by a notebook: ``demo`` (``true``, ``false`` or ``"auto"``) says
 #: whether ``raw_dir`` holds the synthetic demo data set (see :meth:`Profile.demo_mode`);
 #: ``demo_size`` is ``"full"`` or ``"small"``; ``cell_timeout`` is the longest a notebook cell may run
-#: (seconds > 0; ``None``: no limit) before its stage fails.
+#: (seconds > 0; ``None``: no limit) before its stage fails; ``show_code`` shows the code cells in the
+#: HTML reports (hidden by default: the reports are written for readers).
 RUNNER_PARAMETERS: dict[str, Any] = {
     "demo": "auto",
     "demo_size": "full",
     "demo_seed": 2021,
     "cell_timeout": 1800,
+    "show_code": False,
 }
 META_KEYS = ("description", "extends")
 #: Where the demo data set lives unless a profile names another folder.
@@ -226,6 +228,8 @@ def _check_value(path: Path, key: str, value: Any) -> None:
             problem = "must be a number of seconds greater than 0, or null for no limit"
     elif key == "demo" and value not in (True, False, "auto"):
         problem = "must be true, false or auto"
+    elif key == "show_code" and not isinstance(value, bool):
+        problem = "must be true or false"
     elif key == "demo_size" and value not in ("full", "small"):
         problem = "must be 'full' or 'small'"
     elif key == "demo_seed" and (isinstance(value, bool) or not isinstance(value, int)):

@@ -50,7 +50,7 @@ from exportlab.config import (
     load_profile,
     notebook_parameters,
 )
-from exportlab.io.writers import atomic_write_bytes, move_file, write_json, write_json_durable
+from exportlab.io.writers import move_file, write_json, write_json_durable
 
 KERNEL_NAME = "python3"
 REPORTED_PACKAGES = (
@@ -76,7 +76,16 @@ REPORTED_PACKAGES = (
 #: Runtime dependencies that run notebooks or show them but compute no result: their versions do not
 #: enter the cache key (every other dependency of the package does).
 RUNNER_ONLY_PACKAGES = frozenset(
-    {"papermill", "nbconvert", "nbformat", "ipykernel", "ipywidgets", "jupyterlab", "python-docx"}
+    {
+        "papermill",
+        "nbconvert",
+        "nbformat",
+        "ipykernel",
+        "ipywidgets",
+        "jupyterlab",
+        "python-docx",
+        "latex2mathml",
+    }
 )
 #: Folder (relative to the project root) of the project lock and the journals of stages in flight.
 RUNNER_DIR = "reports/.runner"
@@ -932,13 +941,42 @@ def _failing_cell(executed: Path) -> tuple[str | None, str]:
     return None, "unknown error"
 
 
-def _write_html(executed: Path, target: Path) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
+def _write_html(
+    executed: Path,
+    target: Path,
+    stage: Stage | None = None,
+    params: dict[str, Any] | None = None,
+    root: Path | None = None,
+    *,
+    show_code: bool = False,
+    profile_name: str | None = None,
+) -> None:
+    """The stage's HTML report (:func:`exportlab.report.write_report`): code hidden unless
+    ``show_code``, the parameters once as a table, no external scripts."""
+    from exportlab import report
 
-    notebook = nbformat.read(executed, as_version=4)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
-    atomic_write_bytes(body.encode("utf-8"), target)
+    defaults: dict[str, Any] | None = None
+    docs: dict[str, str] = {}
+    if stage is not None and root is not None:
+        source = root / "notebooks" / stage.notebook
+        defaults = notebook_parameters(source)
+        docs = report.parameter_docs(source)
+    values = {**(defaults or {}), **(params or {})}
+    lang = values.get("lang", "en")
+    title = None
+    if stage is not None:
+        title = f"{stage.id} · {stage.title}" if stage.title else stage.name
+    report.write_report(
+        executed,
+        target,
+        lang=lang if lang in ("en", "ru") else "en",
+        show_code=show_code,
+        parameters=params,
+        defaults=defaults,
+        profile=profile_name,
+        docs=docs,
+        title=title,
+    )
 
 
 def describe_os_error(exc: OSError, doing: str) -> str:
@@ -1002,8 +1040,12 @@ def execute_stage(
     *,
     progress: bool | dict = True,
     cell_timeout: float | None = None,
+    show_code: bool = False,
+    profile_name: str | None = None,
 ) -> list[Path]:
     """Run one stage notebook with papermill; return its output files. Raises :class:`StageFailed`.
+
+    The HTML report hides the code unless ``show_code`` (:mod:`exportlab.report`).
 
     The stage's earlier outputs are moved aside into a staging folder under ``reports/.runner/``
     with a journal; on failure they are put back (a copy where the folders are on different
@@ -1081,7 +1123,15 @@ def execute_stage(
         raise
     if failure is None:
         try:
-            _write_html(executed, reports / f"{stage.name}.html")
+            _write_html(
+                executed,
+                reports / f"{stage.name}.html",
+                stage,
+                params,
+                root,
+                show_code=show_code,
+                profile_name=profile_name,
+            )
             move_file(executed, reports / stage.notebook)
             (reports / f"{stage.name}.failed.ipynb").unlink(missing_ok=True)
             outputs = _glob(patterns, root)
@@ -1130,8 +1180,13 @@ def run(
     jobs: int | None = None,
     log: Callable[[str], None] = print,
     wait: bool = True,
+    show_code: bool | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline; return the manifest (also written to ``reports/manifest.json``).
+
+    The HTML reports hide the code cells unless ``show_code`` (default: the profile's runner key
+    ``show_code``, itself false by default); switching it re-renders the reports of unchanged stages
+    from their executed notebooks without running them again.
 
     Before any kernel starts: the project lock is taken (another run in the project: wait for it, or
     with ``wait=False`` raise :class:`ProjectBusy`), stages an earlier run left in flight are settled
@@ -1151,7 +1206,7 @@ def run(
     selected = select_stages(stages, root)
     with project_lock(root, wait=wait, log=log, what=f"profile {profile.name}"):
         recover(root, log)
-        return _run_locked(profile, selected, root, force, progress, jobs, log)
+        return _run_locked(profile, selected, root, force, progress, jobs, log, show_code)
 
 
 def _run_locked(
@@ -1162,8 +1217,11 @@ def _run_locked(
     progress: bool,
     jobs: int | None,
     log: Callable[[str], None],
+    show_code: bool | None = None,
 ) -> dict[str, Any]:
     jobs = max(1, min(jobs or os.cpu_count() or 1, 4))
+    if show_code is None:
+        show_code = bool(profile.runner("show_code"))
     manifest_path = root / "reports" / "manifest.json"
     previous_stages = _read_manifest(manifest_path).get("stages", {})
     code = package_hash()
@@ -1209,6 +1267,18 @@ def _run_locked(
         if not force and old.get("cache_key") == key and outputs_ok:
             log(f"{header(stage)}: unchanged, skipped")
             manifest["stages"][stage.id] = {**old, "cache_hit": True, "seconds": 0.0}
+            executed = root / "reports" / stage.notebook
+            if bool(old.get("show_code", False)) != show_code and executed.is_file():
+                _write_html(
+                    executed,
+                    root / "reports" / f"{stage.name}.html",
+                    stage,
+                    params,
+                    root,
+                    show_code=show_code,
+                    profile_name=profile.name,
+                )
+                manifest["stages"][stage.id]["show_code"] = show_code
             return None
         return params, inputs, key
 
@@ -1224,6 +1294,7 @@ def _run_locked(
             "cache_key": key,
             "cache_hit": False,
             "seconds": round(seconds, 2),
+            "show_code": show_code,
         }
         write_json(manifest, manifest_path)  # a run stopped later keeps this stage
 
@@ -1285,7 +1356,13 @@ def _run_locked(
                 if jobs == 1:
                     try:
                         outputs = execute_stage(
-                            stage, planned[0], root, progress=progress and bar, cell_timeout=timeout
+                            stage,
+                            planned[0],
+                            root,
+                            progress=progress and bar,
+                            cell_timeout=timeout,
+                            show_code=show_code,
+                            profile_name=profile.name,
                         )
                     except StageFailed as exc:
                         fail(exc)
@@ -1306,6 +1383,8 @@ def _run_locked(
                     root,
                     progress=progress and bar,
                     cell_timeout=timeout,
+                    show_code=show_code,
+                    profile_name=profile.name,
                 )
                 running[future] = (stage, planned, started, slot)
             if not running:

@@ -207,6 +207,42 @@ def apply_style() -> None:
             "axes.prop_cycle": mpl.cycler(color=PALETTE),
         }
     )
+    inline_figures()
+
+
+def inline_figures() -> bool:
+    """Show every matplotlib figure inline (PNG) in a Jupyter kernel; ``False`` outside IPython.
+
+    Figures built without pyplot (``Figure()``) have no display of their own: without this a cell
+    ending with one prints ``<Figure size 990x570 with 6 Axes>``. Called by :func:`apply_style`.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:  # pragma: no cover - IPython ships with the kernel
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    select_figure_formats(shell, {"png"}, bbox_inches="tight")
+    return True
+
+
+class SavedFigure(list):
+    """The files :func:`save_figure` wrote (a list of paths) that displays as the figure itself.
+
+    As the last line of a notebook cell it shows the figure inline, once, instead of the paths.
+    """
+
+    def __init__(self, paths: Iterable[Path], figure: Figure):
+        super().__init__(paths)
+        self.figure = figure
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.figure)
+        plt.close(self.figure)  # pyplot would show it again at the end of the cell
 
 
 def add_note(fig: Figure, text: str, *, fontsize: float = 7) -> None:
@@ -370,11 +406,12 @@ def save_figure(
     formats: Iterable[str] = ("png", "svg"),
     *,
     close: bool = False,
-) -> list[Path]:
+) -> SavedFigure:
     """Write ``fig`` as ``<figures_dir>/<name>.<format>`` for each format, atomically.
 
     PNG at 300 dpi and SVG, with no timestamps, so the files are byte-identical when the same figure
-    is drawn again. ``figures_dir`` defaults to the project's ``figures/``. Returns the paths written.
+    is drawn again. ``figures_dir`` defaults to the project's ``figures/``. Returns the paths written
+    (a :class:`SavedFigure`: in a notebook it shows the figure, not the paths).
     """
     from exportlab.io.writers import atomic_path
 
@@ -397,4 +434,4 @@ def save_figure(
         written.append(target)
     if close:
         plt.close(fig)
-    return written
+    return SavedFigure(written, fig)

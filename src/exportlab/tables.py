@@ -5,19 +5,28 @@
 >>> headers = {"region": ("Region", "Регион"), "export_kusd": ("Export, thousand USD", "Экспорт, тыс. долл.")}
 >>> list(localize(df, headers, "ru").columns)
 ['Регион', 'Экспорт, тыс. долл.']
+
+:func:`show` formats a table for readers of a notebook or report (localized headers, no index
+column, thousands separators and fixed decimals by column, "—" for missing values):
+
+>>> show(df, "ru", headers=headers, formats={"export_kusd": 1}).data.iloc[0].tolist()
+['RU-TA', '1\\xa0234,5']
 """
 
 from __future__ import annotations
 
+import html
 import io
+import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from exportlab.io.writers import atomic_write_bytes
-from exportlab.style import check_lang
+from exportlab.style import check_lang, t
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "tex", "md")
 
@@ -111,6 +120,14 @@ def to_latex(df: pd.DataFrame, decimals: int = 1, caption: str | None = None) ->
     return styler.to_latex(hrules=True, caption=caption, position_float="centering")
 
 
+class WrittenTable(list):
+    """The files :func:`write_table` wrote (a list of paths); shows nothing as a notebook cell's
+    last value, so reports never print local paths."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 def write_table(
     df: pd.DataFrame,
     stem: str,
@@ -122,7 +139,7 @@ def write_table(
     title: str | None = None,
     note: str | None = None,
     decimals: int = 1,
-) -> list[Path]:
+) -> WrittenTable:
     """Write ``df`` as ``<out_dir>/<stem>.<ext>`` for each of ``formats``, atomically.
 
     Column headers are translated by ``headers`` (``column -> (english, russian)``); ``note`` (source,
@@ -158,4 +175,274 @@ def write_table(
         target = folder / f"{stem}.{fmt}"
         atomic_write_bytes(data, target)
         written.append(target)
-    return written
+    return WrittenTable(written)
+
+
+# ------------------------------------------------------------------------------ tables for readers
+
+#: Headers of columns that many tables share (``column -> (english, russian)``); a table's own
+#: ``headers`` come first.
+COMMON_HEADERS: dict[str, tuple[str, str]] = {
+    "region": ("Region", "Регион"),
+    "region_name": ("Region", "Регион"),
+    "name": ("Name", "Название"),
+    "year": ("Year", "Год"),
+    "type": ("Type", "Тип"),
+    "group": ("Group", "Группа"),
+    "segment": ("Segment", "Сегмент"),
+    "product": ("Product", "Товар"),
+    "partner": ("Partner", "Партнёр"),
+    "indicator": ("Indicator", "Показатель"),
+    "value": ("Value", "Значение"),
+    "value_usd": ("Value, USD", "Стоимость, долл. США"),
+    "share": ("Share", "Доля"),
+    "count": ("Number", "Число"),
+    "rank": ("Rank", "Место"),
+    "status": ("Status", "Статус"),
+    "stability": ("Type stability (bootstrap share)", "Устойчивость типа (доля бутстреп-выборок)"),
+    "file": ("File", "Файл"),
+    "line": ("Line", "Строка"),
+    "column": ("Column", "Столбец"),
+    "reason": ("Reason", "Причина"),
+    "rows": ("Rows", "Строк"),
+    "weight": ("Weight", "Вес"),
+    "component": ("Component", "Компонент"),
+    "instrument": ("Instrument", "Инструмент"),
+    "implemented_on": ("Implemented on", "Дата внедрения"),
+    "type_from": ("Type before", "Тип до"),
+    "type_to": ("Type after", "Тип после"),
+    "k1": ("K1 new products", "K1 новые товары"),
+    "k2": ("K2 new markets", "K2 новые рынки"),
+    "k3": ("K3 export support", "K3 поддержка экспорта"),
+    "k4": ("K4 socio-economic conditions", "K4 социально-экономические условия"),
+    "daed_index": ("DAED index", "Индекс ДАЭД"),
+    "resource_share": ("Resource share of export", "Доля сырья в экспорте"),
+}
+#: Missing values in tables for readers.
+MISSING = "—"
+_YEAR_WORDS = ("year", "год")
+
+
+class EmptyTable:
+    """What an empty table shows instead of a header row: a sentence saying what it means."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def _repr_html_(self) -> str:
+        return f'<p class="exportlab-note"><i>{html.escape(self.message)}</i></p>'
+
+    def _repr_markdown_(self) -> str:
+        return f"*{self.message}*"
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def format_number(value: Any, decimals: int, lang: str, *, thousands: bool = True) -> str:
+    """``value`` with ``decimals`` decimals, the language's separators, and "—" when missing.
+
+    >>> format_number(159180.638077, 0, "en"), format_number(1234.5, 1, "ru")
+    ('159,181', '1\\xa0234,5')
+    >>> format_number(float("nan"), 2, "en")
+    '—'
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return MISSING
+    if isinstance(value, float) and math.isnan(value):
+        return MISSING
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    text = f"{number:,.{decimals}f}" if thousands else f"{number:.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0.0"
+    if check_lang(lang) == "ru":
+        text = text.replace(",", "\xa0").replace(".", ",")
+    return text
+
+
+def auto_decimals(values: pd.Series) -> int:
+    """Decimals that suit a numeric column: none from 1000 up, 1 from 100, 2 from 1, else 3.
+
+    >>> auto_decimals(pd.Series([159180.6, 12.0])), auto_decimals(pd.Series([0.12, 0.5]))
+    (0, 3)
+    """
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    numbers = numbers[numbers.map(math.isfinite)]
+    if numbers.empty:
+        return 0
+    if (numbers == numbers.round()).all():
+        return 0
+    top = float(numbers.abs().max())
+    return 0 if top >= 1000 else 1 if top >= 100 else 2 if top >= 1 else 3
+
+
+def _flat(label: Any) -> str:
+    if isinstance(label, tuple):
+        return " · ".join(str(part) for part in label if str(part))
+    return str(label)
+
+
+def show(
+    df: pd.DataFrame | pd.Series,
+    lang: str = "en",
+    *,
+    headers: Mapping[str, tuple[str, str]] | None = None,
+    formats: Mapping[str, int | Callable[[Any], str]] | None = None,
+    values: Mapping[str, Mapping[Any, tuple[str, str]]] | None = None,
+    empty: tuple[str, str] | str | None = None,
+    index: bool | None = None,
+    max_rows: int | None = None,
+    caption: str | None = None,
+) -> Any:
+    """A table formatted for readers: a pandas ``Styler`` that notebooks and reports show as HTML.
+
+    - headers: ``headers`` (``column -> (english, russian)``), then :data:`COMMON_HEADERS`;
+      columns already localized are kept;
+    - the row index is shown as a column only when it carries labels (a named or non-default index;
+      ``index=True`` / ``False`` forces it), never as a bare 0, 1, 2 … column;
+    - numbers: the language's thousands and decimal separators (``1,234.5`` / ``1 234,5``) with
+      fixed decimals by column: ``formats[column]`` (decimals, or a function of the value), else
+      :func:`auto_decimals`; year columns without separators; missing values, ``NaN`` and ``NaT``
+      as "—"; ``True`` / ``False`` as yes / no;
+    - ``values``: labels of coded values by column (``{"status": {"met": ("met", "выполнен")}}``);
+    - text is never cut; ``max_rows`` shows the first rows and says how many there are;
+    - an empty table is an :class:`EmptyTable` saying what it means (``empty``, e.g.
+      ``("No rejected rows", "Отклонённых строк нет")``).
+
+    >>> frame = pd.DataFrame({"year": [2021], "share": [0.1234], "n": [12345]})
+    >>> show(frame, "en").data.iloc[0].tolist()
+    ['2021', '0.123', '12,345']
+    >>> show(frame.iloc[:0], "en", empty=("No rows", "Нет строк")).message
+    'No rows'
+    """
+    check_lang(lang)
+    pick = 0 if lang == "en" else 1
+    if isinstance(df, pd.Series):
+        df = df.to_frame(name=df.name if df.name is not None else "value")
+        if index is None:
+            index = True
+    if df.empty or len(df.columns) == 0:
+        if empty is None:
+            message = t("No rows", "Нет строк", lang)
+        elif isinstance(empty, str):
+            message = empty
+        else:
+            message = empty[pick]
+        return EmptyTable(message)
+    frame = df.copy()
+    # a bare row number (0, 1, 2 … or the positions a filter left) is no column for readers
+    default_index = all(n is None for n in frame.index.names) and (
+        pd.api.types.is_integer_dtype(frame.index.dtype) and frame.index.nlevels == 1
+    )
+    if index is None:
+        index = not default_index
+    if index:
+        if isinstance(frame.columns, pd.MultiIndex):
+            frame.columns = [_flat(c) for c in frame.columns]
+        names = [n if n is not None else "" for n in frame.index.names]
+        frame.index.names = [n or f"_index{i}" for i, n in enumerate(names)]
+        frame = frame.reset_index()
+        frame.columns = [("" if str(c).startswith("_index") else c) for c in frame.columns]
+    else:
+        frame = frame.reset_index(drop=True)
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [_flat(c) for c in frame.columns]
+    total = len(frame)
+    if max_rows is not None and total > max_rows:
+        frame = frame.head(max_rows)
+    lookup = {**COMMON_HEADERS, **(headers or {})}
+    formats = dict(formats or {})
+    values = values or {}
+    shown: dict[str, pd.Series] = {}
+    numeric_columns = []
+    for position, column in enumerate(frame.columns):
+        series = frame.iloc[:, position]
+        key = column if isinstance(column, str) else _flat(column)
+        label = lookup[key][pick] if key in lookup else key
+        if key in values:
+            mapping = values[key]
+            series = series.map(lambda v, m=mapping: m[v][pick] if v in m else v)
+        shown_label = label
+        while shown_label in shown:
+            shown_label += " "
+        shown[shown_label] = _format_column(series, key, label, formats.get(key), lang)
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            numeric_columns.append(shown_label)
+    out = pd.DataFrame(shown)
+    styler = out.style.hide(axis="index")
+    text_columns = [c for c in out.columns if c not in numeric_columns]
+    if numeric_columns:
+        styler = styler.set_properties(
+            subset=numeric_columns, **{"text-align": "right", "white-space": "nowrap"}
+        )
+    if text_columns:
+        styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    heading = [
+        {
+            "selector": f"th.col_heading.col{i}",
+            "props": f"text-align: {'right' if c in numeric_columns else 'left'}; "
+            "vertical-align: bottom;",
+        }
+        for i, c in enumerate(out.columns)
+    ]
+    styler = styler.set_table_styles(
+        [{"selector": "caption", "props": "caption-side: top; text-align: left;"}, *heading]
+    )
+    styler = styler.set_table_attributes('class="exportlab-table"')
+    note = None
+    if len(out) < total:
+        note = t(
+            f"first {len(out)} of {total:,} rows",
+            f"первые {len(out)} из {total:,} строк".replace(",", " "),
+            lang,
+        )
+    if caption or note:
+        styler = styler.set_caption(" — ".join(x for x in (caption, note) if x))
+    return styler
+
+
+def _format_column(
+    series: pd.Series,
+    key: str,
+    label: str,
+    rule: int | Callable[[Any], str] | None,
+    lang: str,
+) -> pd.Series:
+    if callable(rule):
+        return series.map(lambda v: MISSING if _missing(v) else rule(v))
+    if pd.api.types.is_bool_dtype(series):
+        yes, no = t("yes", "да", lang), t("no", "нет", lang)
+        return series.map(lambda v: MISSING if _missing(v) else (yes if v else no))
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.map(lambda v: MISSING if _missing(v) else v.strftime("%Y-%m-%d"))
+    if pd.api.types.is_numeric_dtype(series):
+        decimals = rule if isinstance(rule, int) else auto_decimals(series)
+        yearly = any(w in f"{key} {label}".lower() for w in _YEAR_WORDS) and decimals == 0
+        return series.map(lambda v: format_number(v, decimals, lang, thousands=not yearly))
+    return series.map(lambda v: MISSING if _missing(v) else _text(v, lang))
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return t("yes", "да", lang) if value else t("no", "нет", lang)
+    if isinstance(value, float):
+        return format_number(value, 0 if value == round(value) else 3, lang)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,333 @@
+"""HTML reports of executed stage notebooks, written for readers.
+
+:func:`write_report` turns an executed notebook into a self-contained HTML page. In report mode (the
+default) code cells are hidden and only their outputs are shown; ``show_code=True`` shows the code as
+well. Either way:
+
+- the parameters appear once, as a small table of the values the stage ran with (the notebook's
+  ``parameters`` cell and papermill's ``injected-parameters`` cell are not shown);
+- formulas (``$...$``, ``$$...$$`` in Markdown cells) are converted to MathML, which browsers draw
+  without any script, so the page needs no network (no MathJax, require.js or widget scripts from a
+  CDN);
+- interactive widgets, which need a running kernel, are replaced by a note saying where to use them;
+- warnings written to stderr stay in the executed notebook and are left out of the page.
+
+>>> parameter_docs_from_source('year = 2021  # year of the tables\\nlang = "en"')
+{'year': 'year of the tables', 'lang': ''}
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import io
+import json
+import re
+import tokenize
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from exportlab.style import check_lang, t
+
+#: Notebook cell tags: the default parameters and the values papermill injected.
+PARAMETER_TAGS = ("parameters", "injected-parameters")
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+_DISPLAY_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?!\d)")
+
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
+<style type="text/css">
+  main { max-width: 1180px; margin: 0 auto; }
+  math { font-size: 1.08em; }
+  math[display="block"] { margin: 0.6em 0; }
+  .jp-RenderedHTMLCommon table.exportlab-params { font-size: 0.85em; margin: 0.4em 0 1em 0; }
+  .jp-RenderedHTMLCommon table.exportlab-params td.default { color: #666; }
+  .jp-OutputArea-output img { max-width: 100%; height: auto; }
+  .exportlab-note { color: #555; font-style: italic; }
+</style>
+{%- endblock html_head_css -%}
+"""
+
+
+def parameter_docs_from_source(source: str) -> dict[str, str]:
+    """``name -> comment`` of the assignments of a parameters cell (the comment after the value).
+
+    Comments on a line of their own just above an assignment count too.
+    """
+    docs: dict[str, str] = {}
+    pending: list[str] = []
+    lines = source.splitlines()
+    comments: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.string.lstrip("#").strip()
+    except (tokenize.TokenError, IndentationError):
+        return docs
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return docs
+    for node in tree.body:
+        target = getattr(node, "targets", [getattr(node, "target", None)])[0]
+        if not isinstance(target, ast.Name):
+            continue
+        trailing = [
+            comments[n]
+            for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+            if n in comments
+        ]
+        pending = []
+        line = node.lineno - 1
+        while line >= 1 and lines[line - 1].lstrip().startswith("#"):
+            pending.insert(0, comments.get(line, ""))
+            line -= 1
+        docs[target.id] = "; ".join(trailing) if trailing else " ".join(pending)
+    return docs
+
+
+def parameter_docs(notebook: str | Path) -> dict[str, str]:
+    """``name -> description`` of the parameters a notebook declares (its ``parameters`` cell)."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            return parameter_docs_from_source(source)
+    return {}
+
+
+def format_value(value: Any) -> str:
+    """A parameter value as a reader sees it: lists and dicts compact, ``None`` as "—".
+
+    >>> format_value(None), format_value([2009, 2019]), format_value("rca")
+    ('—', '2009, 2019', 'rca')
+    """
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | tuple):
+        return ", ".join(format_value(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def parameters_html(
+    values: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    lang: str,
+    *,
+    profile: str | None = None,
+    docs: Mapping[str, str] | None = None,
+) -> str:
+    """The table of the parameters a stage ran with; values the profile set are in bold.
+
+    >>> "<b>2019</b>" in parameters_html({"year": 2019}, {"year": 2021}, "en")
+    True
+    """
+    check_lang(lang)
+    docs = docs or {}
+    head = t("Parameters of this run", "Параметры расчёта", lang)
+    if profile:
+        head += t(
+            f" (profile <code>{html.escape(profile)}</code>)",
+            f" (профиль <code>{html.escape(profile)}</code>)",
+            lang,
+        )
+    rows = []
+    for key, value in values.items():
+        changed = key in defaults and defaults[key] != value
+        shown = html.escape(format_value(value))
+        cell = f"<b>{shown}</b>" if changed else shown
+        source = t("profile", "профиль", lang) if changed else t("default", "по умолчанию", lang)
+        doc = f"<td>{html.escape(docs.get(key, ''))}</td>" if lang == "en" else ""
+        rows.append(
+            f"<tr><td><code>{html.escape(key)}</code></td><td>{cell}</td>"
+            f'<td class="{"profile" if changed else "default"}">{source}</td>{doc}</tr>'
+        )
+    header_doc = "<th>meaning</th>" if lang == "en" else ""
+    header = (
+        f"<tr><th>{t('parameter', 'параметр', lang)}</th><th>{t('value', 'значение', lang)}</th>"
+        f"<th>{t('set by', 'источник', lang)}</th>{header_doc}</tr>"
+    )
+    return (
+        f'<p><b>{head}</b></p>\n<table class="exportlab-params">\n<thead>{header}</thead>\n'
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n"
+    )
+
+
+def tex_to_mathml(text: str) -> str:
+    """Replace ``$$...$$`` and ``$...$`` formulas in Markdown by MathML (drawn without scripts).
+
+    A formula that cannot be converted stays as it was.
+
+    >>> tex_to_mathml("share $X_r$ of export").startswith("share <math")
+    True
+    >>> tex_to_mathml("costs 5 $ and 6 $")
+    'costs 5 $ and 6 $'
+    """
+    from latex2mathml.converter import convert
+
+    def replace(display: str):
+        def inner(match: re.Match[str]) -> str:
+            try:
+                return convert(match.group(1).strip(), display=display)
+            except Exception:  # not TeX after all: leave it
+                return match.group(0)
+
+        return inner
+
+    text = _DISPLAY_MATH.sub(replace("block"), text)
+    return _INLINE_MATH.sub(replace("inline"), text)
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def prepare(
+    notebook: Any,
+    *,
+    lang: str = "en",
+    show_code: bool = False,
+    parameters: Mapping[str, Any] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    profile: str | None = None,
+    docs: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> Any:
+    """A copy of an executed notebook (``nbformat`` node) made ready for the HTML report."""
+    import nbformat
+
+    nb = copy.deepcopy(notebook)
+    nb.metadata.pop("widgets", None)
+    if title:
+        nb.metadata["title"] = title
+    if defaults is None:
+        defaults = {}
+        for cell in nb.cells:
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                defaults = _literal_assignments(_source(cell))
+    values = dict(defaults)
+    values.update(parameters or {})
+    widget_note = t(
+        "Interactive explorer: it needs a running kernel. Open the notebook in JupyterLab "
+        "(`make lab`) to use the sliders.",
+        "Интерактивный обозреватель работает только с запущенным ядром: откройте ноутбук в "
+        "JupyterLab (`make lab`), чтобы пользоваться ползунками.",
+        lang,
+    )
+    cells = []
+    table_done = False
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if any(tag in PARAMETER_TAGS for tag in tags):
+            if not table_done and values:
+                table = parameters_html(values, defaults, lang, profile=profile, docs=docs)
+                cells.append(nbformat.v4.new_markdown_cell(table))
+                table_done = True
+            continue
+        if cell.cell_type == "markdown":
+            cell.source = tex_to_mathml(_source(cell))
+        elif cell.cell_type == "code":
+            outputs = []
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    continue
+                data = output.get("data", {})
+                if WIDGET_MIME in data:
+                    output = nbformat.v4.new_output(
+                        "display_data",
+                        data={
+                            "text/html": f'<p class="exportlab-note">{html.escape(widget_note)}</p>'
+                        },
+                    )
+                outputs.append(output)
+            cell.outputs = outputs
+            if not show_code:
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def _literal_assignments(source: str) -> dict[str, Any]:
+    import ast
+
+    values: dict[str, Any] = {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return values
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return values
+
+
+def to_html(notebook: Any, *, show_code: bool = False, lang: str = "en") -> str:
+    """The HTML page of a prepared notebook: code hidden unless ``show_code``, no external scripts."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="exportlab_report.html.j2",
+        extra_loaders=[DictLoader({"exportlab_report.html.j2": _TEMPLATE})],
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=True,
+        language_code=check_lang(lang),
+    )
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+def write_report(
+    executed: str | Path,
+    target: str | Path,
+    *,
+    lang: str = "en",
+    show_code: bool = False,
+    parameters: Mapping[str, Any] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    profile: str | None = None,
+    docs: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> Path:
+    """Write the HTML report of the executed notebook ``executed`` to ``target`` (atomically)."""
+    import nbformat
+
+    from exportlab.io.writers import atomic_write_bytes
+
+    notebook = nbformat.read(str(executed), as_version=4)
+    prepared = prepare(
+        notebook,
+        lang=lang,
+        show_code=show_code,
+        parameters=parameters,
+        defaults=defaults,
+        profile=profile,
+        docs=docs,
+        title=title,
+    )
+    body = to_html(prepared, show_code=show_code, lang=lang)
+    target = Path(target)
+    atomic_write_bytes(body.encode("utf-8"), target)
+    return target
