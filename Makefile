@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## make run [PROFILE=default|article2019|seminar|path.yaml] [STAGES="01 02"] — run the pipeline
+## make run [PROFILE=default|article2019|seminar|path.yaml] [STAGES="01 02"] [SHOW_CODE=1] — run the pipeline
 run: $(STAMP)
-	$(BIN)/exportlab run --profile $(PROFILE) $(if $(JOBS),--jobs $(JOBS),) $(if $(STAGES),--stages $(STAGES),) $(if $(FORCE),--force,)
+	$(BIN)/exportlab run --profile $(PROFILE) $(if $(JOBS),--jobs $(JOBS),) $(if $(STAGES),--stages $(STAGES),) $(if $(FORCE),--force,) $(if $(SHOW_CODE),--show-code,)
 
 ## make test — ruff and the test suite
 test: $(STAMP)
@@ -33,9 +33,9 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-## make lab — JupyterLab on the project, with the project's kernel
+## make lab — JupyterLab on the project, with the project's kernel (as root in a container too)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
