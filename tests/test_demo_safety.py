@@ -254,5 +254,5 @@ def test_readme_example_runs_stage_01_on_the_users_files(tmp_path: Path, monkeyp
     assert manifest["run"]["ran"] == ["01"]
     assert {p.name: p.read_bytes() for p in user.iterdir()} == before
     assert not (root / "data" / "raw" / "demo").exists()
-    provenance = json.loads((root / "data" / "processed" / "provenance.json").read_text())
+    provenance = json.loads((root / "data" / "processed" / "mine" / "provenance.json").read_text())
     assert provenance["synthetic"] is False

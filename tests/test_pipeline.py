@@ -9,6 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 from conftest import copy_project
+from test_reports import check_report
 
 from exportlab import pipeline
 from exportlab.pipeline import STAGES, StageFailed, run, select_stages
@@ -36,14 +37,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "default.yaml").write_text("demo: false\n")
-    (tmp_path / "data" / "processed").mkdir(parents=True)
-    (tmp_path / "data" / "processed" / "trade.parquet").write_bytes(b"input v1")
+    (tmp_path / "data" / "processed" / "default").mkdir(parents=True)
+    (tmp_path / "data" / "processed" / "default" / "trade.parquet").write_bytes(b"input v1")
     _write_notebook(
         tmp_path / "notebooks" / "02_hightech_classification.ipynb",
-        'lang = "en"\nscale = 1\nfail = False',
+        'lang = "en"\nscale = 1\nfail = False\nname = "test"',
         "from exportlab import paths",
-        "data = (paths.processed_dir() / 'trade.parquet').read_bytes()",
-        "(paths.figures_dir() / 'hightech_test.png').write_bytes(data * scale)",
+        "data = paths.processed_file('trade.parquet').read_bytes()",
+        "(paths.figures_dir() / f'hightech_{name}.png').write_bytes(data * scale)",
         "assert not fail, 'asked to fail'",
     )
     monkeypatch.setenv("EXPORTLAB_ROOT", str(tmp_path))
@@ -68,55 +69,121 @@ def test_cache_skips_unchanged_and_reruns_on_changes(project: Path):
     messages: list[str] = []
     first = run("default", progress=False, log=messages.append)
     assert first["stages"]["02"]["cache_hit"] is False
-    assert (project / "figures" / "hightech_test.png").read_bytes() == b"input v1"
-    assert (project / "reports" / "02_hightech_classification.html").exists()
-    assert (project / "reports" / "02_hightech_classification.ipynb").exists()
+    assert (project / "figures" / "default" / "hightech_test.png").read_bytes() == b"input v1"
+    assert (project / "reports" / "default" / "02_hightech_classification.html").exists()
+    assert (project / "reports" / "default" / "02_hightech_classification.ipynb").exists()
 
     second = run("default", progress=False, log=messages.append)
     assert second["stages"]["02"]["cache_hit"] is True
     assert any("unchanged, skipped" in m for m in messages)
 
-    (project / "config" / "twice.yaml").write_text("demo: false\nscale: 2\n")
-    third = run("twice", progress=False, log=messages.append)
+    (project / "config" / "default.yaml").write_text("demo: false\nscale: 2\n")
+    third = run("default", progress=False, log=messages.append)
     assert third["stages"]["02"]["cache_hit"] is False
-    assert (project / "figures" / "hightech_test.png").read_bytes() == b"input v1input v1"
+    figure = project / "figures" / "default" / "hightech_test.png"
+    assert figure.read_bytes() == b"input v1input v1"
 
-    (project / "data" / "processed" / "trade.parquet").write_bytes(b"input v2")
-    fourth = run("twice", progress=False, log=messages.append)
+    (project / "data" / "processed" / "default" / "trade.parquet").write_bytes(b"input v2")
+    fourth = run("default", progress=False, log=messages.append)
     assert fourth["stages"]["02"]["cache_hit"] is False
 
-    forced = run("twice", force=True, progress=False, log=messages.append)
+    forced = run("default", force=True, progress=False, log=messages.append)
     assert forced["stages"]["02"]["cache_hit"] is False
-    manifest = json.loads((project / "reports" / "manifest.json").read_text())
-    assert manifest["profile"] == "twice"
+    manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())
+    assert manifest["profile"] == "default"
     assert manifest["stages"]["02"]["parameters"] == {"scale": 2}
-    assert "data/processed/trade.parquet" in manifest["stages"]["02"]["inputs"]
+    assert "data/processed/default/trade.parquet" in manifest["stages"]["02"]["inputs"]
     assert "pandas" in manifest["packages"]
+
+
+def test_each_profile_has_its_own_output_tree_manifest_and_index(project: Path):
+    (project / "config" / "twice.yaml").write_text("demo: false\nscale: 2\n")
+    (project / "data" / "processed" / "twice").mkdir()
+    (project / "data" / "processed" / "twice" / "trade.parquet").write_bytes(b"other data")
+    run("default", progress=False, log=lambda m: None)
+    twice = run("twice", progress=False, log=lambda m: None)
+    assert twice["stages"]["02"]["cache_hit"] is False
+    figures = project / "figures"
+    assert (figures / "default" / "hightech_test.png").read_bytes() == b"input v1"
+    assert (figures / "twice" / "hightech_test.png").read_bytes() == b"other data" * 2
+    assert not list(figures.glob("*.png")) and not (project / "reports" / "manifest.json").exists()
+    default = json.loads((project / "reports" / "default" / "manifest.json").read_text())
+    assert (
+        default["profile"] == "default"
+        and "parameters" not in default["stages"]["02"]
+        or (default["stages"]["02"]["parameters"] == {})
+    )
+    index = (project / "reports" / "twice" / "index.html").read_text(encoding="utf-8")
+    assert 'href="02_hightech_classification.html"' in index
+    assert 'src="../../figures/twice/hightech_test.png"' in index
+    assert "scale" in index and "ran in" in index
+    again = run("default", progress=False, log=lambda m: None)
+    assert again["stages"]["02"]["cache_hit"] is True  # the other profile's run changed nothing
+
+
+def test_a_run_removes_what_it_no_longer_writes_but_never_a_users_file(project: Path):
+    mine = project / "figures" / "default" / "hightech_mine.png"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"the user's own file")
+    first = run("default", progress=False, log=lambda m: None)
+    assert set(first["stages"]["02"]["outputs"]) == {"figures/default/hightech_test.png"}
+    (project / "config" / "default.yaml").write_text("demo: false\nname: renamed\n")
+    run("default", progress=False, log=lambda m: None)
+    figures = sorted(p.name for p in mine.parent.iterdir())
+    assert figures == ["hightech_mine.png", "hightech_renamed.png"]
+    assert mine.read_bytes() == b"the user's own file"
 
 
 def test_deleted_output_makes_the_stage_run_again(project: Path):
     run("default", progress=False, log=lambda m: None)
-    (project / "figures" / "hightech_test.png").unlink()
+    (project / "figures" / "default" / "hightech_test.png").unlink()
     again = run("default", progress=False, log=lambda m: None)
     assert again["stages"]["02"]["cache_hit"] is False
 
 
+def test_reports_hide_code_unless_asked(project: Path):
+    run("default", progress=False, log=lambda m: None)
+    report = project / "reports" / "default" / "02_hightech_classification.html"
+    html = report.read_text(encoding="utf-8")
+    assert "read_bytes" not in html and "Parameters of this run" in html
+    again = run("default", progress=False, log=lambda m: None, show_code=True)
+    assert again["stages"]["02"]["cache_hit"] is True  # re-rendered, not re-run
+    assert "read_bytes" in report.read_text(encoding="utf-8")
+
+
+def test_a_notebook_opened_before_its_inputs_exist_says_which_stages_to_run(project: Path):
+    from exportlab import paths
+
+    with pytest.raises(paths.MissingInput) as caught:
+        paths.processed_file("daed.parquet")
+    assert str(caught.value).startswith(
+        'data/processed/default/daed.parquet is missing: run `make run STAGES="01 02 04"`'
+    )
+    with pytest.raises(FileNotFoundError, match=r"PROFILE=seminar"):
+        paths.processed_file("trade_classified.parquet", "seminar")
+    assert paths.processed_file("trade.parquet").name == "trade.parquet"
+
+
 def test_failing_stage_names_the_cell_and_keeps_earlier_outputs(project: Path):
     run("default", progress=False, log=lambda m: None)
-    good_report = (project / "reports" / "02_hightech_classification.ipynb").read_bytes()
-    (project / "data" / "processed" / "trade.parquet").write_bytes(b"new input")
-    (project / "config" / "failing.yaml").write_text("demo: false\nfail: true\n")
+    reports = project / "reports" / "default"
+    good_report = (reports / "02_hightech_classification.ipynb").read_bytes()
+    (project / "data" / "processed" / "default" / "trade.parquet").write_bytes(b"new input")
+    (project / "config" / "default.yaml").write_text("demo: false\nfail: true\n")
     with pytest.raises(StageFailed) as caught:
-        run("failing", progress=False, log=lambda m: None)
+        run("default", progress=False, log=lambda m: None)
     message = str(caught.value)
     assert "02_hightech_classification.ipynb" in message
     assert "cell 5" in message and "asked to fail" in message
     # The figure written before the failing cell was rolled back to the earlier good one.
-    assert (project / "figures" / "hightech_test.png").read_bytes() == b"input v1"
-    assert (project / "reports" / "02_hightech_classification.ipynb").read_bytes() == good_report
-    assert (project / "reports" / "02_hightech_classification.failed.ipynb").exists()
-    manifest = json.loads((project / "reports" / "manifest.json").read_text())
+    assert (project / "figures" / "default" / "hightech_test.png").read_bytes() == b"input v1"
+    assert (reports / "02_hightech_classification.ipynb").read_bytes() == good_report
+    assert (reports / "02_hightech_classification.failed.ipynb").exists()
+    manifest = json.loads((reports / "manifest.json").read_text())
     assert manifest["failed"] == ["02"]
+    entry = manifest["stages"]["02"]  # never a cache hit: the kept outputs, to run again
+    assert entry["failed"] is True and "cache_key" not in entry and not entry["cache_hit"]
+    assert "failed" in (reports / "index.html").read_text(encoding="utf-8")
     assert [p.name for p in (project / "reports").iterdir() if p.name.startswith(".")] == [
         ".runner"
     ]
@@ -149,11 +216,11 @@ def test_cli_reports_unknown_profile_key(project: Path, capsys: pytest.CaptureFi
 # ------------------------------------------------------------------ the real pipeline, seminar profile
 
 
-def _outputs(root: Path) -> dict[str, bytes]:
+def _outputs(root: Path, tree: str = "seminar") -> dict[str, bytes]:
     files = [
-        *root.glob("data/processed/*"),
-        *root.glob("figures/*"),
-        *root.glob("reports/tables/*"),
+        *root.glob(f"data/processed/{tree}/*"),
+        *root.glob(f"figures/{tree}/*"),
+        *root.glob(f"reports/{tree}/tables/*"),
     ]
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in files if p.is_file()}
 
@@ -169,14 +236,18 @@ def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
     manifest = run("seminar", progress=False, log=lambda m: None)
     stages = pipeline.available_stages(first_root)
     assert stages and set(manifest["stages"]) == {s.id for s in stages}
+    reports = first_root / "reports" / "seminar"
     for stage in stages:
-        assert (first_root / "reports" / f"{stage.name}.html").stat().st_size > 10_000
+        assert (reports / f"{stage.name}.html").stat().st_size > 10_000
         assert manifest["stages"][stage.id]["outputs"], f"stage {stage.id} wrote nothing"
-    assert (first_root / "data" / "processed" / "trade.parquet").exists()
-    assert list((first_root / "figures").glob("*.png")), "no figures"
-    assert json.loads((first_root / "data" / "processed" / "provenance.json").read_text())[
-        "synthetic"
-    ]
+        # a report for readers: figures inline, no code, no leaked paths or tracebacks
+        check_report(reports / f"{stage.name}.html")
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{s.name}.html"' in index for s in stages) and "<img" in index
+    processed = first_root / "data" / "processed" / "seminar"
+    assert (processed / "trade.parquet").exists()
+    assert list((first_root / "figures" / "seminar").glob("*.png")), "no figures"
+    assert json.loads((processed / "provenance.json").read_text())["synthetic"]
 
     repeat = run("seminar", progress=False, log=lambda m: None)
     assert all(s["cache_hit"] for s in repeat["stages"].values())
@@ -184,16 +255,18 @@ def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
     # a product names file reruns stage 07 only, and its table shows the names
     chapters = "".join(f"{c:02d};Глава {c:02d}\n" for c in range(1, 98))
     (first_root / "data" / "raw" / "names.csv").write_text("code;name_ru\n" + chapters)
-    (first_root / "config" / "names.yaml").write_text(
-        "extends: seminar\nproduct_names_file: data/raw/names.csv\n"
-    )
-    named = run("names", progress=False, log=lambda m: None)
+    seminar = first_root / "config" / "seminar.yaml"
+    own = seminar.read_text(encoding="utf-8")
+    seminar.write_text(own + "product_names_file: data/raw/names.csv\n", encoding="utf-8")
+    named = run("seminar", progress=False, log=lambda m: None)
     # stages 07 and 08 name products; no other stage reads the names file
     assert [k for k, s in named["stages"].items() if not s["cache_hit"]] == ["07", "08"]
-    (table,) = (first_root / "reports" / "tables").glob("smart_opportunities_*.csv")
+    (table,) = (reports / "tables").glob("smart_opportunities_*.csv")
     opportunities = pd.read_csv(table)
     assert opportunities["Товар"].str.fullmatch("Глава [0-9]{2}").all()
-    run("seminar", progress=False, log=lambda m: None)  # back to the seminar's own outputs
+    seminar.write_text(own, encoding="utf-8")
+    back = run("seminar", progress=False, log=lambda m: None)  # the seminar's own outputs
+    assert [k for k, s in back["stages"].items() if not s["cache_hit"]] == ["07", "08"]
 
     second_root = copy_project(tmp_path / "second")
     monkeypatch.setenv("EXPORTLAB_ROOT", str(second_root))

@@ -89,14 +89,16 @@ def test_every_existing_stage_ran(brazil_run):
     assert manifest["run"]["ran"] == STAGES
     for stage in STAGES:
         assert manifest["stages"][stage]["outputs"], f"stage {stage} wrote nothing"
-    assert not list((root / "reports").glob("*.failed.ipynb"))
-    provenance = json.loads((root / "data" / "processed" / "provenance.json").read_text())
+    assert not list((root / "reports" / "brazil").glob("*.failed.ipynb"))
+    provenance = json.loads(
+        (root / "data" / "processed" / "brazil" / "provenance.json").read_text()
+    )
     assert provenance["synthetic"] is False
 
 
 def test_trade_table_keeps_the_file_totals(brazil_run, realdata: Path):
     root, _, _ = brazil_run
-    trade = pd.read_parquet(root / "data" / "processed" / "trade.parquet")
+    trade = pd.read_parquet(root / "data" / "processed" / "brazil" / "trade.parquet")
     raw = pd.read_csv(realdata / "brazil_comexstat" / STATES_FILE, dtype={"hs": str})
     assert len(trade) == len(raw) == 7893
     totals = trade.groupby(trade["year"].astype(int))["value_usd"].sum()
@@ -109,53 +111,59 @@ def test_trade_table_keeps_the_file_totals(brazil_run, realdata: Path):
 
 def test_reference_used_for_ingest_is_the_active_one(brazil_run):
     root, _, reference = brazil_run
-    written = pd.read_csv(root / "data" / "processed" / "regions.csv", dtype=str)
+    written = pd.read_csv(root / "data" / "processed" / "brazil" / "regions.csv", dtype=str)
     assert written["iso"].tolist() == reference["iso"].tolist()
     assert "district_en" not in written.columns
 
 
 def test_classified_table_uses_hs2022_and_finds_no_high_tech(brazil_run):
     root, _, _ = brazil_run
-    classified = pd.read_parquet(root / "data" / "processed" / "trade_classified.parquet")
+    classified = pd.read_parquet(
+        root / "data" / "processed" / "brazil" / "trade_classified.parquet"
+    )
     assert set(classified["hs_edition"]) == {"HS2022"}
     # grains, pulses and green coffee: no OECD high-tech product, all non-resource non-energy
     assert classified["group"].isna().all()
     assert set(classified["resource"]) == {"nne"}
-    nne_table = pd.read_csv(root / "reports" / "tables" / "hightech_nne_share_2024.csv")
+    nne_table = pd.read_csv(root / "reports" / "brazil" / "tables" / "hightech_nne_share_2024.csv")
     assert "Mato Grosso" in set(nne_table.iloc[:, 0])
 
 
 def test_daed_table_ranks_brazilian_states_without_k3_k4(brazil_run):
     root, _, _ = brazil_run
-    daed = pd.read_parquet(root / "data" / "processed" / "daed.parquet")
+    daed = pd.read_parquet(root / "data" / "processed" / "brazil" / "daed.parquet")
     assert set(daed["year"]) == {2024}
     assert daed["region"].str.startswith("BR-").all() and len(daed) >= 25
     assert daed["k3"].isna().all() and daed["k4"].isna().all()  # no indicator table: "no data"
     assert daed["daed_index"].notna().all()
     assert set(daed["type"].dropna().astype(int)) <= {1, 2, 3, 4}
-    ranking = pd.read_csv(root / "reports" / "tables" / "daed_2024.csv")
+    ranking = pd.read_csv(root / "reports" / "brazil" / "tables" / "daed_2024.csv")
     assert "Mato Grosso" in ranking.to_string()
-    executed = (root / "reports" / "04_daed_index_clusters.ipynb").read_text(encoding="utf-8")
+    executed = (root / "reports" / "brazil" / "04_daed_index_clusters.ipynb").read_text(
+        encoding="utf-8"
+    )
     assert "No data for K3" in executed and "K4" in executed
 
 
 def test_scorecard_reports_the_missing_base_year(brazil_run):
     root, _, _ = brazil_run
-    card = pd.read_csv(root / "reports" / "tables" / "scorecard_2024.csv")
+    card = pd.read_csv(root / "reports" / "brazil" / "tables" / "scorecard_2024.csv")
     status = card.iloc[:, -1]
     assert (status == "no base-year data").any()
     assert (status == "not met").any()  # concentration targets are assessed without a base year
-    executed = (root / "reports" / "06_export_standard_scorecard.ipynb").read_text(encoding="utf-8")
+    executed = (root / "reports" / "brazil" / "06_export_standard_scorecard.ipynb").read_text(
+        encoding="utf-8"
+    )
     assert "No base-year data: 2020" in executed
     assert "No implementation table" in executed
-    shares = pd.read_csv(root / "reports" / "tables" / "reorientation_country.csv")
+    shares = pd.read_csv(root / "reports" / "brazil" / "tables" / "reorientation_country.csv")
     china = shares[(shares["year"] == 2024) & (shares["group"] == "china")]["value_usd"].item()
     assert 32.0e9 < china < 32.5e9  # PROVENANCE: largest partner in 2024 is CN with 32.2 bn USD
     assert shares.groupby("year")["share"].sum().to_numpy() == pytest.approx([1.0, 1.0])
-    assert (root / "figures" / "diversification_BR-MT_BR-MG_BR-PR_BR-SP.png").exists()
+    assert (root / "figures" / "brazil" / "diversification_BR-MT_BR-MG_BR-PR_BR-SP.png").exists()
 
 
 def test_trajectory_stage_says_there_is_no_high_tech_export(brazil_run):
     root, _, _ = brazil_run
-    assert (root / "figures" / "trajectory_methods_2024.png").exists()
-    assert not list((root / "reports" / "tables").glob("trajectory_aerospace_*"))
+    assert (root / "figures" / "brazil" / "trajectory_methods_2024.png").exists()
+    assert not list((root / "reports" / "brazil" / "tables").glob("trajectory_aerospace_*"))

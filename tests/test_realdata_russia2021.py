@@ -53,7 +53,7 @@ def test_stage_01_reads_the_yearbook_and_later_stages_are_skipped(russia_run):
     later = [s for s in manifest["run"]["stages"] if s != "01"]
     assert later and all(manifest["stages"][s]["skipped"] for s in later)
     assert any("skipped, no product-level trade data" in m for m in messages)
-    processed = root / "data" / "processed"
+    processed = root / "data" / "processed" / "russia_test"
     assert len(pd.read_parquet(processed / "trade.parquet")) == 0
     indicators = pd.read_parquet(processed / "indicators.parquet")
     wide = indicators[indicators["year"] == 2021].pivot(
@@ -69,7 +69,7 @@ def test_stage_01_reads_the_yearbook_and_later_stages_are_skipped(russia_run):
 
 def test_regions_table_and_maps(russia_run):
     root, _, _ = russia_run
-    table = pd.read_csv(root / "reports" / "tables" / "ingest_regions.csv")
+    table = pd.read_csv(root / "reports" / "russia_test" / "tables" / "ingest_regions.csv")
     assert len(table) == 85
     by_code = table.set_index(table.columns[1])
     # hand: Nenets AO leads export per capita in 2021: 1 119,9 mln USD / 44,5 thou persons
@@ -87,6 +87,6 @@ def test_regions_table_and_maps(russia_run):
     grp, unemployment, investment = table.iloc[:, 5], table.iloc[:, 6], table.iloc[:, 7]
     hand = (minmax(grp) + (1 - minmax(unemployment)) + minmax(investment)) / 3
     pd.testing.assert_series_equal(k4, hand, check_names=False, rtol=1e-9)
-    figures = root / "figures"
+    figures = root / "figures" / "russia_test"
     for name in ("export_per_capita", "export_noncis_share", "grp_per_capita"):
         assert (figures / f"ingest_map_{name}_tiles.png").is_file(), name

@@ -36,8 +36,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "config").mkdir(parents=True)
     (root / "pyproject.toml").write_text("")
     (root / "config" / "default.yaml").write_text("demo: false\n")
-    (root / "data" / "processed").mkdir(parents=True)
-    (root / "data" / "processed" / "trade.parquet").write_bytes(b"v1")
+    (root / "data" / "processed" / "default").mkdir(parents=True)
+    (root / "data" / "processed" / "default" / "trade.parquet").write_bytes(b"v1")
     _write_notebook(
         root / "notebooks" / NOTEBOOK_02,
         'lang = "en"\nfail = False\nnap = 0',
@@ -56,7 +56,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _outputs(root: Path) -> dict[str, bytes]:
     found = {}
-    for pattern in ("figures/hightech_*", "reports/tables/hightech_*", "data/processed/trade_c*"):
+    for pattern in (
+        "figures/default/hightech_*",
+        "reports/default/tables/hightech_*",
+        "data/processed/default/trade_c*",
+    ):
         for path in root.glob(pattern):
             found[path.relative_to(root).as_posix()] = path.read_bytes()
     return found
@@ -65,10 +69,10 @@ def _outputs(root: Path) -> dict[str, bytes]:
 def _seed_outputs(root: Path) -> dict[str, bytes]:
     """Earlier outputs of stage 02, as a successful run left them."""
     files = {
-        "figures/hightech_a.png": b"old figure",
-        "figures/hightech_b.svg": b"old svg",
-        "reports/tables/hightech_t.csv": b"old table",
-        "data/processed/trade_classified.parquet": b"old parquet",
+        "figures/default/hightech_a.png": b"old figure",
+        "figures/default/hightech_b.svg": b"old svg",
+        "reports/default/tables/hightech_t.csv": b"old table",
+        "data/processed/default/trade_classified.parquet": b"old parquet",
     }
     for rel, data in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -118,10 +122,10 @@ def test_failing_stage_restores_outputs_on_another_filesystem(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ):
     earlier = _seed_outputs(project)
-    (project / "config" / "failing.yaml").write_text("demo: false\nfail: true\n")
+    (project / "config" / "default.yaml").write_text("demo: false\nfail: true\n")
     monkeypatch.setattr(os, "replace", _cross_device_replace(project))
     with pytest.raises(StageFailed, match="asked to fail"):
-        run("failing", progress=False, jobs=1, log=lambda m: None)
+        run("default", progress=False, jobs=1, log=lambda m: None)
     assert _outputs(project) == earlier
     _no_staging_left(project)
 
@@ -195,7 +199,7 @@ def _journal(root: Path, phase: str, backup: dict[str, bytes], processes=()) -> 
         (staging / "backup" / rel).write_bytes(data)
     journal = {
         "stage": "02",
-        "outputs": list(STAGE["02"].outputs),
+        "outputs": list(pipeline.in_tree(STAGE["02"].outputs, "default")),
         "phase": phase,
         "processes": [list(p) for p in processes],
     }
@@ -208,8 +212,8 @@ def test_recover_after_a_kill_in_the_middle_of_a_stage(project: Path):
     # killed while the notebook ran: it had written one new output, the earlier ones were aside
     for rel in earlier:
         (project / rel).unlink()
-    (project / "figures" / "hightech_partial.png").write_bytes(b"half")
-    (project / "figures" / "hightech_a.png").write_bytes(b"half new")
+    (project / "figures" / "default" / "hightech_partial.png").write_bytes(b"half")
+    (project / "figures" / "default" / "hightech_a.png").write_bytes(b"half new")
     _journal(project, "running", earlier, processes=[(999_999_999, None)])
     messages: list[str] = []
     assert pipeline.recover(project, messages.append) == ["02"]
@@ -232,25 +236,27 @@ def test_recover_after_a_kill_while_outputs_were_set_aside(project: Path):
 def test_recover_waits_for_a_process_of_the_killed_run(project: Path):
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1.5)"])
     started = pipeline._process_start(sleeper.pid)
-    _journal(project, "running", {"figures/hightech_a.png": b"old"}, [(sleeper.pid, started)])
+    _journal(
+        project, "running", {"figures/default/hightech_a.png": b"old"}, [(sleeper.pid, started)]
+    )
     messages: list[str] = []
     waiter = threading.Thread(target=sleeper.wait)
     waiter.start()
     pipeline.recover(project, messages.append)
     waiter.join()
     assert any("still running; waiting" in m for m in messages)
-    assert (project / "figures" / "hightech_a.png").read_bytes() == b"old"
+    assert (project / "figures" / "default" / "hightech_a.png").read_bytes() == b"old"
 
 
 @pytest.mark.slow
 def test_kill_9_in_the_middle_of_a_stage_then_the_next_run(project: Path):
     run("default", progress=False, jobs=1, log=lambda m: None)
     good = _outputs(project)
-    assert good["figures/hightech_a.png"] == b"new v1"
-    (project / "config" / "slow.yaml").write_text("demo: false\nnap: 120\n")
+    assert good["figures/default/hightech_a.png"] == b"new v1"
+    (project / "config" / "default.yaml").write_text("demo: false\nnap: 120\n")
     env = {**os.environ, "EXPORTLAB_ROOT": str(project)}
     killed = subprocess.Popen(
-        [sys.executable, "-m", "exportlab.cli", "run", "--profile", "slow", "--jobs", "1"],
+        [sys.executable, "-m", "exportlab.cli", "run", "--profile", "default", "--jobs", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -259,7 +265,7 @@ def test_kill_9_in_the_middle_of_a_stage_then_the_next_run(project: Path):
     journal = None
     while time.monotonic() < deadline:
         journals = list((project / "reports" / ".runner").glob("*/journal.json"))
-        if journals and (project / "figures" / "hightech_a.png").exists():
+        if journals and (project / "figures" / "default" / "hightech_a.png").exists():
             journal = json.loads(journals[0].read_text())
             if len(journal["processes"]) == 2:  # the kernel runs, the first cells have written
                 break
@@ -267,6 +273,7 @@ def test_kill_9_in_the_middle_of_a_stage_then_the_next_run(project: Path):
     assert journal is not None and journal["phase"] == "running"
     os.kill(killed.pid, signal.SIGKILL)
     killed.wait()
+    (project / "config" / "default.yaml").write_text("demo: false\n")
     messages: list[str] = []
     again = run("default", progress=False, jobs=1, log=messages.append)
     assert any("stopped in the middle of it" in m for m in messages)
@@ -365,7 +372,7 @@ def test_a_failing_stage_stops_only_the_stages_that_depend_on_it(project: Path):
     assert sorted(failure.ran) == ["03", "06"]
     text = str(failure)
     assert "broken 04" in text and "05 (needs 04)" in text and "stages that ran: 03, 06" in text
-    manifest = json.loads((project / "reports" / "manifest.json").read_text())
+    manifest = json.loads((project / "reports" / "default" / "manifest.json").read_text())
     assert manifest["failed"] == ["04"] and manifest["blocked"] == {"05": ["04"]}
     assert {"03", "06"} <= set(manifest["stages"]) and "05" not in manifest["stages"]
 
@@ -397,7 +404,7 @@ def test_year_is_checked_against_the_processed_data_when_stage_01_does_not_run(
 ):
     import pandas as pd
 
-    processed = real_project / "data" / "processed"
+    processed = real_project / "data" / "processed" / "mine"
     processed.mkdir(parents=True)
     years = pd.Series([2019, 2020, 2020], dtype="int16")
     pd.DataFrame({"year": years}).to_parquet(processed / "trade.parquet")

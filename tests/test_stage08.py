@@ -45,8 +45,8 @@ class _Root:
             os.environ["EXPORTLAB_ROOT"] = self.saved
 
 
-def _figures(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "figures").glob("atlas_*"))}
+def _figures(root: Path, tree: str = "seminar") -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "figures" / tree).glob("atlas_*"))}
 
 
 def test_stage08_on_the_small_demo_in_russian(tmp_path: Path):
@@ -60,23 +60,27 @@ def test_stage08_on_the_small_demo_in_russian(tmp_path: Path):
         for stem in FIGURES:
             assert any(n.startswith(stem) and n.endswith(".png") for n in figures), stem
             assert any(n.startswith(stem) and n.endswith(".svg") for n in figures), stem
-        assert list((root / "data" / "processed").glob("productspace_hs4.parquet"))
-        tables = {p.name for p in (root / "reports" / "tables").glob("atlas_*.csv")}
+        assert list((root / "data" / "processed" / "seminar").glob("productspace_hs4.parquet"))
+        tables = {p.name for p in (root / "reports" / "seminar" / "tables").glob("atlas_*.csv")}
         assert {
             "atlas_expy_2021.csv",
             "atlas_survival_hs4.csv",
             "atlas_strategy_2021.csv",
         } <= tables
-        hazard = pd.read_csv(root / "reports" / "tables" / "atlas_survival_hs4.csv")
+        hazard = pd.read_csv(root / "reports" / "seminar" / "tables" / "atlas_survival_hs4.csv")
         assert "Все регионы" in set(hazard.iloc[:, 1])  # Russian labels
-        executed = (root / "reports" / "08_atlas_analyses.ipynb").read_text(encoding="utf-8")
+        executed = (root / "reports" / "seminar" / "08_atlas_analyses.ipynb").read_text(
+            encoding="utf-8"
+        )
         assert "Продуктовое пространство" in executed
-        cache = (root / "data" / "processed" / "productspace_hs4.parquet").read_bytes()
+        cache = (root / "data" / "processed" / "seminar" / "productspace_hs4.parquet").read_bytes()
         pipeline.run(
             "seminar", stages=["08"], force=True, progress=False, jobs=1, log=lambda m: None
         )
         assert _figures(root) == figures  # byte-identical figures on a re-run
-        assert (root / "data" / "processed" / "productspace_hs4.parquet").read_bytes() == cache
+        assert (
+            root / "data" / "processed" / "seminar" / "productspace_hs4.parquet"
+        ).read_bytes() == cache
 
 
 @pytest.mark.realdata
@@ -102,11 +106,15 @@ def test_stage08_on_brazilian_states(realdata: Path, tmp_path: Path):
     figures = _figures(root)
     for stem in FIGURES:
         assert any(n.startswith(stem) and n.endswith(".png") for n in figures), stem
-    executed = json.loads((root / "reports" / "08_atlas_analyses.ipynb").read_text("utf-8"))
+    executed = json.loads(
+        (root / "reports" / "brazil" / "08_atlas_analyses.ipynb").read_text("utf-8")
+    )
     text = json.dumps(executed, ensure_ascii=False)
     assert "Paraná" in text and "2023 → 2024" in text
-    basket = pd.read_csv(root / "reports" / "tables" / "atlas_basket_BR-PR_2024.csv", dtype=str)
+    basket = pd.read_csv(
+        root / "reports" / "brazil" / "tables" / "atlas_basket_BR-PR_2024.csv", dtype=str
+    )
     assert basket.iloc[:, 0].isin(["II", "IV"]).all()  # grains and coffee: vegetable products
     # no indicator table: no GRP per capita, the EXPY figure says "no data"
-    expy = pd.read_csv(root / "reports" / "tables" / "atlas_expy_2024.csv")
+    expy = pd.read_csv(root / "reports" / "brazil" / "tables" / "atlas_expy_2024.csv")
     assert "EXPY (own regions)" not in expy.columns

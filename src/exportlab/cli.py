@@ -17,7 +17,7 @@ from typing import Any
 
 DESCRIPTION = "exportlab: regional export analysis, one parameterised notebook per stage."
 EPILOG = """commands:
-  exportlab run --profile seminar        run the stages (reports/, figures/, data/processed/)
+  exportlab run --profile seminar        run the stages (into reports/seminar/, figures/seminar/, ...)
   exportlab params --profile seminar     every parameter, its meaning and the profile's value
   exportlab ingest data/raw/x --out DIR  read raw trade files into DIR/trade.parquet
   exportlab demo data/raw/demo           write the synthetic demo data set
@@ -58,11 +58,14 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:  # disk full, permissions: a message naming the file, no traceback
         print(f"exportlab run: {describe_os_error(exc, 'the run stopped')}", file=sys.stderr)
         return 1
+    from exportlab.paths import tree_name
+
     ran, selected = manifest["run"]["ran"], manifest["run"]["stages"]
+    tree = tree_name(manifest["profile"])
     print(
         f"done in {manifest['total_seconds']:.1f} s (profile {manifest['profile']}; "
         f"{len(ran)} of {len(selected)} stage(s) ran, {len(selected) - len(ran)} unchanged); "
-        "reports/manifest.json written"
+        f"reports/{tree}/index.html and reports/{tree}/manifest.json written"
     )
     return 0
 

@@ -364,6 +364,46 @@ def select_stages(selection: Iterable[str] | None, root: Path | None = None) -> 
     return [s for s in stages if s in wanted]
 
 
+def in_tree(patterns: Iterable[str], tree: str) -> tuple[str, ...]:
+    """Stage patterns in a profile's output tree: ``data/processed/``, ``figures/`` and
+    ``reports/`` gain the folder ``<tree>/`` (other paths, e.g. ``{raw_dir}``, are unchanged).
+
+    >>> in_tree(("data/processed/daed.parquet", "reports/tables/daed_*", "{raw_dir}/**/*"), "seminar")
+    ('data/processed/seminar/daed.parquet', 'reports/seminar/tables/daed_*', '{raw_dir}/**/*')
+    """
+    out = []
+    for pattern in patterns:
+        for prefix in ("data/processed/", "figures/", "reports/"):
+            if pattern.startswith(prefix):
+                pattern = f"{prefix}{tree}/{pattern[len(prefix) :]}"
+                break
+        out.append(pattern)
+    return tuple(out)
+
+
+def stages_writing(path: str) -> list[str]:
+    """Ids of the stage writing ``path`` (as in the stage table, e.g. ``data/processed/daed.parquet``)
+    and of every stage it needs, in order: the stages to run before a notebook reads the file.
+
+    >>> stages_writing("data/processed/daed.parquet")
+    ['01', '02', '04']
+    """
+    from fnmatch import fnmatch
+
+    by_id = {s.id: s for s in STAGES}
+    writers = [s for s in STAGES if any(fnmatch(path, pattern) for pattern in s.outputs)]
+    if not writers:
+        return []
+    needed: set[str] = set()
+    frontier = [writers[0].id]
+    while frontier:
+        stage_id = frontier.pop()
+        if stage_id not in needed:
+            needed.add(stage_id)
+            frontier.extend(by_id[stage_id].after)
+    return sorted(needed)
+
+
 # ---------------------------------------------------------------------------------------- hashing
 
 
@@ -566,10 +606,10 @@ def _holds(outer: Path, inner: Path) -> bool:
 NO_TRADE = "no product-level trade data (stage 01 found no trade table in raw_dir)"
 
 
-def no_trade(root: Path) -> bool:
+def no_trade(root: Path, tree: str = paths.DEFAULT_PROFILE) -> bool:
     """Whether stage 01 wrote an empty ``trade.parquet`` (raw_dir held Rosstat tables only):
     every later stage needs product-level trade and is skipped, not failed."""
-    path = root / "data" / "processed" / "trade.parquet"
+    path = root / "data" / "processed" / tree / "trade.parquet"
     if not path.is_file():
         return False
     try:
@@ -580,9 +620,9 @@ def no_trade(root: Path) -> bool:
         return False
 
 
-def data_years(root: Path) -> tuple[int, ...] | None:
-    """Years of ``data/processed/trade.parquet`` as plain ints (``None``: no readable table)."""
-    path = root / "data" / "processed" / "trade.parquet"
+def data_years(root: Path, tree: str = paths.DEFAULT_PROFILE) -> tuple[int, ...] | None:
+    """Years of ``data/processed/<tree>/trade.parquet`` as plain ints (``None``: no table)."""
+    path = root / "data" / "processed" / tree / "trade.parquet"
     if not path.is_file():
         return None
     try:
@@ -690,11 +730,15 @@ def preflight(
     elif folder.state == "demo" and folder.provenance.get("years"):
         years = tuple(int(y) for y in folder.provenance["years"])
     elif not ingests:
-        years = data_years(root)
+        years = data_years(root, paths.tree_name(profile.name))
     else:
         years = None  # known once stage 01 has read the files
     if "year" in declared and years:
-        where = "the demo data set" if synthetic else "data/processed/trade.parquet"
+        where = (
+            "the demo data set"
+            if synthetic
+            else f"data/processed/{paths.tree_name(profile.name)}/trade.parquet"
+        )
         check_year(values.get("year"), years, where)
     return InputPlan(raw_dir, mode, folder.state, write, synthetic, years, tuple(notes))
 
@@ -1042,10 +1086,16 @@ def execute_stage(
     cell_timeout: float | None = None,
     show_code: bool = False,
     profile_name: str | None = None,
+    recorded: Iterable[str] | None = None,
 ) -> list[Path]:
     """Run one stage notebook with papermill; return its output files. Raises :class:`StageFailed`.
 
-    The HTML report hides the code unless ``show_code`` (:mod:`exportlab.report`).
+    Everything is read and written in the profile's output tree (:func:`exportlab.paths.tree_name`
+    of ``profile_name``: ``data/processed/<tree>/``, ``figures/<tree>/``, ``reports/<tree>/``).
+    The HTML report hides the code unless ``show_code`` (:mod:`exportlab.report`). ``recorded``:
+    the files the stage's last run wrote (its manifest): those the new run does not write again are
+    removed; any other file matching the output patterns (one the runner did not write) is put
+    back where it was.
 
     The stage's earlier outputs are moved aside into a staging folder under ``reports/.runner/``
     with a journal; on failure they are put back (a copy where the folders are on different
@@ -1053,12 +1103,31 @@ def execute_stage(
     ``cell_timeout``: seconds a cell may run (``None``: no limit); a cell that runs longer, or a
     kernel that stops answering, fails the stage instead of leaving it waiting.
     """
+    tree = paths.tree_name(profile_name or paths.DEFAULT_PROFILE)
+    with _profile_env(tree):  # the kernel works in the profile's tree
+        return _execute_stage(
+            stage, params, root, tree, progress, cell_timeout, show_code, recorded
+        )
+
+
+def _execute_stage(
+    stage: Stage,
+    params: dict[str, Any],
+    root: Path,
+    tree: str,
+    progress: bool | dict,
+    cell_timeout: float | None,
+    show_code: bool,
+    recorded: Iterable[str] | None,
+) -> list[Path]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    reports = root / "reports"
+    profile_name = tree
+    reports = root / "reports" / tree
     runner = root / RUNNER_DIR
-    patterns = _substitute(stage.outputs, params)
+    patterns = _substitute(in_tree(stage.outputs, tree), params)
+    recorded_files = set(recorded or ())
     try:
         runner.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f"{stage.id}.", dir=runner))
@@ -1070,6 +1139,7 @@ def execute_stage(
         "stage": stage.id,
         "notebook": stage.notebook,
         "outputs": patterns,
+        "recorded": sorted(recorded_files),
         "phase": "setting aside",
         "processes": [[os.getpid(), _process_start(os.getpid())]],
     }
@@ -1141,8 +1211,15 @@ def execute_stage(
                 True,
             )
         else:
+            try:
+                # files the runner did not write (no manifest names them) go back where they were
+                foreign = _restore_foreign(root, backup, recorded_files)
+            except OSError as exc:
+                raise StageFailed(
+                    stage, None, describe_os_error(exc, "restoring files failed"), None
+                ) from None
             _drop_staging(staging)
-            return outputs
+            return [p for p in outputs if p not in foreign]
     failed: Path | None = reports / f"{stage.name}.failed.ipynb"
     cell, error = None, failure
     try:
@@ -1162,6 +1239,23 @@ def execute_stage(
         raise StageFailed(stage, cell, error, failed, _kept_note(staging, exc)) from None
     _drop_staging(staging)
     raise StageFailed(stage, cell, error, failed)
+
+
+def _restore_foreign(root: Path, backup: Path, recorded: set[str]) -> set[Path]:
+    """Move the set-aside files that no manifest records back, where the run wrote none in their
+    place; return their paths. Recorded files left in the backup are dropped with it: the stage
+    no longer writes them."""
+    restored: set[Path] = set()
+    if not backup.is_dir():
+        return restored
+    for saved in sorted(p for p in backup.rglob("*") if p.is_file()):
+        rel = saved.relative_to(backup).as_posix()
+        target = root / rel
+        if rel in recorded or target.exists():
+            continue
+        move_file(saved, target)
+        restored.add(target)
+    return restored
 
 
 def _kept_note(staging: Path, exc: OSError) -> str:
@@ -1199,14 +1293,31 @@ def run(
     """
     root = paths.project_root()
     os.environ["EXPORTLAB_ROOT"] = str(root)
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     if not isinstance(profile, Profile):
         profile = load_profile(profile)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     selected = select_stages(stages, root)
-    with project_lock(root, wait=wait, log=log, what=f"profile {profile.name}"):
+    with (
+        _profile_env(paths.tree_name(profile.name)),  # kernels and workers use its tree
+        project_lock(root, wait=wait, log=log, what=f"profile {profile.name}"),
+    ):
         recover(root, log)
         return _run_locked(profile, selected, root, force, progress, jobs, log, show_code)
+
+
+@contextlib.contextmanager
+def _profile_env(tree: str):
+    """``EXPORTLAB_PROFILE`` set to ``tree`` for the block, then as it was."""
+    before = os.environ.get(paths.PROFILE_ENV)
+    os.environ[paths.PROFILE_ENV] = tree
+    try:
+        yield tree
+    finally:
+        if before is None:
+            os.environ.pop(paths.PROFILE_ENV, None)
+        else:
+            os.environ[paths.PROFILE_ENV] = before
 
 
 def _run_locked(
@@ -1222,7 +1333,9 @@ def _run_locked(
     jobs = max(1, min(jobs or os.cpu_count() or 1, 4))
     if show_code is None:
         show_code = bool(profile.runner("show_code"))
-    manifest_path = root / "reports" / "manifest.json"
+    tree = paths.tree_name(profile.name)
+    reports = root / "reports" / tree
+    manifest_path = reports / "manifest.json"
     previous_stages = _read_manifest(manifest_path).get("stages", {})
     code = package_hash()
     started_all = time.perf_counter()
@@ -1245,18 +1358,23 @@ def _run_locked(
     downstream = {s.id: len(_dependents(s.id, selected)) for s in selected}
     declared_of = {s.id: notebook_parameters(root / "notebooks" / s.notebook) for s in selected}
 
+    def recorded(stage: Stage) -> list[str]:
+        return sorted(previous_stages.get(stage.id, {}).get("outputs", {}))
+
     def header(stage: Stage) -> str:
         return f"[{number[stage.id]}/{len(selected)}] stage {stage.id} {stage.name}"
 
     def plan(stage: Stage) -> tuple[dict[str, Any], dict[str, str], str] | None:
         """The stage's parameters, inputs and cache key; None when it can be skipped."""
-        if stage.id != "01" and no_trade(root):
+        if stage.id != "01" and no_trade(root, tree):
             log(f"{header(stage)}: skipped, {NO_TRADE}")
             manifest["stages"][stage.id] = {"skipped": NO_TRADE, "cache_hit": False, "seconds": 0.0}
             return None
         declared = declared_of[stage.id]
         params = {k: v for k, v in profile.params.items() if k in declared}
-        inputs = file_hashes(_expand(stage.inputs, root, {**declared, **params}), root)
+        inputs = file_hashes(
+            _expand(in_tree(stage.inputs, tree), root, {**declared, **params}), root
+        )
         environment = stage_environment(stage, params, declared, root)
         key = cache_key(stage, params, inputs, code, root, environment)
         old = previous_stages.get(stage.id, {})
@@ -1267,11 +1385,11 @@ def _run_locked(
         if not force and old.get("cache_key") == key and outputs_ok:
             log(f"{header(stage)}: unchanged, skipped")
             manifest["stages"][stage.id] = {**old, "cache_hit": True, "seconds": 0.0}
-            executed = root / "reports" / stage.notebook
+            executed = reports / stage.notebook
             if bool(old.get("show_code", False)) != show_code and executed.is_file():
                 _write_html(
                     executed,
-                    root / "reports" / f"{stage.name}.html",
+                    reports / f"{stage.name}.html",
                     stage,
                     params,
                     root,
@@ -1287,7 +1405,7 @@ def _run_locked(
         log(f"{header(stage)}: done in {seconds:.1f} s")
         manifest["stages"][stage.id] = {
             "notebook": f"notebooks/{stage.notebook}",
-            "report": f"reports/{stage.name}.html",
+            "report": f"reports/{tree}/{stage.name}.html",
             "parameters": params,
             "inputs": inputs,
             "outputs": file_hashes(outputs, root),
@@ -1305,7 +1423,7 @@ def _run_locked(
         ]
         if declaring:
             year = profile.params.get("year", declaring[0]["year"])
-            check_year(year, data_years(root), "data/processed/trade.parquet")
+            check_year(year, data_years(root, tree), f"data/processed/{tree}/trade.parquet")
 
     failures: list[StageFailed] = []
     blocked: dict[str, list[str]] = {}
@@ -1317,7 +1435,19 @@ def _run_locked(
     def fail(exc: StageFailed) -> None:
         log(f"{header(exc.stage)}: failed")
         failures.append(exc)
-        manifest["stages"].pop(exc.stage.id, None)
+        old = manifest["stages"].pop(exc.stage.id, None)
+        if old and old.get("outputs"):
+            # the earlier outputs were put back: still recorded (so that a later run can remove
+            # them), but with no cache key, so the stage runs again
+            manifest["stages"][exc.stage.id] = {
+                "notebook": old.get("notebook"),
+                "report": old.get("report"),
+                "outputs": old["outputs"],
+                "failed": True,
+                "cache_hit": False,
+                "seconds": 0.0,
+                "note": "the last run of this stage failed; these outputs are of the run before",
+            }
 
     def finished(stage: Stage) -> None:
         done.add(stage.id)
@@ -1363,6 +1493,7 @@ def _run_locked(
                             cell_timeout=timeout,
                             show_code=show_code,
                             profile_name=profile.name,
+                            recorded=recorded(stage),
                         )
                     except StageFailed as exc:
                         fail(exc)
@@ -1385,6 +1516,7 @@ def _run_locked(
                     cell_timeout=timeout,
                     show_code=show_code,
                     profile_name=profile.name,
+                    recorded=recorded(stage),
                 )
                 running[future] = (stage, planned, started, slot)
             if not running:
@@ -1425,7 +1557,29 @@ def _run_locked(
     if failures:
         manifest["failed"] = [f.stage.id for f in failures]
         manifest["blocked"] = blocked
-        write_json(manifest, manifest_path)
-        raise RunFailed(failures, blocked, ran)
     write_json(manifest, manifest_path)
+    _write_index(manifest, root, tree, profile, log)
+    if failures:
+        raise RunFailed(failures, blocked, ran)
     return manifest
+
+
+def _write_index(
+    manifest: dict[str, Any], root: Path, tree: str, profile: Profile, log: Callable[[str], None]
+) -> None:
+    """``reports/<tree>/index.html``: every stage report with a thumbnail, parameters, timings."""
+    from exportlab import report
+
+    lang = profile.params.get("lang", "en")
+    titles = {s.id: s.title for s in STAGES}
+    try:
+        report.write_index(
+            manifest,
+            root,
+            root / "reports" / tree / "index.html",
+            lang=lang if lang in ("en", "ru") else "en",
+            titles=titles,
+            description=profile.description,
+        )
+    except OSError as exc:
+        log(describe_os_error(exc, "the index page could not be written"))

@@ -693,10 +693,11 @@ ACTIVE_REFERENCE_FILE = "regions.csv"
 
 
 def active_reference_path() -> Path | None:
-    """``data/processed/regions.csv`` when stage 01 wrote it, else ``None`` (shipped reference)."""
+    """``data/processed/<profile>/regions.csv`` when stage 01 wrote it, else ``None`` (shipped
+    reference)."""
     from exportlab import paths
 
-    path = paths.project_root() / "data" / "processed" / ACTIVE_REFERENCE_FILE
+    path = paths.processed_dir(create=False) / ACTIVE_REFERENCE_FILE
     return path if path.is_file() else None
 
 

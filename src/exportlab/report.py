@@ -331,3 +331,111 @@ def write_report(
     target = Path(target)
     atomic_write_bytes(body.encode("utf-8"), target)
     return target
+
+
+def main_figure(outputs: Mapping[str, str], root: Path) -> Path | None:
+    """The stage's main figure: the first PNG among its outputs that it wrote (by time written)."""
+    pngs = [root / rel for rel in outputs if rel.endswith(".png") and (root / rel).is_file()]
+    if not pngs:
+        return None
+    return min(pngs, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def write_index(
+    manifest: Mapping[str, Any],
+    root: Path,
+    target: Path,
+    *,
+    lang: str = "en",
+    titles: Mapping[str, str] | None = None,
+    description: str = "",
+) -> Path:
+    """The index page of a profile's run: each stage report with a thumbnail of its main figure,
+    the run's parameters and the time each stage took (written atomically, no external files
+    beyond the figures it links)."""
+    import os
+
+    from exportlab.io.writers import atomic_write_bytes
+
+    check_lang(lang)
+    titles = titles or {}
+    profile = str(manifest.get("profile", ""))
+    folder = target.parent
+    ran = set(manifest.get("run", {}).get("ran", []))
+    failed = set(manifest.get("failed", []))
+    rows = []
+    for stage_id, entry in sorted(manifest.get("stages", {}).items()):
+        title = html.escape(titles.get(stage_id, entry.get("notebook", "")))
+        report_rel = entry.get("report")
+        link = title
+        if report_rel and (root / report_rel).is_file():
+            href = os.path.relpath(root / report_rel, folder)
+            link = f'<a href="{html.escape(href)}">{title}</a>'
+        figure = main_figure(entry.get("outputs", {}), root)
+        thumb = ""
+        if figure is not None:
+            src = html.escape(os.path.relpath(figure, folder))
+            thumb = f'<a href="{src}"><img src="{src}" alt="{html.escape(figure.name)}" width="260"></a>'
+        if stage_id in failed:
+            state = t(
+                "failed (earlier outputs kept)", "ошибка (сохранены прежние результаты)", lang
+            )
+        elif entry.get("skipped"):
+            state = t("skipped: ", "пропущен: ", lang) + html.escape(str(entry["skipped"]))
+        elif stage_id in ran:
+            state = t(
+                f"ran in {entry.get('seconds', 0):.1f} s",
+                f"выполнен за {entry.get('seconds', 0):.1f} с",
+                lang,
+            )
+        else:
+            state = t("unchanged (cached)", "без изменений (из кэша)", lang)
+        rows.append(f"<tr><td>{stage_id}</td><td>{link}</td><td>{thumb}</td><td>{state}</td></tr>")
+    params = manifest.get("parameters", {})
+    param_rows = "\n".join(
+        f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(format_value(v))}</td></tr>"
+        for k, v in sorted(params.items())
+    )
+    heading = t(f"exportlab — profile {profile}", f"exportlab — профиль {profile}", lang)
+    total = manifest.get("total_seconds")
+    meta = []
+    if total is not None:
+        meta.append(t(f"total time {total:.1f} s", f"общее время {total:.1f} с", lang))
+    if manifest.get("git_commit"):
+        meta.append(f"git {html.escape(str(manifest['git_commit']))}")
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(heading)}</title>
+<style>
+  body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }}
+  table {{ border-collapse: collapse; margin: 1em 0; }}
+  td, th {{ border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; }}
+  th {{ background: #f4f4f4; }}
+  img {{ border: 1px solid #ccc; }}
+  .meta {{ color: #666; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(heading)}</h1>
+<p>{html.escape(description)}</p>
+<p class="meta">{html.escape(" · ".join(meta))}</p>
+<h2>{t("Stage reports", "Отчёты этапов", lang)}</h2>
+<table>
+<thead><tr><th>{t("stage", "этап", lang)}</th><th>{t("report", "отчёт", lang)}</th><th>{t("main figure", "главный рисунок", lang)}</th><th>{t("this run", "этот запуск", lang)}</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+<h2>{t("Parameters of the profile", "Параметры профиля", lang)}</h2>
+<table>
+<tbody>
+{param_rows}
+</tbody>
+</table>
+</body>
+</html>
+"""
+    atomic_write_bytes(page.encode("utf-8"), target)
+    return target
