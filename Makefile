@@ -40,8 +40,9 @@ lab: $(STAMP)
 bench: $(STAMP)
 	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+## make clean-outputs [PROFILE=name] — remove one profile's output tree (what its runs wrote)
 clean-outputs:
-	rm -rf data/processed/*.parquet data/processed/*.json data/processed/quality* figures/*.png figures/*.svg reports
+	rm -rf data/processed/$(PROFILE) figures/$(PROFILE) reports/$(PROFILE)
 
 clean: clean-outputs
 	rm -rf $(VENV)

@@ -22,18 +22,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _run(root: Path, *args: str) -> tuple[float, dict]:
+def _run(root: Path, profile: str) -> tuple[float, dict]:
     env = {**os.environ, "EXPORTLAB_ROOT": str(root)}
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "exportlab.cli", "run", "--quiet", *args],
+        [sys.executable, "-m", "exportlab.cli", "run", "--quiet", "--profile", profile],
         cwd=root,
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - started
-    manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    manifest_path = root / "reports" / profile / "manifest.json"  # the profile's own tree
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return seconds, manifest
 
 
@@ -50,12 +51,13 @@ def main() -> None:
         for item in ("pyproject.toml", "notebooks", "config"):
             source = REPO / item
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / item)
-        first, manifest = _run(root, "--profile", args.profile)
+        first, manifest = _run(root, args.profile)
         per_stage = {k: v["seconds"] for k, v in sorted(manifest["stages"].items())}
-        repeat, repeat_manifest = _run(root, "--profile", args.profile)
-        changed = root / "config" / "changed.yaml"
-        changed.write_text(f"extends: {args.profile}\n{name}: {value}\n", encoding="utf-8")
-        third, changed_manifest = _run(root, "--profile", str(changed))
+        repeat, repeat_manifest = _run(root, args.profile)
+        # the same profile (and so the same output tree) with one parameter changed
+        changed = root / "config" / f"{args.profile}.yaml"
+        changed.write_text(changed.read_text(encoding="utf-8") + f"\n{name}: {value}\n", "utf-8")
+        third, changed_manifest = _run(root, args.profile)
         rerun = sorted(k for k, v in changed_manifest["stages"].items() if not v["cache_hit"])
         print(f"first run {first:.1f} s; per stage {per_stage}")
         print(
