@@ -375,7 +375,7 @@ def write_index(
         thumb = ""
         if figure is not None:
             src = html.escape(os.path.relpath(figure, folder))
-            thumb = f'<a href="{src}"><img src="{src}" alt="{html.escape(figure.name)}" width="260"></a>'
+            thumb = f'<a href="{src}"><img src="{src}" alt="{html.escape(figure.name)}"></a>'
         if stage_id in failed:
             state = t(
                 "failed (earlier outputs kept)", "ошибка (сохранены прежние результаты)", lang
@@ -413,7 +413,7 @@ def write_index(
   table {{ border-collapse: collapse; margin: 1em 0; }}
   td, th {{ border-bottom: 1px solid #ddd; padding: 6px 10px; text-align: left; vertical-align: top; }}
   th {{ background: #f4f4f4; }}
-  img {{ border: 1px solid #ccc; }}
+  img {{ border: 1px solid #ccc; max-width: 260px; max-height: 200px; width: auto; height: auto; }}
   .meta {{ color: #666; }}
 </style>
 </head>
