@@ -167,3 +167,15 @@ def test_copies_after_blank_lines_are_named_by_their_physical_lines(tmp_path, sm
         physical[k] = 2 + k + k // 10
     assert listed["line"].astype(int).tolist() == [physical[k] for k in range(30, 60)]
     assert listed["value"].tolist() == [f"same as x.tsv, line {physical[k]}" for k in range(30)]
+
+
+def test_load_quality_holds_only_the_first_rejected_rows(tmp_path, monkeypatch):
+    header = "Period\tNapr\tStrana\tTnved\tEdizm\tStoim\tNetto\tKol\tRegion\n"
+    row = "01/2021\tЭК\tCN\t8802400000\t\t100\t10\t\t92000 - РЕСПУБЛИКА ТАТАРСТАН\n"
+    path = tmp_path / "d.tsv"
+    path.write_text(header + row * 40, encoding="utf-8")  # 39 exact copies of the first row
+    xio.ingest([path], tmp_path / "out", skip_invalid=True)
+    monkeypatch.setattr(ingest_module, "MAX_LISTED", 5)
+    report = xio.load_quality(tmp_path / "out")
+    assert report.rows_rejected == 39 and len(report.rejections) == 5
+    assert [r.line for r in report.rejections] == [3, 4, 5, 6, 7]

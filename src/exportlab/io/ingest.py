@@ -830,7 +830,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_quality(out_dir: str | os.PathLike[str] | None = None) -> IngestReport:
-    """The quality report of the last ingest into ``out_dir`` (default ``data/processed``)."""
+    """The quality report of the last ingest into ``out_dir`` (default ``data/processed``).
+
+    ``rejections`` holds the first :data:`MAX_LISTED` rejected rows (memory stays bounded however
+    many there are); ``rows_rejected`` counts them all and ``quality_rejected.csv`` lists them all.
+    """
     import json
 
     if out_dir is None:
@@ -843,7 +847,7 @@ def load_quality(out_dir: str | os.PathLike[str] | None = None) -> IngestReport:
     report = IngestReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
     rejected = Path(out_dir) / REJECTED_FILE
     if rejected.exists() and rejected.stat().st_size > 40:
-        frame = pd.read_csv(rejected, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(rejected, dtype=str, keep_default_na=False, nrows=MAX_LISTED)
         report.rejections = [
             Rejection(r.file, int(r.line) if r.line else None, r.column, r.reason, r.value)
             for r in frame.itertuples(index=False)
