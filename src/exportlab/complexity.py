@@ -164,8 +164,9 @@ _LEVEL_PATH_MAX_REGIONS = 128
 #: above, by Lanczos iteration without forming it.
 _DENSE_EIG_MAX = 600
 #: Columns per block of the blocked sparse × dense products (a block of the dense operand stays
-#: in cache while every sparse row reads it).
+#: in cache while every sparse row reads it): float64 operands, and float32 (proximity counts).
 _BLOCK = 64
+_BLOCK_F32 = 48
 
 _RESOURCE_CLASSES = ("energy", "raw")
 _LABEL_COLUMNS = ("name", "name_en", "name_ru", "label", "label_en", "label_ru")
@@ -395,12 +396,13 @@ def _mcp_sparse(rca: sp.csr_matrix, threshold: float, strict: bool = False) -> s
     return out
 
 
-def _proximity_dense(mcp: np.ndarray, ubiquity: np.ndarray) -> np.ndarray:
+def _proximity_dense(mcp: np.ndarray, ubiquity: np.ndarray, threads: int = 1) -> np.ndarray:
     """``phi_pq = sum_c Mcp Mcq / max(k_p, k_q)``; 0 where both ubiquities are 0.
 
     Bit-identical to ``min(C / k_q, C / k_p)`` of ``ecomplexity`` (the division is correctly
     rounded and monotone). Co-occurrence counts are integers <= n_regions, exact in float32, so the
-    large product is done in single precision and converted while dividing, block by block.
+    large product is done in single precision and converted while dividing, block by block (row
+    blocks on ``threads`` threads: BLAS and the division release the GIL).
     """
     n_reg, n_prod = mcp.shape
     dtype = np.float32 if n_reg < 2**24 else np.float64
@@ -408,10 +410,13 @@ def _proximity_dense(mcp: np.ndarray, ubiquity: np.ndarray) -> np.ndarray:
     safe = np.where(ubiquity > 0, ubiquity, 1.0)  # both zero ⇒ count 0 ⇒ proximity 0
     out = np.empty((n_prod, n_prod), dtype=np.float64)
     block = max(1, 1_000_000 // max(n_prod, 1))
-    for start in range(0, n_prod, block):  # row blocks: counts, then divide into the output
+
+    def task(start: int) -> None:  # a row block: counts, then divide into the output
         stop = min(start + block, n_prod)
         co = m[:, start:stop].T @ m
         np.divide(co, np.maximum(safe[start:stop, None], safe[None, :]), out=out[start:stop])
+
+    _run_blocks(task, range(0, n_prod, block), threads, float(n_reg) * n_prod * n_prod)
     return out
 
 
@@ -574,35 +579,34 @@ def _proximity_sparse(
 ) -> np.ndarray:
     """Regional proximity ``phi_pq = C_pq / max(k_p, k_q)`` with ``C = M'M`` from a sparse ``M``.
 
-    ``C`` is computed block by block (upper triangle, then mirrored) as sparse ``M'`` times the
-    dense single-precision ``M``: counts are integers <= number of regions, exact in float32.
-    Cost: Mcp non-zeros × products / 2 multiply-adds; memory: ``C`` (float32) and ``phi``.
+    ``C`` is computed block by block of :data:`_BLOCK_F32` columns (upper triangle, then mirrored)
+    as sparse ``M'`` times a dense single-precision block of ``M`` built from its columns: counts
+    are integers <= number of regions, exact in float32 and in the float64 output they are
+    written to; each row block is then divided in place and mirrored, so ``phi`` is the only
+    products × products array. Cost: Mcp non-zeros × products / 2 multiply-adds.
     """
     n_reg, n_prod = mcp.shape
     dtype = np.float32 if n_reg < 2**24 else np.float64
-    dense = mcp.astype(dtype).toarray()
+    cols = mcp.tocsc().astype(dtype)
     left = mcp.T.tocsr().astype(dtype)
-    counts = np.zeros((n_prod, n_prod), dtype=dtype)
+    phi = np.empty((n_prod, n_prod), dtype=np.float64)
+    starts = range(0, n_prod, _BLOCK_F32)
 
     def task(start: int) -> None:
-        stop = min(start + _BLOCK, n_prod)
-        counts[:stop, start:stop] = left[:stop] @ dense[:, start:stop]
-
-    starts = range(0, n_prod, _BLOCK)
-    _run_blocks(task, starts, threads, float(mcp.nnz) * n_prod / 2)
-    for start in starts:  # mirror the upper triangle
-        stop = min(start + _BLOCK, n_prod)
-        counts[start:stop, :start] = counts[:start, start:stop].T
-    safe = np.where(ubiquity > 0, ubiquity, 1.0)  # both zero => count 0 => proximity 0
-    phi = np.empty((n_prod, n_prod), dtype=np.float64)
-    rows = max(1, 2_000_000 // max(n_prod, 1))
-    for start in range(0, n_prod, rows):
-        stop = min(start + rows, n_prod)
-        np.divide(
-            counts[start:stop],
-            np.maximum(safe[start:stop, None], safe[None, :]),
-            out=phi[start:stop],
+        stop = min(start + _BLOCK_F32, n_prod)
+        end = left.indptr[stop]  # rows :stop of ``left`` as a view, not a copy
+        rows = sp.csr_matrix(
+            (left.data[:end], left.indices[:end], left.indptr[: stop + 1]), shape=(stop, n_reg)
         )
+        phi[:stop, start:stop] = rows @ cols[:, start:stop].toarray()
+
+    _run_blocks(task, starts, threads, float(mcp.nnz) * n_prod / 2)
+    safe = np.where(ubiquity > 0, ubiquity, 1.0)  # both zero => count 0 => proximity 0
+    for start in starts:  # divide the upper part of each row block, then mirror the lower part
+        stop = min(start + _BLOCK_F32, n_prod)
+        upper = phi[start:stop, start:]
+        np.divide(upper, np.maximum(safe[start:stop, None], safe[None, start:]), out=upper)
+        phi[start:stop, :start] = phi[:start, start:stop].T
     if zero_diag:
         np.fill_diagonal(phi, 0.0)
     return phi
@@ -650,8 +654,7 @@ def _relatedness_sparse(
         num_d /= den[None, :]  # now the density (NaN where den = 0)
     inside = np.nan_to_num(num_d[ri, ci] * kp0[ci])
     coi -= np.bincount(ri, weights=inside, minlength=n_reg)
-    np.negative(num_c, out=num_c)
-    num_c += (w @ phi)[None, :]
+    np.subtract((w @ phi)[None, :], num_c, out=num_c)  # one pass over the regions × products
     num_c[ri, ci] = 0.0
     return num_d, num_c, coi
 
@@ -1035,7 +1038,7 @@ def _complexity(
             phi = _user_proximity(proximity_matrix, p_index)
             dens, cog_raw, coi_raw = _relatedness_sparse(mcp_csr, phi, kp, threads)
         elif path == "levels":
-            phi = _proximity_dense(mcp, ubi)
+            phi = _proximity_dense(mcp, ubi, threads)
             if stata:
                 np.fill_diagonal(phi, 0.0)
             dens, cog_raw = _density_and_cog(mcp, None, kp, ubi, zero_diag=stata)
