@@ -43,7 +43,7 @@ NO_DATA_EDGE = "#8c8c8c"
 NO_DATA_HATCH = "/////"
 EDGE_COLOR = "#ffffff"
 
-#: Labels of the four region types (seed 000: DAED × resource specialisation), English and Russian.
+#: Labels of the four region types (the DAED paper: DAED × resource specialisation), English and Russian.
 REGION_TYPE_LABELS: dict[int, tuple[str, str]] = {
     1: (
         "1 — high DAED, low resource specialisation",
