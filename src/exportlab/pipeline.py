@@ -158,6 +158,7 @@ STAGES: tuple[Stage, ...] = (
             "figures/daed_*",
             "reports/tables/daed_*",
             "reports/tables/types_*",
+            "reports/daed_explorer.html",
         ),
         title="DAED index and region types",
         after=("01", "02"),
