@@ -5,4 +5,7 @@ maps → Regional Export Standard scorecard → smart specialisation. All logic 
 notebooks in ``notebooks/`` call it.
 """
 
+from exportlab.config import profile  # a notebook's one line: exportlab.profile("seminar")
+
 __version__ = "0.1.0"
+__all__ = ["__version__", "profile"]

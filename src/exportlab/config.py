@@ -273,3 +273,34 @@ def _check_key(path: Path, key: str, value: Any, declared: Mapping[str, Mapping[
             f"{path.name}: parameter {key!r} should be a {type(default).__name__} like its "
             f"default in {where} ({default!r}), got {value!r}"
         )
+
+
+def profile(
+    name_or_path: str | Path = "default", namespace: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A profile's parameters for a notebook opened by hand (JupyterLab), in one line.
+
+    Returns every stage-notebook parameter with the value the runner would give it under the
+    profile (the profile's value, else the notebook's default), read and checked by
+    :func:`load_profile`; runner keys (``demo``, ``cell_timeout``, …) are left out. The notebook
+    then works in the profile's output tree (:func:`exportlab.paths.use_profile`), so it reads the
+    data ``make run PROFILE=<name>`` wrote. ``namespace``: a dict to update with the values too —
+    pass ``globals()`` in the cell after the parameters cell to run the notebook as the runner
+    would.
+
+    >>> params = profile("seminar")                     # doctest: +SKIP
+    >>> params["lang"], params["interactive"]           # doctest: +SKIP
+    ('ru', True)
+    >>> exportlab.profile("seminar", globals())         # doctest: +SKIP
+    """
+    loaded = load_profile(name_or_path)
+    notebooks = sorted(paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    values: dict[str, Any] = {}
+    for notebook in notebooks:
+        for key, default in notebook_parameters(notebook).items():
+            values.setdefault(key, default)
+    values.update({k: v for k, v in loaded.params.items() if k in values})
+    paths.use_profile(loaded.name)
+    if namespace is not None:
+        namespace.update(values)
+    return values
