@@ -52,6 +52,12 @@ from exportlab.config import (
 )
 from exportlab.io.writers import move_file, write_json, write_json_durable
 
+# papermill and nbconvert load nbformat, whose jsonschema imports every installed format checker;
+# rfc3987_syntax (the non-GPL "iri" checker) compiles about 35 grammars at import: 1.6 s of CPU in the
+# runner and in each worker process (python-jsonschema/jsonschema#1428). Notebook schemas use no
+# "iri" format, so the runner's processes go without that checker.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 KERNEL_NAME = "python3"
 REPORTED_PACKAGES = (
     "exportlab",
