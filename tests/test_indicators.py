@@ -90,7 +90,7 @@ def test_stage_01_without_trade_writes_empty_tables(tmp_path):
     document = docx.Document()
     document.add_paragraph("25.4. ВНЕШНЯЯ ТОРГОВЛЯ СУБЪЕКТОВ РОССИЙСКОЙ ФЕДЕРАЦИИ в 2021г.")
     document.save(str(raw / "R_25.docx"))
-    out = tmp_path / "project" / "data" / "processed"
+    out = tmp_path / "project" / "data" / "processed" / "default"
     report = rosstat.ingest_if_trade([raw], out)
     assert report.rows_read == 0 and report.warnings == [rosstat.NO_TRADE_WARNING]
     assert len(pd.read_parquet(out / "trade.parquet")) == 0
@@ -111,7 +111,7 @@ def test_stage_01_with_trade_is_the_usual_ingest(tmp_path):
         "year,region,hs6,partner,flow,value_usd\n2021,RU-TA,270900,CN,export,100\n",
         encoding="utf-8",
     )
-    out = tmp_path / "project" / "data" / "processed"
+    out = tmp_path / "project" / "data" / "processed" / "default"
     report = rosstat.ingest_if_trade([raw], out)
     assert report.rows_read == 1 and rosstat.has_trade(out)
     assert not pipeline.no_trade(tmp_path / "project")
