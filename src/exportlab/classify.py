@@ -117,7 +117,9 @@ DEFAULT_SEGMENTS: dict[str, list[str]] = {
     "electronics_telecom": ["electronics_telecom"],
     "pharmaceuticals": ["pharmacy"],
 }
-"""The four segments of the 2019 article (seed 001); profile key ``segments``."""
+"""The four segments of the 2019 article (Yakushev, high-tech export of Russia's regions).
+
+Profile key ``segments``."""
 
 SEGMENT_LABELS: dict[str, dict[str, str]] = {
     "aerospace": {"en": "Aerospace", "ru": "Авиакосмическая продукция"},

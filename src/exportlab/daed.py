@@ -1,4 +1,4 @@
-"""DAED — the diversification activity of export (ДАЭД) of a region, seed 000.
+"""DAED — the diversification activity of export (ДАЭД) of a region, after the DAED paper.
 
 The integral index of region ``r`` in year ``t`` is a weighted sum of four normalised components::
 
@@ -367,7 +367,7 @@ def support_intensity(
     * ``average="to_date"`` (default): the period's years up to ``t``, never later ones;
     * ``average="year"``: ``t`` alone;
     * ``average="period"``: every year of the period, for every ``t`` — the paper's "average
-      annual amount over 2019–2024" (seed 000); an index for an early year then uses support
+      annual amount over 2019–2024" (the DAED paper); an index for an early year then uses support
       of later years (look-ahead), which the report must say.
 
     ``S̄(r, t) = mean_{s ∈ P(t)} S(r, s)`` (RUB a year). Scales:
@@ -1182,7 +1182,7 @@ def daed_index(
     ``*_norm`` columns stay NaN and the weights are rescaled over ``use`` (:func:`effective_weights`).
 
     ``components`` has ``region, year, k1..k4``. Each component is normalised (:func:`normalise`)
-    across the regions of one year that have it (``scope="year"``, the cross-section of seed 000)
+    across the regions of one year that have it (``scope="year"``, the cross-section of the DAED paper)
     or across all region-years (``scope="panel"``, so levels compare over time).
 
     A region-year lacking a ``required`` component (K1, K2: no history) gets no index. A region
@@ -1251,7 +1251,10 @@ def mining_share(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_resource_region(share: pd.Series, threshold: float = 0.30) -> pd.Series:
-    """Seed 004's rule: a resource region has a resource (mining) share above ``threshold`` (30%)."""
+    """A resource region has a resource (mining) share above ``threshold`` (30%).
+
+    The rule of Kurmanov et al. (smart specialisation of a raw materials region).
+    """
     return share > threshold
 
 

@@ -9,11 +9,11 @@ Derived indicators (:func:`derive`, same region and year; units of :data:`export
 * ``investment_per_capita_rub = fixed_investment_rub / population``;
 * ``mining_share_shipments_pct = 100 · shipped_mining / (mining + manufacturing + energy + water)``,
   the shipments of Rosstat's industrial table 16.3. It is the **proxy** of resource specialisation:
-  seed 004's test is the mining share of GRP (``mining_share_grp_pct``, > 30 %), which the yearbook
+  the test of Kurmanov et al. is the mining share of GRP (``mining_share_grp_pct``, > 30 %), which the yearbook
   does not publish by region (*Regions of Russia* has GRP by activity). Shipments are gross output,
   not value added, so the proxy is higher than the GRP share for the same region.
 
-**K4** (ISEU, seed 000) of the ``russia2021`` profile, :data:`K4_SPEC`: GRP per capita (+),
+**K4** (ISEU, the DAED paper) of the ``russia2021`` profile, :data:`K4_SPEC`: GRP per capita (+),
 unemployment rate (−) and fixed investment per capita (+), each min–max normalised across the
 regions of the year (unemployment reversed: ``(max − x)/(max − min)``), combined with equal weights
 1/3 (:func:`exportlab.daed.iseu`). A region lacking one of the three gets no K4.

@@ -1,8 +1,8 @@
 """Regional Export Standard: strategic targets, scorecard, plan-graph tracker, KPI system, partner groups.
 
-Sources: the Regional Export Standard 2.0 of the Russian Export Center (seed 003: 15 instruments, the
-annual plan-graph, strategic targets 2020–2030), the high-tech export KPI system (seed 001, Table 6)
-and the reorientation of export between partner groups (seed 002). All shares are in percent and do not
+Sources: the Regional Export Standard 2.0 of the Russian Export Center (the Regional Export Standard: 15 instruments, the
+annual plan-graph, strategic targets 2020–2030), the high-tech export KPI system (Yakushev's high-tech export paper, Table 6)
+and the reorientation of export between partner groups (the paper on high-tech export under sanctions). All shares are in percent and do not
 depend on the currency unit.
 
 Strategic target indicators (``target_values``), per region and year ``t`` with base year ``b``:
@@ -93,7 +93,7 @@ def load_implementation_plan() -> pd.DataFrame:
 
 
 def load_kpi_system() -> pd.DataFrame:
-    """The high-tech export KPI system (seed 001, Table 6) with ids, Russian names and bounds."""
+    """The high-tech export KPI system (Yakushev's high-tech export paper, Table 6) with ids, Russian names and bounds."""
     raw = pd.read_csv(_data_path("hightech_kpi_system.csv"))
     known = {k.name_en: k for k in KPI.values()}
     unknown = sorted(set(raw["indicator"]) - set(known))
@@ -716,7 +716,7 @@ def write_implementation_template(
 
 
 # ----------------------------------------------------------------------------------------------------
-# High-tech export KPI system (seed 001, Table 6)
+# High-tech export KPI system (Yakushev's high-tech export paper, Table 6)
 # ----------------------------------------------------------------------------------------------------
 
 
@@ -920,7 +920,7 @@ def kpi_scorecard(values: pd.DataFrame, system: pd.DataFrame | None = None) -> p
 
 
 # ----------------------------------------------------------------------------------------------------
-# Partner groups and reorientation of markets (seed 002)
+# Partner groups and reorientation of markets (the paper on high-tech export under sanctions)
 # ----------------------------------------------------------------------------------------------------
 
 #: Partner groups in display order; membership is assigned in :data:`GROUP_PRIORITY` order.

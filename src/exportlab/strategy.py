@@ -14,7 +14,7 @@ approach                      ECI        COI        meaning
 ============================  =========  =========  =====================================================
 
 "High" is at or above the split (the mean of the regions, 0 for the standardised indices, or their
-median). Crossing the approach with the four DAED types of stage 04 (seed 000) shows whether a region's
+median). Crossing the approach with the four DAED types of stage 04 (the DAED paper) shows whether a region's
 diversification activity matches the room it has.
 
 **Opportunity presets.** The Atlas ranks a region's candidate products (not yet exported with RCA ≥ 1)

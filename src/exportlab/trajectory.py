@@ -1,4 +1,4 @@
-"""High-tech export trajectory tables in the layout of Tables 2–5 of seed 001 (2019).
+"""High-tech export trajectory tables in the layout of Tables 2–5 of Yakushev's high-tech export paper (2019 data).
 
 For a segment (or one high-tech group) and a year, every region gets a *trajectory index*, its export in
 the group and three shares, and a verdict on whether it is *export-oriented* in the group. Notation, for
@@ -15,7 +15,7 @@ Index methods (:data:`METHODS`; the article does not publish its own formula):
   export is as specialised in the group as the country's.
 - ``rca_symmetric`` ``(RCA − 1) / (RCA + 1)`` in ``[−1, 1)`` (Laursen's symmetric RCA); 0 = neutral.
 
-Orientation rule (seed 001): a region is export-oriented in the group when its index is high
+Orientation rule (Yakushev's high-tech export paper): a region is export-oriented in the group when its index is high
 (``index ≥ min_index``) AND its share of the country's group export is not negligible
 (``100 · X_rg / X_g ≥ min_share_pct``). ``min_index`` is on the ratio scale of ``rca`` and ``growth``;
 for ``rca_symmetric`` it is mapped to ``(min_index − 1) / (min_index + 1)``, so ``rca`` and
@@ -115,7 +115,7 @@ STATUSES: dict[str, tuple[str, str]] = {
     "no_base": ("base year not in the data", "базового года нет в данных"),
 }
 
-#: Why a region is or is not export-oriented (the rule of seed 001).
+#: Why a region is or is not export-oriented (the rule of Yakushev's high-tech export paper).
 REASONS: dict[str, tuple[str, str]] = {
     "oriented": ("high index and a sizeable share", "высокий индекс и значимая доля"),
     "low_share": ("high index, negligible share", "высокий индекс, незначительная доля"),
@@ -771,7 +771,7 @@ def _decimals(text: str) -> int:
 
 
 def load_published(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Tables 2–5 of seed 001 (2019) as published (package data ``published_trajectory_2019.csv``).
+    """Tables 2–5 of Yakushev's high-tech export paper (2019 data) as published (package data ``published_trajectory_2019.csv``).
 
     Columns: ``segment`` (package segment ids), ``rank``, ``region_ru``, ``trajectory_index``,
     ``export_kusd``, ``region_share_of_country_export_pct``, ``group_share_of_region_export_pct``, and

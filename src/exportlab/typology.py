@@ -1,4 +1,4 @@
-"""Four region types from the DAED index and resource specialisation (seed 000).
+"""Four region types from the DAED index and resource specialisation (the DAED paper).
 
 =====  ===================  ==============================  ==========================================
 type   DAED                 resource specialisation         profile
@@ -86,7 +86,7 @@ def _load_instruments() -> dict[int, dict[str, Any]]:
 
 
 #: Per type: ``name``, ``short``, ``profile`` ({en, ru}) and ``instruments`` (list of {en, ru});
-#: from ``data/policy_instruments.yaml`` (seed 000 in our own words).
+#: from ``data/policy_instruments.yaml`` (the DAED paper in our own words).
 POLICY_INSTRUMENTS: dict[int, dict[str, Any]] = _load_instruments()
 
 
