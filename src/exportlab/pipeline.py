@@ -108,10 +108,15 @@ class Stage:
     outputs: tuple[str, ...]
     title: str = ""
     after: tuple[str, ...] = ()
+    title_ru: str = ""
 
     @property
     def name(self) -> str:
         return Path(self.notebook).stem
+
+    def label(self, lang: str = "en") -> str:
+        """The stage's title in ``lang`` (the English one when there is no Russian title)."""
+        return self.title_ru if lang == "ru" and self.title_ru else self.title
 
 
 P = "data/processed/"
@@ -131,6 +136,7 @@ STAGES: tuple[Stage, ...] = (
             "reports/tables/ingest_*",
         ),
         title="Ingestion",
+        title_ru="Загрузка данных",
         after=(),
     ),
     Stage(
@@ -139,6 +145,7 @@ STAGES: tuple[Stage, ...] = (
         inputs=(P + "trade.parquet", P + "provenance.json", P + "regions.csv"),
         outputs=(P + "trade_classified.parquet", "figures/hightech_*", "reports/tables/hightech_*"),
         title="OECD high-tech and resource classification",
+        title_ru="Классификация ОЭСР: высокотехнологичный и сырьевой экспорт",
         after=("01",),
     ),
     Stage(
@@ -147,6 +154,7 @@ STAGES: tuple[Stage, ...] = (
         inputs=(P + "trade_classified.parquet", P + "provenance.json", P + "regions.csv"),
         outputs=("reports/tables/trajectory_*", "figures/trajectory_*"),
         title="High-tech export trajectory tables",
+        title_ru="Таблицы траекторий высокотехнологичного экспорта",
         after=("02",),
     ),
     Stage(
@@ -167,6 +175,7 @@ STAGES: tuple[Stage, ...] = (
             "reports/daed_explorer.html",
         ),
         title="DAED index and region types",
+        title_ru="Индекс ДАЭД и типы регионов",
         after=("01", "02"),
     ),
     Stage(
@@ -180,6 +189,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         outputs=("figures/map_*",),
         title="Choropleth maps",
+        title_ru="Картограммы",
         after=("02", "04"),
     ),
     Stage(
@@ -204,6 +214,7 @@ STAGES: tuple[Stage, ...] = (
             "figures/diversification_*",
         ),
         title="Regional Export Standard scorecard",
+        title_ru="Оценка по Региональному экспортному стандарту",
         after=("01", "02"),
     ),
     Stage(
@@ -220,6 +231,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         outputs=("reports/tables/complexity_*", "reports/tables/smart_*", "figures/smart_*"),
         title="Smart specialisation",
+        title_ru="Умная специализация",
         after=("01", "02", "04"),
     ),
     Stage(
@@ -236,6 +248,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         outputs=(P + "productspace_*", "reports/tables/atlas_*", "figures/atlas_*"),
         title="Atlas and WITS analyses",
+        title_ru="Анализы по методикам Атласа и WITS",
         after=("01", "02", "04"),
     ),
 )
@@ -1016,7 +1029,8 @@ def _write_html(
     lang = values.get("lang", "en")
     title = None
     if stage is not None:
-        title = f"{stage.id} · {stage.title}" if stage.title else stage.name
+        label = stage.label(lang)
+        title = f"{stage.id} · {label}" if label else stage.name
     report.write_report(
         executed,
         target,
@@ -1578,7 +1592,7 @@ def _write_index(
     from exportlab import report
 
     lang = profile.params.get("lang", "en")
-    titles = {s.id: s.title for s in STAGES}
+    titles = {s.id: s.label(lang) for s in STAGES}
     try:
         report.write_index(
             manifest,

@@ -32,6 +32,8 @@ from exportlab.style import check_lang, t
 
 #: Notebook cell tags: the default parameters and the values papermill injected.
 PARAMETER_TAGS = ("parameters", "injected-parameters")
+#: Tags of narrative cells written in one language; the report keeps those of its ``lang``.
+LANG_TAGS = {"en": "lang-en", "ru": "lang-ru"}
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 _DISPLAY_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$", re.DOTALL)
@@ -209,7 +211,10 @@ def prepare(
     docs: Mapping[str, str] | None = None,
     title: str | None = None,
 ) -> Any:
-    """A copy of an executed notebook (``nbformat`` node) made ready for the HTML report."""
+    """A copy of an executed notebook (``nbformat`` node) made ready for the HTML report.
+
+    Narrative cells tagged with the other language's tag (:data:`LANG_TAGS`) are left out.
+    """
     import nbformat
 
     nb = copy.deepcopy(notebook)
@@ -230,10 +235,13 @@ def prepare(
         "JupyterLab (`make lab`), чтобы пользоваться ползунками.",
         lang,
     )
+    other_langs = {tag for code, tag in LANG_TAGS.items() if code != check_lang(lang)}
     cells = []
     table_done = False
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
+        if other_langs.intersection(tags):
+            continue
         if any(tag in PARAMETER_TAGS for tag in tags):
             if not table_done and values:
                 table = parameters_html(values, defaults, lang, profile=profile, docs=docs)

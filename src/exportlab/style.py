@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -183,8 +183,32 @@ def source_note(
     return ". ".join(parts)
 
 
-def apply_style() -> None:
-    """Set the project's matplotlib style (fonts with Cyrillic glyphs, deterministic SVG output)."""
+class _DecimalComma:
+    """Stands in for :mod:`locale` in :mod:`matplotlib.ticker`: a decimal comma, whatever the
+    system's locale (tick labels formatted with ``useLocale``; Russian figures)."""
+
+    @staticmethod
+    def format_string(fmt: str, value: Any, grouping: bool = False) -> str:
+        return (fmt % value).replace(".", ",")
+
+
+def apply_style(lang: str = "en") -> None:
+    """Set the project's matplotlib style (fonts with Cyrillic glyphs, deterministic SVG output).
+
+    With ``lang="ru"`` tick labels use a decimal comma (``2,5``), set explicitly, not taken from
+    the system's locale; with ``"en"`` a decimal point, as matplotlib draws them by default.
+
+    >>> apply_style("ru"); mpl.ticker.ScalarFormatter().format_data(2.5)
+    '2,5'
+    >>> apply_style("en"); mpl.ticker.ScalarFormatter().format_data(2.5)
+    '2.5'
+    """
+    import locale
+
+    import matplotlib.ticker as mticker
+
+    russian = check_lang(lang) == "ru"
+    mticker.locale = _DecimalComma() if russian else locale  # type: ignore[attr-defined]
     plt.style.use("default")
     mpl.rcParams.update(
         {
@@ -207,6 +231,8 @@ def apply_style() -> None:
             "axes.prop_cycle": mpl.cycler(color=PALETTE),
         }
     )
+    if russian:
+        mpl.rcParams["axes.formatter.use_locale"] = True
     inline_figures()
 
 
