@@ -342,3 +342,23 @@ def test_page_renders_in_headless_chromium(tmp_path):
 def test_spec_is_json():
     spec = explorer.explorer_spec(_table())
     assert json.loads(json.dumps(spec)) == spec
+
+
+def test_bundled_scripts_are_kept_between_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv(explorer.CACHE_ENV, str(tmp_path / "cache"))
+    explorer._bundle.cache_clear()
+    first = explorer._bundle(None)
+    (kept,) = (tmp_path / "cache").glob("vega-bundle-*.js")
+    assert kept.read_text(encoding="utf-8") == first
+    explorer._bundle.cache_clear()
+
+    def no_bundling(**_):
+        raise AssertionError("bundled again although the cache holds the scripts")
+
+    monkeypatch.setattr(vlc, "javascript_bundle", no_bundling)
+    assert explorer._bundle(None) == first
+    explorer._bundle.cache_clear()
+    kept.write_text("not the scripts", encoding="utf-8")  # a damaged cache is bundled again
+    monkeypatch.setattr(vlc, "javascript_bundle", lambda **_: first)
+    assert explorer._bundle(None) == first and kept.read_text(encoding="utf-8") == first
+    explorer._bundle.cache_clear()

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import copy
 import html
+import importlib.metadata
 import json
 import os
 from collections.abc import Mapping
@@ -520,12 +521,48 @@ def package_view(
 # ------------------------------------------------------------------------------- the page
 
 
+#: Environment variable naming the folder of the bundled scripts (default
+#: ``$XDG_CACHE_HOME/exportlab`` or ``~/.cache/exportlab``).
+CACHE_ENV = "EXPORTLAB_CACHE"
+#: A cached bundle must hold this name (the function it exports); anything else is bundled again.
+_BUNDLE_MARK = "vegaEmbed"
+
+
+def cache_dir() -> Path:
+    """Where the bundled scripts are kept between runs (see :data:`CACHE_ENV`)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "exportlab"
+
+
 @cache
 def _bundle(vl_version: str | None) -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script (bundled by ``vl-convert-python``)."""
+    """Vega, Vega-Lite and Vega-Embed as one script (bundled by ``vl-convert-python``).
+
+    Bundling takes about 2 s of CPU, so the result is kept in :func:`cache_dir` under the
+    vl-convert version (the bundle depends on nothing else) and read from there by later runs; a
+    folder that cannot be written just means bundling every time.
+    """
     import vl_convert as vlc
 
-    return vlc.javascript_bundle(vl_version=vl_version)
+    from exportlab.io.writers import atomic_write_bytes
+
+    version = importlib.metadata.version("vl-convert-python")
+    path = cache_dir() / f"vega-bundle-{version}-{vl_version or 'latest'}.js"
+    try:
+        text = path.read_text(encoding="utf-8")
+        if _BUNDLE_MARK in text:
+            return text
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = vlc.javascript_bundle(vl_version=vl_version)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(text.encode("utf-8"), path)
+    except OSError:
+        pass
+    return text
 
 
 def rule_text(spec: Mapping[str, Any], lang: str = "en", method: str = "quadrants") -> list[str]:
