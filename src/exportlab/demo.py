@@ -7,6 +7,10 @@ deterministic generator of *synthetic* data with a plausible structure to teach 
   industrial regions export many products; high-tech export is concentrated in a few regions
   (aerospace in Tatarstan, Samara, Perm, Voronezh, Irkutsk, Khabarovsk; pharmacy in Moscow, Kaluga,
   Yaroslavl, Kursk; electronics in Moscow, St Petersburg, Novosibirsk, Kaliningrad, …);
+* the region × product matrix is nested, as real ones are: diversified regions export rare and
+  common products, rare products are exported by diversified regions (a Zipf choice within sectors and
+  a basket of common products whose reach grows with the region's breadth; :func:`_rows_for_region`),
+  so ECI rises with diversity;
 * every year some regions start exporting new products and serve new partner countries, and the
   partner mix drifts from European to Asian markets;
 * codes are real HS 6-digit codes (edition-specific where HS 2017 changed them) extended to 10-digit
@@ -375,6 +379,47 @@ HIGHTECH: dict[str, list[tuple[str, float]]] = {
     "RU-AL": [("aerospace", 0.002)],
 }
 
+#: Nested structure of the product choice (see :func:`_rows_for_region`): the Zipf exponent of
+#: the choice of a product within a sector (catalogue order = commonest first), the elasticity of
+#: the basket's reach along :data:`LADDER` with the region's breadth, and the basket's share of
+#: the region's export.
+ZIPF = 1.5
+BASKET = 0.7
+BASKET_SHARE = 0.15
+#: Sectors from the commonest to the rarest, for the ladder of common products.
+_LADDER_SECTORS = (
+    "food",
+    "agri",
+    "timber",
+    "minerals",
+    "machinery",
+    "chemicals",
+    "fish",
+    "steel",
+    "fertilisers",
+    "nonferrous",
+    "oil_gas",
+    "coal",
+    "ores",
+    "precious",
+)
+
+
+def _ladder() -> tuple[Product, ...]:
+    """Non-high-tech products from the commonest to the rarest: ordered by the position in the
+    product's sector (catalogue order) plus 0.3 per step down :data:`_LADDER_SECTORS`, so the
+    first products of the common sectors come first and those of the rare ones later."""
+    by_sector = {s: [p for p in CATALOGUE if p.sector == s] for s in _LADDER_SECTORS}
+    keyed = [
+        (i + 0.3 * level, product)
+        for level, s in enumerate(_LADDER_SECTORS)
+        for i, product in enumerate(by_sector[s])
+    ]
+    return tuple(product for _, product in sorted(keyed, key=lambda kp: kp[0]))
+
+
+LADDER = _ladder()
+
 #: How many products a region exports, by archetype (full size).
 BREADTH: dict[str, int] = {
     "capital": 110,
@@ -392,7 +437,26 @@ BREADTH: dict[str, int] = {
 }
 
 
+def _commonness(n: int, exponent: float = ZIPF) -> np.ndarray:
+    """Probabilities of the ``n`` products of a sector, in catalogue order: Zipf's law."""
+    w = 1.0 / np.arange(1, n + 1) ** exponent
+    return w / w.sum()
+
+
 def _rows_for_region(rng: np.random.Generator, iso: str, size: str) -> pd.DataFrame:
+    """Annual export records ``(year, product, partner, value_usd)`` of one region.
+
+    The choice of products makes the region × product matrix *nested*, as real export matrices
+    are (Hidalgo & Hausmann 2009; Bustos et al. 2012, "The dynamics of nestedness predicts the
+    evolution of industrial ecosystems"): within a sector, products are drawn by Zipf's law over
+    the catalogue order (:func:`_commonness`), so narrow regions export the commonest lines and
+    only broad regions reach the rare ones; and every region exports a *basket* — the first
+    ``reach`` products of the cross-sector :data:`LADDER`, ``reach`` growing with the archetype's
+    breadth as ``len(LADDER) * (breadth / max breadth) ** BASKET`` (a soft cut: product ``k`` is
+    in with probability ``1 / (1 + exp((k - reach) / 2))``), together :data:`BASKET_SHARE` of its
+    export. Diversified regions thus export rare and common products, rare products are exported
+    by diversified regions, and ECI rises with diversity (``tests/test_demo.py``).
+    """
     archetype, base_musd = REGION_PROFILE.get(iso, ("small", float(rng.lognormal(4.6, 0.8))))
     mix = ARCHETYPES[archetype]
     sectors = np.array(list(mix))
@@ -401,15 +465,24 @@ def _rows_for_region(rng: np.random.Generator, iso: str, size: str) -> pd.DataFr
     breadth = BREADTH[archetype] // (3 if size == "small" else 1)
     breadth = max(breadth, 4)
 
-    # Choose product lines: sector by weight, then a product of that sector.
+    # Choose product lines: sector by weight, then a product of that sector, common ones first.
     chosen: dict[str, tuple[Product, float]] = {}
     for _ in range(breadth * 3):
         if len(chosen) >= breadth:
             break
         sector = rng.choice(sectors, p=weights / weights.sum())
-        product = products_by_sector[sector][rng.integers(len(products_by_sector[sector]))]
+        options = products_by_sector[sector]
+        pick = rng.choice(len(options), p=_commonness(len(options)))
+        product = options[pick]
         if product.hs2012 not in chosen:
             chosen[product.hs2012] = (product, mix[sector] * rng.lognormal(0, 0.7))
+    # The nested basket: the commonest products of the ladder, more of them the broader the region.
+    reach = len(LADDER) * (BREADTH[archetype] / max(BREADTH.values())) ** BASKET
+    reach = max(reach / (3 if size == "small" else 1), 2.0)
+    for rank, product in enumerate(LADDER):
+        if rng.random() < 1.0 / (1.0 + np.exp((rank - reach) / 2.0)):
+            share = BASKET_SHARE / reach * rng.lognormal(0, 0.3)
+            chosen.setdefault(product.hs2012, (product, -share))  # negative: a fixed share
     for sector, share in HIGHTECH.get(iso, []):
         options = products_by_sector[sector]
         for product in rng.permutation(np.array(options, dtype=object))[: 1 + len(options) // 3]:
