@@ -155,3 +155,24 @@ def test_sparse_input_is_validated():
         cx.complexity(bad)
     with pytest.raises(ValueError, match="does not match"):
         cx.complexity(sp.csr_matrix(np.eye(2)), regions=["a", "b", "c"])
+
+
+def test_tiled_sparse_times_equals_the_plain_product():
+    # blocks and tiles that do not divide the sizes, unsorted indices, one and two threads
+    rng = np.random.default_rng(5)
+    left = sp.random(150, 203, density=0.07, random_state=rng, format="csr")
+    left.indices = left.indices.copy()
+    for r in range(left.shape[0]):  # reverse each row's column order
+        a, b = left.indptr[r], left.indptr[r + 1]
+        left.indices[a:b] = left.indices[a:b][::-1].copy()
+        left.data[a:b] = left.data[a:b][::-1].copy()
+    left.has_sorted_indices = False
+    right = rng.uniform(0.0, 1.0, (203, 131))
+    expected = left.toarray() @ right
+    for threads in (1, 2):
+        out = np.empty((150, 131))
+        cx._sparse_times(left, right, out, threads)
+        np.testing.assert_allclose(out, expected, rtol=1e-13, atol=1e-13)
+    out32 = np.empty((150, 131))
+    cx._sparse_times(left, right.astype(np.float32), out32, 1)  # mixed dtypes: plain product
+    np.testing.assert_allclose(out32, expected, rtol=1e-6)

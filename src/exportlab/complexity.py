@@ -167,6 +167,13 @@ _DENSE_EIG_MAX = 600
 #: in cache while every sparse row reads it): float64 operands, and float32 (proximity counts).
 _BLOCK = 64
 _BLOCK_F32 = 48
+#: Rows of the dense operand per tile inside a block of :func:`_sparse_times`.
+_TILE = 64
+
+try:  # SciPy's kernel behind ``csr @ dense`` (y += A x for many vectors), to accumulate tiles
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover - a SciPy without it: plain products
+    _csr_matvecs = None
 
 _RESOURCE_CLASSES = ("energy", "raw")
 _LABEL_COLUMNS = ("name", "name_en", "name_ru", "label", "label_en", "label_ru")
@@ -563,15 +570,59 @@ def _run_blocks(task: Any, starts: Sequence[int], threads: int, work: float) -> 
 
 def _sparse_times(left: sp.csr_matrix, right: np.ndarray, out: np.ndarray, threads: int) -> None:
     """``out[:] = left @ right`` for a sparse ``left`` and a dense ``right``, by blocks of
-    :data:`_BLOCK` columns so that each block of ``right`` stays in cache while every row of
-    ``left`` reads it (cost: non-zeros of ``left`` × columns of ``right`` multiply-adds)."""
+    :data:`_BLOCK` columns (cost: non-zeros of ``left`` × columns of ``right`` multiply-adds).
+
+    Each block is accumulated tile by tile of :data:`_TILE` rows of ``right`` (a tile of
+    64 × 64 float64 stays in the first-level cache while every row of ``left`` reads it) with
+    SciPy's own ``csr @ dense`` kernel, called directly so that it adds into one buffer; each sum
+    runs over ``left``'s columns in the same order as in ``left @ right``, so the result is the
+    same to the last bit. Without that kernel (or for mixed dtypes), plain ``left @ block``.
+    """
     n_cols = right.shape[1]
+    direct = _csr_matvecs is not None and left.dtype == right.dtype == out.dtype
+    tiles = _column_tiles(left, _TILE) if direct else []
 
     def task(start: int) -> None:
         stop = min(start + _BLOCK, n_cols)
-        out[:, start:stop] = left @ np.ascontiguousarray(right[:, start:stop])
+        block = np.ascontiguousarray(right[:, start:stop])
+        if not direct:
+            out[:, start:stop] = left @ block
+            return
+        acc = np.zeros((left.shape[0], stop - start), dtype=out.dtype)
+        _add_tiled(tiles, left.shape[0], block, acc)
+        out[:, start:stop] = acc
 
     _run_blocks(task, range(0, n_cols, _BLOCK), threads, float(left.nnz) * n_cols)
+
+
+def _add_tiled(
+    tiles: list[tuple[int, sp.csr_matrix]], n_rows: int, block: np.ndarray, acc: np.ndarray
+) -> None:
+    """``acc += left[:n_rows] @ block`` from the column tiles of ``left`` (:func:`_column_tiles`);
+    ``block`` and ``acc`` C-contiguous, of ``left``'s dtype."""
+    width = block.shape[1]
+    for first, tile in tiles:
+        _csr_matvecs(
+            n_rows,
+            tile.shape[1],
+            width,
+            tile.indptr[: n_rows + 1],
+            tile.indices,
+            tile.data,
+            block[first : first + tile.shape[1]].ravel(),
+            acc.ravel(),
+        )
+
+
+def _column_tiles(left: sp.csr_matrix, width: int) -> list[tuple[int, sp.csr_matrix]]:
+    """``(first column, CSR slice of ``width`` columns)`` of ``left``, indices sorted."""
+    csc = left.tocsc()
+    out = []
+    for first in range(0, left.shape[1], width):
+        tile = csc[:, first : first + width].tocsr()
+        tile.sort_indices()
+        out.append((first, tile))
+    return out
 
 
 def _proximity_sparse(
