@@ -168,17 +168,23 @@ def test_answers_run_and_the_guide_quotes_them(seminar_run: Path, monkeypatch):
         assert phrase in russian, f"docs/teaching.md (Russian) does not say: {phrase}"
 
 
+def _ordinal(n: int) -> str:
+    """33rd, 41st, 9th."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _phrases(key: dict, lang: str) -> list[str]:
     """What the guide must say, in each language, for the answers the notebook computed."""
     n = key["types"]
     if lang == "en":
         return [
             f"(`{key['leader']}`), index {key['leader_index']}",
-            f"Tatarstan (`RU-TA`) is {key['tatarstan_rank']}th of 85",
+            f"Tatarstan (`RU-TA`) is {_ordinal(key['tatarstan_rank'])} of 85",
             f"Kendall's W = {key['kendall_w']}",
             f"exact p = {key['p_exact']}",
             f"with K1 alone {key['k1_only_zero']} of 85 regions have an index of 0",
-            f"Tatarstan jumps to {key['k1_only_tatarstan']}th",
+            f"Tatarstan jumps to {_ordinal(key['k1_only_tatarstan'])}",
             f"{key['equal_top10_kept']} of the 10 leaders stay",
             f"DAED index {key['daed_threshold']}, resource share {key['resource_threshold']}",
             f"{n[1]} regions of type 1, {n[2]} of type 2, {n[3]} of type 3 and {n[4]} of type 4",
@@ -196,11 +202,11 @@ def _phrases(key: dict, lang: str) -> list[str]:
         f"Татарстан поднимается на {key['k1_only_tatarstan']}-е место",
         f"{key['equal_top10_kept']} из 10 лидеров остаются",
         f"индекс ДАЭД {key['daed_threshold']}, сырьевая доля {key['resource_threshold']}",
-        f"{n[1]} регионов типа 1, {n[2]} — типа 2, {n[3]} — типа 3 и {n[4]} — типа 4",
-        f"{key['q75_changed']} регионов меняют тип",
-        f"{key['transition_changed']} регионов сменили тип",
+        f"регионов типа 1 — {n[1]}, типа 2 — {n[2]}, типа 3 — {n[3]}, типа 4 — {n[4]}",
+        f"тип меняется у {key['q75_changed']} регион",
+        f"тип сменился у {key['transition_changed']} регион",
         f"k-средним — {key['ari_kmeans']}",
-        f"k-средние помечают {key['kmeans_borderline']} регионов",
+        f"собственным квадрантом) — {key['kmeans_borderline']}.",
     ]
 
 

@@ -320,7 +320,7 @@ def explorer_spec(
     params = [
         slider(
             WEIGHT_PARAMS[c],
-            round(float(w_use[c]), 4),
+            float(w_use[c]),  # exact: the page starts at the report's numbers
             t(*COMPONENT_LABELS[c], lang),
             WEIGHT_RANGE,
         )
