@@ -103,7 +103,7 @@ def test_stage08_on_brazilian_states(realdata: Path, tmp_path: Path):
     with _Root(root):
         manifest = pipeline.run("brazil", stages=STAGES, progress=False, jobs=1, log=lambda m: None)
     assert manifest["run"]["ran"] == STAGES
-    figures = _figures(root)
+    figures = _figures(root, "brazil")
     for stem in FIGURES:
         assert any(n.startswith(stem) and n.endswith(".png") for n in figures), stem
     executed = json.loads(
