@@ -63,3 +63,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a failure, never a silent success."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def put_dcw_rings(ds, tag: str, rings) -> None:
+    """Write ``rings`` (lon/lat arrays) as DCW-GMT's packed ``<tag>_lon`` / ``<tag>_lat`` variables."""
+    import numpy as np
+
+    lon = np.concatenate([np.r_[np.asarray(r)[:, 0], np.nan] for r in rings])[:-1]
+    lat = np.concatenate([np.r_[np.asarray(r)[:, 1], np.nan] for r in rings])[:-1]
+    ds.createDimension(f"{tag}_length", len(lon))
+    for axis, values in (("lon", lon), ("lat", lat)):
+        finite = values[np.isfinite(values)]
+        lo, hi = float(finite.min()), float(finite.max())
+        scale = 65534.0 / (hi - lo)
+        raw = np.where(np.isfinite(values), np.round((values - lo) * scale), 65535)
+        if axis == "lat":
+            raw = np.where(np.isfinite(values), raw, 0)
+        var = ds.createVariable(f"{tag}_{axis}", "u2", (f"{tag}_length",))
+        var.setncatts({"min": lo, "max": hi, "scale": scale, "units": "0-65535"})
+        var[:] = raw.astype(np.uint16)

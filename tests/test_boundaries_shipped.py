@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import put_dcw_rings
 from shapely.geometry import Polygon, box
 
 from exportlab import geo, maps, pipeline, regions, style
@@ -192,27 +193,12 @@ def _write_fake_russia(path: Path) -> None:
     """A DCW-like file with two regions ``RU-AA`` (with a hole) and ``RU-BB`` (filling it)."""
     import netCDF4
 
-    def put(ds, tag, rings):
-        lon = np.concatenate([np.r_[np.asarray(r)[:, 0], np.nan] for r in rings])[:-1]
-        lat = np.concatenate([np.r_[np.asarray(r)[:, 1], np.nan] for r in rings])[:-1]
-        ds.createDimension(f"{tag}_length", len(lon))
-        for axis, values in (("lon", lon), ("lat", lat)):
-            finite = values[np.isfinite(values)]
-            lo, hi = float(finite.min()), float(finite.max())
-            scale = 65534.0 / (hi - lo)
-            raw = np.where(np.isfinite(values), np.round((values - lo) * scale), 65535)
-            if axis == "lat":
-                raw = np.where(np.isfinite(values), raw, 0)
-            var = ds.createVariable(f"{tag}_{axis}", "u2", (f"{tag}_length",))
-            var.setncatts({"min": lo, "max": hi, "scale": scale, "units": "0-65535"})
-            var[:] = raw.astype(np.uint16)
-
     with netCDF4.Dataset(path, "w") as ds:
         ds.setncatts({"title": "test", "version": "9.9"})
         outer = box(40, 50, 44, 54).exterior.coords
         hole = box(41, 51, 42, 52).exterior.coords
-        put(ds, "RUAA", [outer, hole])
-        put(ds, "RUBB", [hole])
+        put_dcw_rings(ds, "RUAA", [outer, hole])
+        put_dcw_rings(ds, "RUBB", [hole])
 
 
 def test_build_writes_a_described_file_atomically(tmp_path, monkeypatch):

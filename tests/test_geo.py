@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import put_dcw_rings
 from shapely.geometry import Polygon, box
 
 from exportlab import geo, regions
@@ -88,28 +89,13 @@ def _write_fake_dcw(path: Path) -> None:
     """A two-state DCW-like file of a made-up country ``XX`` (state ``A`` has a hole, ``B`` fills it)."""
     import netCDF4
 
-    def put(ds, tag, rings):
-        lon = np.concatenate([np.r_[np.asarray(r)[:, 0], np.nan] for r in rings])[:-1]
-        lat = np.concatenate([np.r_[np.asarray(r)[:, 1], np.nan] for r in rings])[:-1]
-        ds.createDimension(f"{tag}_length", len(lon))
-        for axis, values in (("lon", lon), ("lat", lat)):
-            finite = values[np.isfinite(values)]
-            lo, hi = float(finite.min()), float(finite.max())
-            scale = 65534.0 / (hi - lo)
-            raw = np.where(np.isfinite(values), np.round((values - lo) * scale), 65535)
-            if axis == "lat":
-                raw = np.where(np.isfinite(values), raw, 0)
-            var = ds.createVariable(f"{tag}_{axis}", "u2", (f"{tag}_length",))
-            var.setncatts({"min": lo, "max": hi, "scale": scale, "units": "0-65535"})
-            var[:] = raw.astype(np.uint16)
-
     with netCDF4.Dataset(path, "w") as ds:
         outer = box(10, 40, 14, 44).exterior.coords
         hole = box(11, 41, 12, 42).exterior.coords
-        put(ds, "XXA", [outer, hole])
-        put(ds, "XXB", [hole])
-        put(ds, "XX", [outer])
-        put(ds, "YYC", [box(0, 0, 1, 1).exterior.coords])
+        put_dcw_rings(ds, "XXA", [outer, hole])
+        put_dcw_rings(ds, "XXB", [hole])
+        put_dcw_rings(ds, "XX", [outer])
+        put_dcw_rings(ds, "YYC", [box(0, 0, 1, 1).exterior.coords])
 
 
 def test_decoder_on_a_made_up_country(tmp_path):
