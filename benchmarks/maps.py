@@ -18,7 +18,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 
-from exportlab import geo, maps, regions, style
+from exportlab import geo, maps, regions
+from exportlab.plot import style
 
 
 def _draw(layer, codes: list[str], folder: Path, rng: np.random.Generator) -> None:

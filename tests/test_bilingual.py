@@ -14,8 +14,9 @@ from conftest import copy_project
 from matplotlib.figure import Figure
 from test_reports import check_report, parse_report
 
-from exportlab import pipeline, report, style
+from exportlab import pipeline, report
 from exportlab.pipeline import STAGES, run
+from exportlab.plot import style
 
 matplotlib.use("Agg")
 

@@ -22,7 +22,8 @@ import shapely
 from conftest import put_dcw_rings
 from shapely.geometry import Polygon, box
 
-from exportlab import geo, maps, pipeline, regions, style
+from exportlab import geo, maps, pipeline, regions
+from exportlab.plot import style
 
 DATA = Path(geo.__file__).resolve().parent / "data"
 

@@ -667,7 +667,7 @@ def test_read_proximity_bad_input(tmp_path):
 
 
 def _png_bytes(fig, tmp_path, name):
-    from exportlab import style
+    from exportlab.plot import style
 
     (path,) = style.save_figure(fig, name, tmp_path, formats=("png",), close=True)
     return path.read_bytes()
@@ -676,7 +676,7 @@ def _png_bytes(fig, tmp_path, name):
 def test_stage_figures_are_bilingual_and_identical_on_rerun(res, tmp_path):
     mpl = pytest.importorskip("matplotlib")
     mpl.use("Agg")
-    from exportlab import style
+    from exportlab.plot import style
 
     style.apply_style()
     table = cx.complexity_regions(res, DAED, year=2020).assign(daed_index=[0.3, 0.1, 0.2])

@@ -16,7 +16,7 @@ import pytest
 import vl_convert as vlc
 
 from exportlab import daed, explorer, paths, typology
-from exportlab.style import TYPE_COLORS
+from exportlab.plot.colors import TYPE_COLORS
 
 # regions on the tile grid, and one code outside it (another country's reference)
 REGIONS = [

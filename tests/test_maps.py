@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from exportlab import geo, maps, regions, style
+from exportlab import geo, maps, regions
+from exportlab.plot import colors, style
 
 needs_dcw = pytest.mark.skipif(
     geo.find_dcw() is None, reason="DCW-GMT not installed (apt install gmt-dcw)"
@@ -137,7 +138,7 @@ def test_categorical_types_have_fixed_colours(codes):
         coll = fig.axes[0].collections[0]
         shown = layer["iso"][layer["iso"].isin(subset.index)]
         colours = [to_hex(c) for c in coll.get_facecolors()]
-        expected = [style.TYPE_COLORS[subset[iso]] for iso in shown]
+        expected = [colors.TYPE_COLORS[subset[iso]] for iso in shown]
         assert colours == expected
         # All four types are in the legend, present or not.
         assert sum(label.startswith(("1 ", "2 ", "3 ", "4 ")) for label in _legend_labels(fig)) == 4

@@ -12,15 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exportlab import basket, newproducts, outcomes, productspace, sophistication, strategy, style
+from exportlab import basket, newproducts, outcomes, productspace, sophistication, strategy
 from exportlab import complexity as cx
 from exportlab import survival as sv
+from exportlab.labels import source_note
 from exportlab.plot import basket as pb
 from exportlab.plot import newproducts as pn
 from exportlab.plot import outcomes as po
 from exportlab.plot import productspace as pps
 from exportlab.plot import sophistication as psoph
 from exportlab.plot import strategy as pst
+from exportlab.plot import style
 from exportlab.plot import survival as psv
 
 
@@ -98,7 +100,7 @@ def test_product_space_figure_is_byte_identical(trade, tmp_path):
     for run in ("a", "b"):
         nodes, edges = productspace.cached_space(productspace.dataset_proximity(trade, "hs4"), None)
         ov = productspace.region_overlay(res, "RU-TA", res.rca.sum(), n_opportunities=3)
-        fig = pps.product_space(nodes, edges, ov, lang="ru", note=style.source_note("ru", True))
+        fig = pps.product_space(nodes, edges, ov, lang="ru", note=source_note("ru", True))
         files.append(style.save_figure(fig, "ps", tmp_path / run, close=True))
     for a, b in zip(*files, strict=True):
         assert a.read_bytes() == b.read_bytes()

@@ -185,11 +185,11 @@ def test_figures_show_inline_in_a_kernel_even_without_pyplot(tmp_path: Path):
     nb.cells = [
         nbformat.v4.new_code_cell(
             "from matplotlib.figure import Figure\nimport matplotlib.pyplot as plt\n"
-            "from exportlab import style, tables\nimport pandas as pd\nstyle.apply_style()"
+            "from exportlab import plot, tables\nimport pandas as pd\nplot.apply_style()"
         ),
         nbformat.v4.new_code_cell("fig = Figure()\nfig.add_subplot().plot([1, 2])\nfig"),
         nbformat.v4.new_code_cell(
-            f"fig, ax = plt.subplots()\nax.plot([1, 2])\nstyle.save_figure(fig, 'f', {str(tmp_path)!r})"
+            f"fig, ax = plt.subplots()\nax.plot([1, 2])\nplot.save_figure(fig, 'f', {str(tmp_path)!r})"
         ),
         nbformat.v4.new_code_cell(
             f"tables.write_table(pd.DataFrame({{'a': [1]}}), 't', {str(tmp_path)!r})"

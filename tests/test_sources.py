@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from exportlab import style
+from exportlab.labels import REFERENCES, cite, source_note
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_WORDING = re.compile(r"seed\s+0\d\d|seed\s+paper|\bthe\s+seed\b|project\s+seed", re.IGNORECASE)
@@ -93,7 +93,7 @@ def test_the_pattern_catches_what_it_should():
 def test_readme_names_the_five_papers_and_how_to_cite():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     sources = readme[readme.index("## Sources") : readme.index("## How to cite")]
-    for ref in style.REFERENCES.values():
+    for ref in REFERENCES.values():
         assert ref["title_ru"] in sources and ref["title_en"] in sources, ref["title_en"]
         if ref["authors_en"]:
             assert ref["authors_en"] in sources
@@ -108,26 +108,26 @@ def test_notebook_introductions_name_their_papers():
         return "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
     assert "Yakushev" in intro("02") and "Yakushev" in intro("03")
-    assert style.REFERENCES["daed"]["title_ru"][:40] in intro("04").replace("\n", " ")
+    assert REFERENCES["daed"]["title_ru"][:40] in intro("04").replace("\n", " ")
     assert "Regional Export Standard" in intro("06") and "Yakushev" in intro("06")
     assert "Kurmanov" in intro("07")
 
 
 def test_cite_and_source_note():
-    assert style.cite("hightech2019", "ru") == (
+    assert cite("hightech2019", "ru") == (
         "Якушев Н.О., Оценка высокотехнологичного экспорта в субъектах РФ (данные 2019 г.)"
     )
-    full = style.cite("sanctions", "en", short=False)
+    full = cite("sanctions", "en", short=False)
     assert full.endswith(", 2024") and "“Factors of the development" in full
-    assert style.cite("daed", "ru", short=False).startswith("«Организационно-экономический")
-    note = style.source_note("ru", synthetic=True, source="ФТС", method="export_standard")
+    assert cite("daed", "ru", short=False).startswith("«Организационно-экономический")
+    note = source_note("ru", synthetic=True, source="ФТС", method="export_standard")
     assert note == (
         "Источник: ФТС. Метод: Региональный экспортный стандарт, Российский экспортный центр. "
         "СИНТЕТИЧЕСКИЕ ДЕМОНСТРАЦИОННЫЕ ДАННЫЕ — не реальная статистика"
     )
-    assert style.source_note("en") == ""
+    assert source_note("en") == ""
     with pytest.raises(KeyError):
-        style.cite("nope", "en")
+        cite("nope", "en")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_citation_file_is_cff_1_2_0_with_the_papers_as_references():
     titles = " ".join(" ".join(str(r["title"]).split()) for r in references)
     # the Russian title, or the English one printed with a paper whose Russian title is not printed
     field = {"smart": "title_en"}
-    for key, ref in style.REFERENCES.items():
+    for key, ref in REFERENCES.items():
         wanted = " ".join(str(ref[field.get(key, "title_ru")]).split())
         assert wanted in titles, key
 

@@ -12,20 +12,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exportlab import style, tables
+from exportlab import tables
+from exportlab.labels import source_note, t
+from exportlab.plot import style
 
 
 def test_t_picks_language_and_rejects_others():
-    assert style.t("Export", "Экспорт", "en") == "Export"
-    assert style.t("Export", "Экспорт", "ru") == "Экспорт"
+    assert t("Export", "Экспорт", "en") == "Export"
+    assert t("Export", "Экспорт", "ru") == "Экспорт"
     with pytest.raises(ValueError, match="lang"):
-        style.t("Export", "Экспорт", "de")
+        t("Export", "Экспорт", "de")
 
 
 def test_source_note_says_synthetic_in_both_languages():
-    assert "SYNTHETIC" in style.source_note("en", synthetic=True)
-    assert "СИНТЕТИЧЕСКИЕ" in style.source_note("ru", synthetic=True, source="ФТС")
-    assert style.source_note("en", synthetic=False, source="FCS") == "Source: FCS"
+    assert "SYNTHETIC" in source_note("en", synthetic=True)
+    assert "СИНТЕТИЧЕСКИЕ" in source_note("ru", synthetic=True, source="ФТС")
+    assert source_note("en", synthetic=False, source="FCS") == "Source: FCS"
 
 
 def _figure() -> plt.Figure:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from exportlab import complexity as cx
 from exportlab.hs_sections import chapter_name, section_name, section_of, section_order
-from exportlab.style import check_lang
+from exportlab.labels import check_lang
 
 __all__ = ["HEADERS", "basket", "basket_change", "product_labels"]
 

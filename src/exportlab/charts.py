@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from exportlab.style import PALETTE, add_note, source_note
+from exportlab.labels import source_note
+from exportlab.plot.colors import PALETTE
+from exportlab.plot.style import add_note
 
 
 def finish(fig: Figure, lang: str, synthetic: bool = False, source: str | None = None) -> Figure:

@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from exportlab.style import check_lang
+from exportlab.labels import check_lang
 
 __all__ = [
     "DEFAULT_SEGMENTS",

@@ -1278,7 +1278,7 @@ def eci_diagnostics(result: ComplexityResult, *, samples: int = 200_000, seed: i
 
 def diagnostics_note(diag: dict, lang: str = "en") -> str:
     """One sentence (``lang``) on what the :func:`eci_diagnostics` values mean for this data."""
-    from exportlab.style import t
+    from exportlab.labels import t
 
     share, r_div, r_ubi = (
         diag["log_supermodular_share"],
@@ -2033,7 +2033,7 @@ def plot_density_complexity(
     """
     import matplotlib.pyplot as plt
 
-    from exportlab.style import spread_labels
+    from exportlab.plot.style import spread_labels
 
     if result.density is None:
         raise ValueError("result has no density: call complexity(..., relatedness=True)")
@@ -2149,7 +2149,7 @@ _SECTOR_COLORS: dict[str, str] = {
 
 def _yes_no(values: pd.Series, lang: str) -> pd.Series:
     """Booleans as ``yes``/``no`` (``да``/``нет``) text; missing values as ``—``."""
-    from exportlab.style import t
+    from exportlab.labels import t
 
     yes, no = t("yes", "да", lang), t("no", "нет", lang)
     return pd.Series(
@@ -2312,7 +2312,7 @@ def opportunities_table(opp: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     Numeric columns are unchanged.
     """
     from exportlab.classify import group_label
-    from exportlab.style import check_lang
+    from exportlab.labels import check_lang
 
     check_lang(lang)
     out = opp.drop(columns=[c for c in ("hightech", "resource") if c in opp.columns]).copy()
@@ -2412,7 +2412,9 @@ def plot_eci_vs_daed(
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from exportlab.style import TYPE_COLORS, check_lang, name_points, t, type_colors
+    from exportlab.labels import check_lang, t
+    from exportlab.plot.colors import TYPE_COLORS, type_colors
+    from exportlab.plot.style import name_points
     from exportlab.typology import type_label
 
     check_lang(lang)
@@ -2493,7 +2495,7 @@ def plot_sector_mix(
     """
     import matplotlib.pyplot as plt
 
-    from exportlab.style import check_lang, t
+    from exportlab.labels import check_lang, t
 
     check_lang(lang)
     if sort not in mix.columns:

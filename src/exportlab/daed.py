@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from exportlab.style import t
+from exportlab.labels import t
 
 COMPONENTS: tuple[str, ...] = ("k1", "k2", "k3", "k4")
 
@@ -1431,7 +1431,7 @@ def monitoring_chart(
     """
     import matplotlib.pyplot as plt
 
-    from exportlab.style import TYPE_COLORS
+    from exportlab.plot.colors import TYPE_COLORS
 
     df = table[table[value].notna()].sort_values(["region", "year"])
     if df.empty:

@@ -41,7 +41,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy.special import xlogy
 
-from exportlab import style
+from exportlab.labels import check_lang, t
+from exportlab.plot.colors import PALETTE
 from exportlab.regions import region_label
 
 #: Column labels (English, Russian) of :func:`diversification_table`.
@@ -286,14 +287,14 @@ def plot_diversification(
     (dashed), partner HHI, and the share of new lines still exported ``horizon`` years later."""
     import matplotlib.pyplot as plt
 
-    style.check_lang(lang)
+    check_lang(lang)
     missing = [r for r in regions if r not in set(table["region"])]
     if missing:
         raise ValueError(f"region(s) {missing} not in the diversification table")
     fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
     fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))  # room for the source note
     for i, region in enumerate(regions):
-        color = style.PALETTE[i % len(style.PALETTE)]
+        color = PALETTE[i % len(PALETTE)]
         rows = table[table["region"] == region].sort_values("year")
         label = region_label(region, lang)
         axes[0].plot(rows["year"], rows["theil"], color=color, marker="o", label=label)
@@ -302,31 +303,27 @@ def plot_diversification(
         axes[2].plot(
             rows["year"], rows[f"survival_{horizon}"], color=color, marker="o", label=label
         )
-    axes[0].set_title(
-        style.t("Theil index over HS6 lines", "Индекс Тейла по позициям ТН ВЭД", lang)
-    )
+    axes[0].set_title(t("Theil index over HS6 lines", "Индекс Тейла по позициям ТН ВЭД", lang))
     axes[0].set_ylabel(
-        style.t(
+        t(
             "solid: total; dashed: extensive margin",
             "сплошная: всего; пунктир: экстенсивная часть",
             lang,
         )
     )
-    axes[1].set_title(
-        style.t("Partner concentration (HHI)", "Концентрация по партнёрам (ИХХ)", lang)
-    )
+    axes[1].set_title(t("Partner concentration (HHI)", "Концентрация по партнёрам (ИХХ)", lang))
     axes[1].set_ylabel("HHI" if lang == "en" else "ИХХ")
     axes[2].set_title(
-        style.t(
+        t(
             f"New lines still exported after {horizon} y.",
             f"Новые позиции, сохранившиеся через {horizon} г.",
             lang,
         )
     )
-    axes[2].set_ylabel(style.t("share of the cohort", "доля когорты", lang))
+    axes[2].set_ylabel(t("share of the cohort", "доля когорты", lang))
     axes[2].set_ylim(0, 1.05)
     for ax in axes:
-        ax.set_xlabel(style.t("Year", "Год", lang))
+        ax.set_xlabel(t("Year", "Год", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
     axes[0].legend(loc="best")
     return fig

@@ -51,7 +51,8 @@ import numpy as np
 import pandas as pd
 
 from exportlab.daed import COMPONENT_LABELS, COMPONENTS, check_weights
-from exportlab.style import TYPE_COLORS, check_lang, t
+from exportlab.labels import check_lang, t
+from exportlab.plot.colors import TYPE_COLORS
 
 #: Parameter names of the page's controls: the four weights and the two threshold quantiles.
 WEIGHT_PARAMS: dict[str, str] = {c: f"w_{c}" for c in COMPONENTS}

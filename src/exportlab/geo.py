@@ -867,7 +867,7 @@ def boundary_label(gdf: gpd.GeoDataFrame, lang: str = "en", *, licence: bool = F
     >>> boundary_label(load_shipped(), "en")
     'DCW-GMT 2.1.1, simplified copy shipped with exportlab (1 km tolerance)'
     """
-    from exportlab.style import t
+    from exportlab.labels import t
 
     source = gdf.attrs.get("source")
     dcw = "DCW-GMT" + (f" {gdf.attrs['version']}" if gdf.attrs.get("version") else "")
@@ -897,7 +897,7 @@ def boundary_credit(gdf: gpd.GeoDataFrame, lang: str = "en") -> str:
     >>> boundary_credit(load_shipped(), "ru")
     'Границы: DCW-GMT 2.1.1 (LGPL), упрощённая копия из поставки exportlab (допуск 1 км)'
     """
-    from exportlab.style import t
+    from exportlab.labels import t
 
     if layout_kind(gdf) == "tiles":
         return ""

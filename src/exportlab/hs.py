@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.classify import EDITIONS, hs_editions
-from exportlab.style import check_lang
+from exportlab.labels import check_lang
 
 __all__ = [
     "AS_REPORTED",

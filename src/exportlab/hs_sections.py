@@ -18,7 +18,7 @@ from importlib import resources
 
 import pandas as pd
 
-from exportlab.style import check_lang
+from exportlab.labels import check_lang
 
 __all__ = [
     "OTHER",

@@ -231,17 +231,19 @@ def draw_indicator_maps(
     An indicator absent in ``year`` gets a figure that says so (:func:`exportlab.charts.no_data_figure`).
     Returns ``{"<map>_<layer>": figure}``.
     """
-    from exportlab import charts, maps, style
+    from exportlab import charts, maps
+    from exportlab.labels import t
+    from exportlab.plot import style
 
     figures = {}
     for name, (key, title_en, title_ru, unit_en, unit_ru, factor) in MAPS.items():
         series = values(indicators, key, year) * factor
-        title = style.t(f"{title_en}, {year}", f"{title_ru}, {year}", lang)
+        title = t(f"{title_en}, {year}", f"{title_ru}, {year}", lang)
         for kind, layer in layers.items():
             if series.dropna().empty:
                 fig = charts.no_data_figure(
                     title,
-                    style.t(
+                    t(
                         f"No {key} values for {year} in the indicator table",
                         f"Нет значений {key} за {year} г. в таблице показателей",
                         lang,
@@ -254,7 +256,7 @@ def draw_indicator_maps(
                     scheme=scheme,
                     k=min(k, max(1, series.nunique())),
                     title=title,
-                    unit=style.t(unit_en, unit_ru, lang),
+                    unit=t(unit_en, unit_ru, lang),
                     lang=lang,
                     synthetic=synthetic,
                     source=source,
@@ -334,9 +336,9 @@ def reconcile_exports(
 
 def reconcile_note(lang: str = "en", threshold_pct: float = RECONCILE_THRESHOLD_PCT) -> str:
     """What the reconciliation compares and why the two sources may differ."""
-    from exportlab import style
+    from exportlab.labels import t
 
-    return style.t(
+    return t(
         "FCS customs data and Rosstat's regional export both count export by the region where the "
         "exporter (the party to the foreign-trade contract) is registered, not where the goods were "
         "produced: a Moscow-registered trader's oil counts for Moscow. Differences come from "
@@ -370,11 +372,11 @@ def profile_year(indicators: pd.DataFrame, year: int) -> int:
 
 def source_label(report, lang: str = "en") -> str | None:
     """The source line of tables and maps made from Rosstat's tables (None without any)."""
-    from exportlab import style
+    from exportlab.labels import t
 
     if not getattr(report, "tables", None):
         return None
-    return style.t(
+    return t(
         "Rosstat, Russian Statistical Yearbook (regional tables)",
         "Росстат, Российский статистический ежегодник (региональные таблицы)",
         lang,
@@ -383,20 +385,19 @@ def source_label(report, lang: str = "en") -> str | None:
 
 def tables_read(report, lang: str = "en") -> pd.DataFrame:
     """One row per table read: file, table, year, indicators, rows by level, notes and warnings."""
-    from exportlab import style
 
     rows = [
         {
-            style.t("file", "файл", lang): t.file,
-            style.t("table", "таблица", lang): t.table,
-            style.t("year", "год", lang): t.year if t.year is not None else "",
-            style.t("indicators", "показатели", lang): ", ".join(
+            t("file", "файл", lang): t.file,
+            t("table", "таблица", lang): t.table,
+            t("year", "год", lang): t.year if t.year is not None else "",
+            t("indicators", "показатели", lang): ", ".join(
                 dict.fromkeys(c["indicator"] for c in t.columns)
             ),
-            style.t("subjects", "субъекты", lang): sum(
+            t("subjects", "субъекты", lang): sum(
                 t.rows.get(k, 0) for k in ("subject", "subject_less_ao", "ao_within_subject")
             ),
-            style.t("notes", "примечания", lang): "; ".join(t.notes + t.warnings),
+            t("notes", "примечания", lang): "; ".join(t.notes + t.warnings),
         }
         for t in report.tables
     ]
@@ -405,7 +406,7 @@ def tables_read(report, lang: str = "en") -> pd.DataFrame:
 
 def checks_table(report, lang: str = "en") -> pd.DataFrame:
     """The total checks of :meth:`exportlab.io.rosstat.IndicatorReport.checks_frame`, labelled."""
-    from exportlab import style
+    from exportlab.labels import t
 
     checks = report.checks_frame()
     names = {
@@ -421,12 +422,12 @@ def checks_table(report, lang: str = "en") -> pd.DataFrame:
         "missing": ("missing cells", "пропуски"),
         "status": ("status", "результат"),
     }
-    return checks.rename(columns={k: style.t(en, ru, lang) for k, (en, ru) in names.items()})
+    return checks.rename(columns={k: t(en, ru, lang) for k, (en, ru) in names.items()})
 
 
 def reconciliation_table(reconciliation: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`reconcile_exports` with region names and labelled columns, values in mln USD."""
-    from exportlab import style
+    from exportlab.labels import t
     from exportlab.regions import region_names
 
     out = reconciliation.copy()
@@ -444,4 +445,4 @@ def reconciliation_table(reconciliation: pd.DataFrame, lang: str = "en") -> pd.D
         "difference_pct": ("difference, %", "разница, %"),
         "flagged": ("above threshold", "выше порога"),
     }
-    return out.rename(columns={k: style.t(en, ru, lang) for k, (en, ru) in names.items()})
+    return out.rename(columns={k: t(en, ru, lang) for k, (en, ru) in names.items()})

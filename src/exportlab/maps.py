@@ -35,7 +35,9 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from exportlab import geo as _geo
-from exportlab import style
+from exportlab.labels import check_lang, source_note, t
+from exportlab.plot import style
+from exportlab.plot.colors import PALETTE, TYPE_COLORS
 
 SCHEMES = ("quantiles", "fisher_jenks", "user")
 NO_DATA_COLOR = "#f2f2f2"
@@ -463,7 +465,7 @@ def _insets(ax, gdf, facecolor, lang, insets: Sequence[str], fontsize: float = 7
             spine.set_visible(True)
             spine.set_linewidth(0.6)
             spine.set_color("#555555")
-        inset.set_title(style.t(en, ru, lang), fontsize=fontsize, fontweight="normal", pad=2)
+        inset.set_title(t(en, ru, lang), fontsize=fontsize, fontweight="normal", pad=2)
         ax.add_patch(
             Rectangle(
                 (box[0], box[1]),
@@ -501,7 +503,7 @@ def _missing_note(
             items.append(f"{name} ({shown})")
         else:
             items.append(name)
-    head = style.t("Not on the map (no boundaries): ", "Нет на карте (нет границ): ", lang)
+    head = t("Not on the map (no boundaries): ", "Нет на карте (нет границ): ", lang)
     return head + ", ".join(items)
 
 
@@ -531,10 +533,10 @@ def _notes(fig: Figure, lines: Sequence[str], *, width: int = 150) -> None:
 
 def _source_line(lang: str, synthetic: bool, source: str | None) -> str:
     try:
-        return style.source_note(lang, synthetic=synthetic, source=source)
+        return source_note(lang, synthetic=synthetic, source=source)
     except TypeError:  # an older signature without ``source``
-        note = style.source_note(lang, synthetic)
-        return (style.t("Source: ", "Источник: ", lang) + source + ". " + note) if source else note
+        note = source_note(lang, synthetic)
+        return (t("Source: ", "Источник: ", lang) + source + ". " + note) if source else note
 
 
 # --------------------------------------------------------------------------------------------------
@@ -613,7 +615,7 @@ def choropleth(
     without boundaries are listed under the map (default: ``exportlab.regions``). With ``ax``, the
     map is drawn into that axes and the notes are left to the caller. Returns the figure.
     """
-    style.check_lang(lang)
+    check_lang(lang)
     gdf = _layer(geo)
     kind = _geo.layout_kind(gdf)
     values = _as_series(values)
@@ -673,7 +675,7 @@ def _no_data_handle(lang: str) -> Patch:
         edgecolor=NO_DATA_EDGE,
         hatch=NO_DATA_HATCH,
         linewidth=0.4,
-        label=style.t("no data", "нет данных", lang),
+        label=t("no data", "нет данных", lang),
     )
 
 
@@ -684,7 +686,7 @@ def _scheme_note(scheme: str, lang: str) -> str:
         "user": ("fixed bounds", "заданные границы"),
     }
     en, ru = names[scheme]
-    return style.t(
+    return t(
         f"Classes: {en}; in brackets, the number of regions.",
         f"Классы: {ru}; в скобках — число регионов.",
         lang,
@@ -717,7 +719,7 @@ def choropleth_grid(
     insets (``inset_moscow``); the regions without boundaries are listed once under the figure.
     Long panel titles are wrapped to the panel's width.
     """
-    style.check_lang(lang)
+    check_lang(lang)
     gdf = _layer(geo)
     kind = _geo.layout_kind(gdf)
     table = table.copy()
@@ -801,7 +803,7 @@ def choropleth_grid(
 
 def region_type_labels(lang: str = "en") -> dict[int, str]:
     """Legend labels of the four region types in ``lang``."""
-    return {key: style.t(en, ru, lang) for key, (en, ru) in REGION_TYPE_LABELS.items()}
+    return {key: t(en, ru, lang) for key, (en, ru) in REGION_TYPE_LABELS.items()}
 
 
 def categorical(
@@ -823,20 +825,20 @@ def categorical(
     """A map of categories (a Series indexed by ISO code) with one fixed colour per category.
 
     By default the categories are the four region types 1–4, coloured with
-    :data:`exportlab.style.TYPE_COLORS` and labelled by :func:`region_type_labels`; the legend lists
+    :data:`exportlab.plot.colors.TYPE_COLORS` and labelled by :func:`region_type_labels`; the legend lists
     every category of ``colors`` (present on the map or not) so the colours read the same in every
     figure. Regions without a category are hatched "no data".
     """
-    style.check_lang(lang)
+    check_lang(lang)
     gdf = _layer(geo)
     kind = _geo.layout_kind(gdf)
     categories = _as_series(categories, "categories").dropna()
     if colors is None:
-        if set(categories.unique()) <= set(style.TYPE_COLORS):
-            colors = dict(style.TYPE_COLORS)
+        if set(categories.unique()) <= set(TYPE_COLORS):
+            colors = dict(TYPE_COLORS)
         else:
             keys = sorted(categories.unique(), key=str)
-            colors = {key: style.PALETTE[i % len(style.PALETTE)] for i, key in enumerate(keys)}
+            colors = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
     if labels is None:
         labels = region_type_labels(lang) if set(colors) <= set(REGION_TYPE_LABELS) else {}
     unknown = sorted(set(categories.unique()) - set(colors), key=str)
@@ -872,7 +874,7 @@ def categorical(
             fig,
             [
                 _missing_note(gdf, shown, reference, lang, str) if kind == "polygons" else "",
-                style.t("In brackets, the number of regions.", "В скобках — число регионов.", lang),
+                t("In brackets, the number of regions.", "В скобках — число регионов.", lang),
                 _geo.boundary_credit(gdf, lang),
                 _source_line(lang, synthetic, source),
             ],
@@ -886,7 +888,7 @@ def map_name(what: str, geo_layer: gpd.GeoDataFrame) -> str:
 
 
 def save_map(fig: Figure, what: str, geo_layer: gpd.GeoDataFrame, figures_dir=None, **kwargs):
-    """Write ``fig`` as ``map_<what>_<polygons|tiles>.png|svg`` with :func:`exportlab.style.save_figure`."""
+    """Write ``fig`` as ``map_<what>_<polygons|tiles>.png|svg`` with :func:`exportlab.plot.style.save_figure`."""
     return style.save_figure(fig, map_name(what, geo_layer), figures_dir=figures_dir, **kwargs)
 
 
@@ -914,11 +916,11 @@ def map_layers(
     >>> list(layers)
     ['tiles']
     """
-    style.check_lang(lang)
+    check_lang(lang)
     tiles = _geo.tiles()
-    skipped = style.t("Polygon maps were not drawn: ", "Карты на полигонах не построены: ", lang)
+    skipped = t("Polygon maps were not drawn: ", "Карты на полигонах не построены: ", lang)
     if isinstance(boundaries, str) and boundaries == "tiles":
-        return {"tiles": tiles}, skipped + style.t(
+        return {"tiles": tiles}, skipped + t(
             'boundaries = "tiles" asks for the tile grid only.',
             'параметр boundaries = "tiles" требует только сетку плиток.',
             lang,
@@ -942,7 +944,7 @@ def map_layers(
         if not issubclass(w.category, _geo.BoundariesFallbackWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if _geo.layout_kind(layer) == "tiles":
-        return {"tiles": tiles}, skipped + style.t(
+        return {"tiles": tiles}, skipped + t(
             "the DCW-GMT boundary file is not installed (Debian/Ubuntu: apt install gmt-dcw; "
             "conda: conda install -c conda-forge dcw-gmt), so only the tile grid is shown.",
             "файл границ DCW-GMT не установлен (Debian/Ubuntu: apt install gmt-dcw; "
@@ -951,7 +953,7 @@ def map_layers(
         )
     kind = layer.attrs.get("source")
     origin = "DCW-GMT" if kind in ("dcw", "shipped") else Path(str(source)).name
-    note = style.t(
+    note = t(
         f"Maps are drawn on the region polygons ({origin}) and on the tile grid.",
         f"Карты построены на полигонах регионов ({origin}) и на сетке плиток.",
         lang,
@@ -959,7 +961,7 @@ def map_layers(
     if kind in ("dcw", "shipped"):
         note += " " + _geo.boundary_credit(layer, lang) + "."
     if kind == "shipped":
-        note += " " + style.t(
+        note += " " + t(
             "The full DCW-GMT file is used when it is installed (Debian/Ubuntu: apt install "
             "gmt-dcw; conda: conda install -c conda-forge dcw-gmt).",
             "Полный файл DCW-GMT используется, когда он установлен (Debian/Ubuntu: apt install "
@@ -1067,7 +1069,7 @@ def compare_schemes(
     >>> compare_schemes(v, k=3)["Fisher–Jenks: regions"].tolist()
     [3, 2, 1]
     """
-    style.check_lang(lang)
+    check_lang(lang)
     names = {
         "quantiles": ("Quantiles", "Квантили"),
         "fisher_jenks": ("Fisher–Jenks", "Фишер–Дженкс"),
@@ -1084,16 +1086,16 @@ def compare_schemes(
         classes, bounds = classify(finite, scheme=scheme, k=k)
         labels = class_labels(bounds, float(finite.min()), lang)
         counts = classes.value_counts()
-        name = style.t(*names[scheme], lang)
-        columns[name + style.t(": bounds", ": границы", lang)] = labels
-        columns[name + style.t(": regions", ": регионов", lang)] = [
+        name = t(*names[scheme], lang)
+        columns[name + t(": bounds", ": границы", lang)] = labels
+        columns[name + t(": regions", ": регионов", lang)] = [
             int(counts.get(i, 0)) for i in range(len(bounds))
         ]
         n = max(n, len(bounds))
     padded = {c: list(v) + [None] * (n - len(v)) for c, v in columns.items()}
-    out = pd.DataFrame(padded, index=pd.RangeIndex(1, n + 1, name=style.t("class", "класс", lang)))
+    out = pd.DataFrame(padded, index=pd.RangeIndex(1, n + 1, name=t("class", "класс", lang)))
     for c in out.columns:
-        if c.endswith(style.t(": regions", ": регионов", lang)):
+        if c.endswith(t(": regions", ": регионов", lang)):
             out[c] = out[c].astype("Int64")
     return out
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
-from exportlab.style import check_lang
+from exportlab.labels import check_lang
 
 __all__ = [
     "GRADES",

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
+from exportlab.labels import check_lang
 from exportlab.schema import SPECIAL_PARTNERS
-from exportlab.style import check_lang
 
 __all__ = [
     "HEADERS",

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from exportlab.style import check_lang, t
+from exportlab.labels import check_lang, t
 
 #: Notebook cell tags: the default parameters and the values papermill injected.
 PARAMETER_TAGS = ("parameters", "injected-parameters")

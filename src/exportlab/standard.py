@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from exportlab import style
+from exportlab.labels import check_lang, t
 from exportlab.regions import region_label
 from exportlab.schema import SPECIAL_PARTNERS
 
@@ -452,7 +452,7 @@ def base_year_note(values: pd.DataFrame, base_year: int, lang: str = "en") -> st
         return ""
     years = sorted(int(y) for y in values["year"].unique())
     span = f"{years[0]}–{years[-1]}" if years else "—"
-    return style.t(
+    return t(
         f"No base-year data: {base_year} is not in the data ({span}); "
         'the targets measured against it read "no base-year data".',
         f"Нет данных за базовый год: {base_year} отсутствует в данных ({span}); "
@@ -487,7 +487,7 @@ def localize_card(
     card: pd.DataFrame, lang: str = "en", labels: Mapping[str, tuple[str, str]] | None = None
 ) -> pd.DataFrame:
     """``card`` with readable indicator names, region names and statuses in ``lang`` (for tables)."""
-    style.check_lang(lang)
+    check_lang(lang)
     pick = 0 if lang == "en" else 1
     names = {**TARGET_LABELS, **INFO_LABELS, **{k.id: (k.name_en, k.name_ru) for k in KPI.values()}}
     names.update(labels or {})
@@ -511,7 +511,7 @@ def plot_scorecard_heatmap(
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    style.check_lang(lang)
+    check_lang(lang)
     pick = 0 if lang == "en" else 1
     names = {
         **TARGET_LABELS,
@@ -555,7 +555,7 @@ def plot_scorecard_heatmap(
         Patch(color="#f4a582", label=STATUS_LABELS["not_met"][pick]),
         Patch(
             color="#d9d9d9",
-            label=style.t(
+            label=t(
                 "no data / no base year / no target",
                 "нет данных / нет базового года / нет цели",
                 lang,
@@ -1172,7 +1172,7 @@ def plot_reorientation(
     """
     import matplotlib.pyplot as plt
 
-    style.check_lang(lang)
+    check_lang(lang)
     pick = 0 if lang == "en" else 1
     if region is None:
         regions = shares["region"].unique()
@@ -1194,11 +1194,11 @@ def plot_reorientation(
     )
     ax.set_xlim(wide.index.min(), wide.index.max())
     ax.set_ylim(0, 100)
-    ax.set_xlabel(style.t("Year", "Год", lang))
-    ax.set_ylabel(style.t("Share of export, %", "Доля в экспорте, %", lang))
+    ax.set_xlabel(t("Year", "Год", lang))
+    ax.set_ylabel(t("Share of export, %", "Доля в экспорте, %", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
     if title is None:
-        title = style.t("Export by partner group", "Экспорт по группам стран-партнёров", lang)
+        title = t("Export by partner group", "Экспорт по группам стран-партнёров", lang)
         if region != "country":
             title += f": {region_label(region, lang)}"
     ax.set_title(title)

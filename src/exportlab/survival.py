@@ -34,7 +34,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from exportlab import complexity as cx
-from exportlab.style import check_lang
+from exportlab.labels import check_lang
 
 __all__ = ["ALL", "HEADERS", "hazard_table", "kaplan_meier", "spells"]
 

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from exportlab.io.writers import atomic_write_bytes
-from exportlab.style import check_lang, t
+from exportlab.labels import check_lang, t
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "tex", "md")
 

@@ -42,8 +42,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from exportlab.labels import check_lang, t
+from exportlab.plot.colors import PALETTE
+from exportlab.plot.style import spread_labels
 from exportlab.regions import region_label
-from exportlab.style import PALETTE, check_lang, spread_labels, t
 
 METHODS: tuple[str, ...] = ("growth", "rca", "rca_symmetric")
 
@@ -1053,7 +1055,7 @@ def save_trend_figures(
     figures_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, Figure]:
     """Draw :func:`plot_trends` per segment, add ``note`` and save ``trajectory_trends_<segment>``."""
-    from exportlab import style
+    from exportlab.plot import style
 
     figures = {}
     for segment in resolve_segments(trade, segments):

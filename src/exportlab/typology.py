@@ -46,8 +46,10 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
+from exportlab.labels import check_lang, t
+from exportlab.plot.colors import TYPE_COLORS, type_colors
+from exportlab.plot.style import name_points
 from exportlab.regions import region_label
-from exportlab.style import TYPE_COLORS, check_lang, name_points, t, type_colors
 
 Method = Literal["kmeans", "ward", "quadrants"]
 METHODS: tuple[str, ...] = ("kmeans", "ward", "quadrants")

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from exportlab.io.quality import REASONS, IngestReport
-from exportlab.style import t
+from exportlab.labels import t
 
 FLOW_NAMES = {"export": ("Export", "Экспорт"), "import": ("Import", "Импорт")}
 REASON_RU: dict[str, str] = {

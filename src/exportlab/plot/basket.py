@@ -13,8 +13,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.patheffects import withStroke
 
 from exportlab.hs_sections import section_order
-from exportlab.plot._common import finish, section_color, section_legend_handles
-from exportlab.style import t
+from exportlab.labels import t
+from exportlab.plot._common import finish, section_legend_handles
+from exportlab.plot.colors import section_color
 
 __all__ = ["basket_change", "treemap", "treemap_layout"]
 

@@ -10,8 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from exportlab.labels import t
 from exportlab.plot._common import finish
-from exportlab.style import t
 
 __all__ = ["GRADE_COLORS", "new_products_bars"]
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from exportlab.labels import t
 from exportlab.plot._common import finish
-from exportlab.style import t
 
 __all__ = ["penetration_bars", "unit_value_dumbbell"]
 

@@ -13,8 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from exportlab.hs_sections import section_order
-from exportlab.plot._common import finish, section_color, section_legend_handles
-from exportlab.style import t
+from exportlab.labels import t
+from exportlab.plot._common import finish, section_legend_handles
+from exportlab.plot.colors import section_color
 
 __all__ = ["product_space"]
 
@@ -81,7 +82,7 @@ def product_space(
         linewidths=1.3, zorder=4,
     )  # fmt: skip
     if label is not None and n_labels > 0 and opp.any():
-        from exportlab.style import name_points
+        from exportlab.plot.style import name_points
 
         best = ov[ov["opportunity"].fillna(False).astype(bool)]
         best = best.sort_values(["density", "size"], ascending=False).head(n_labels)

@@ -11,8 +11,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from exportlab.charts import no_data_figure
+from exportlab.labels import t
 from exportlab.plot._common import finish
-from exportlab.style import name_points, t
+from exportlab.plot.style import name_points
 
 __all__ = ["expy_vs_eci"]
 

@@ -9,9 +9,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from exportlab.labels import t
 from exportlab.plot._common import finish
+from exportlab.plot.colors import TYPE_COLORS, type_colors
+from exportlab.plot.style import name_points
 from exportlab.strategy import APPROACH_LABELS
-from exportlab.style import TYPE_COLORS, name_points, t, type_colors
 
 __all__ = ["strategy_quadrants"]
 

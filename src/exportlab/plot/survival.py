@@ -8,8 +8,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from exportlab.labels import t
 from exportlab.plot._common import finish
-from exportlab.style import TYPE_COLORS, t
+from exportlab.plot.colors import TYPE_COLORS
 from exportlab.survival import ALL
 
 __all__ = ["survival_curves"]
@@ -25,7 +26,7 @@ def survival_curves(
 ) -> Figure:
     """Kaplan–Meier step curves of :func:`exportlab.survival.kaplan_meier` with shaded pointwise
     confidence bands: the country (:data:`~exportlab.survival.ALL`) in black, region types 1–4 in
-    their fixed colours (:data:`exportlab.style.TYPE_COLORS`); ``names`` labels the groups."""
+    their fixed colours (:data:`exportlab.plot.colors.TYPE_COLORS`); ``names`` labels the groups."""
     fig, ax = plt.subplots(figsize=(7.6, 5.0))
     if title:
         ax.set_title(title)

@@ -1,11 +1,8 @@
-"""Matplotlib style, bilingual labels and deterministic figure files.
+"""The project's matplotlib style, point labels and deterministic figure files.
 
-Every label a user sees goes through :func:`t` so that a figure can be drawn in English or Russian
-(``lang="en"`` or ``"ru"``). :func:`save_figure` writes PNG (300 dpi) and SVG files that are
-byte-identical when the same figure is drawn twice.
-
->>> t("Export, million USD", "Экспорт, млн долл. США", "ru")
-'Экспорт, млн долл. США'
+:func:`apply_style` sets fonts with Cyrillic glyphs and the decimal separator of ``lang``;
+:func:`save_figure` writes PNG (300 dpi) and SVG files that are byte-identical when the same figure is
+drawn twice. Labels come from :mod:`exportlab.labels`; colours from :mod:`exportlab.plot.colors`.
 """
 
 from __future__ import annotations
@@ -14,173 +11,15 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-Lang = Literal["en", "ru"]
-LANGS: tuple[str, ...] = ("en", "ru")
-
-#: Colours of the four region types (the DAED paper), fixed across all figures.
-TYPE_COLORS: dict[int, str] = {1: "#1b9e77", 2: "#7570b3", 3: "#e6ab02", 4: "#d95f02"}
-
-PALETTE: tuple[str, ...] = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#ff7f0e",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-
-
-def check_lang(lang: str) -> Lang:
-    """Return ``lang`` if it is ``"en"`` or ``"ru"``; raise ``ValueError`` otherwise."""
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'en' or 'ru', got {lang!r}")
-    return lang  # type: ignore[return-value]
-
-
-def t(en: str, ru: str, lang: str) -> str:
-    """The English or the Russian text, by ``lang``."""
-    return en if check_lang(lang) == "en" else ru
-
-
-#: The five papers and documents the method comes from, as their own text gives them (the copies the
-#: project works from hold no title page for some: a missing field is ``None``, never guessed).
-#: ``title_ru`` is the Russian title; ``title_ru_printed`` is False when the copy prints none and the
-#: title is worded from the paper's abstract or aim. ``title_en`` is the English title printed with the
-#: paper (001, 004) or a translation.
-REFERENCES: dict[str, dict[str, str | bool | None]] = {
-    "daed": {
-        "authors_en": None,
-        "authors_ru": None,
-        "title_ru": "Организационно-экономический механизм повышения диверсификационной активности "
-        "экспортной деятельности (ДАЭД) регионов сырьевой специализации",
-        "title_en": "Organizational and economic mechanism to enhance diversification activity in export "
-        "operations of resource-based regions",
-        "title_ru_printed": False,
-        "venue_en": None,
-        "venue_ru": None,
-        "year": None,
-        "short_en": "the DAED paper (diversification activity of export of resource regions)",
-        "short_ru": "статья о ДАЭД (диверсификационная активность экспортной деятельности регионов "
-        "сырьевой специализации)",
-    },
-    "hightech2019": {
-        "authors_en": "Yakushev N.O.",
-        "authors_ru": "Якушев Н.О.",
-        "title_ru": "Оценка высокотехнологичного экспорта в субъектах РФ и предложения по его развитию",
-        "title_en": "High-tech export assessment in Russia's entities and proposals for its development",
-        "title_ru_printed": False,
-        "venue_en": None,
-        "venue_ru": None,
-        "year": None,
-        "short_en": "Yakushev N.O., High-tech export assessment in Russia's entities (2019 data)",
-        "short_ru": "Якушев Н.О., Оценка высокотехнологичного экспорта в субъектах РФ (данные 2019 г.)",
-    },
-    "sanctions": {
-        "authors_en": None,
-        "authors_ru": None,
-        "title_ru": "Факторы развития высокотехнологичного экспорта России в новых геополитических "
-        "условиях",
-        "title_en": "Factors of the development of Russia's high-tech export under the new geopolitical "
-        "conditions",
-        "title_ru_printed": False,
-        "venue_en": "Ufa Federal Research Centre of the Russian Academy of Sciences (state assignment "
-        "for 2024)",
-        "venue_ru": "УФИЦ РАН (государственное задание на 2024 г.)",
-        "year": "2024",
-        "short_en": "the paper on the factors of Russia's high-tech export under sanctions (2024)",
-        "short_ru": "статья о факторах развития высокотехнологичного экспорта России (2024)",
-    },
-    "export_standard": {
-        "authors_en": "Russian Export Center",
-        "authors_ru": "АО «Российский экспортный центр»",
-        "title_ru": "Стандарт по обеспечению благоприятных условий для развития экспортной "
-        "деятельности в субъектах Российской Федерации (Региональный экспортный стандарт)",
-        "title_en": "Standard for favourable conditions for export activity in the constituent entities "
-        "of the Russian Federation (Regional Export Standard)",
-        "title_ru_printed": True,
-        "venue_en": "Russian Export Center (national project “International cooperation and export”)",
-        "venue_ru": "АО «Российский экспортный центр» (национальный проект «Международная кооперация "
-        "и экспорт»)",
-        "year": None,
-        "short_en": "Regional Export Standard, Russian Export Center",
-        "short_ru": "Региональный экспортный стандарт, Российский экспортный центр",
-    },
-    "smart": {
-        "authors_en": "Kurmanov N.A., Mutaliyeva L.M., Baxultanov D.E.",
-        "authors_ru": "Kurmanov N.A., Mutaliyeva L.M., Baxultanov D.E.",
-        "title_ru": "Научное обоснование модели «умная специализация» к процессу инновационного "
-        "развития сырьевого региона",
-        "title_en": "Scientific justification of the «smart specialization» model for the process of "
-        "innovative development of the raw materials region",
-        "title_ru_printed": False,
-        "venue_en": "L.N. Gumilyov Eurasian National University, Nur-Sultan (grant AP08052209)",
-        "venue_ru": "Евразийский национальный университет им. Л.Н. Гумилёва, Нур-Султан "
-        "(грант AP08052209)",
-        "year": None,
-        "short_en": "Kurmanov N.A. et al., smart specialisation of a raw materials region",
-        "short_ru": "Kurmanov N.A. и др., «умная специализация» сырьевого региона",
-    },
-}
-
-
-def cite(key: str, lang: str = "en", *, short: bool = True) -> str:
-    """A reference of :data:`REFERENCES` in ``lang``: short (for figure notes) or in full.
-
-    >>> cite("hightech2019", "en")
-    "Yakushev N.O., High-tech export assessment in Russia's entities (2019 data)"
-    >>> cite("smart", "ru", short=False).startswith("Kurmanov N.A., Mutaliyeva L.M., Baxultanov D.E.")
-    True
-    """
-    ref = REFERENCES[key]
-    if short:
-        return str(ref[f"short_{check_lang(lang)}"])
-    lang = check_lang(lang)
-    title = str(ref["title_ru"]) if lang == "ru" else str(ref["title_en"])
-    parts = [str(ref[f"authors_{lang}"])] if ref[f"authors_{lang}"] else []
-    parts.append(f"«{title}»" if lang == "ru" else f"“{title}”")
-    if ref[f"venue_{lang}"]:
-        parts.append(str(ref[f"venue_{lang}"]))
-    if ref["year"]:
-        parts.append(str(ref["year"]))
-    return ", ".join(parts)
-
-
-def source_note(
-    lang: str, synthetic: bool = False, source: str | None = None, method: str | None = None
-) -> str:
-    """The line under a figure or table: the data source, the method's paper, a synthetic-data warning.
-
-    ``method`` is a key of :data:`REFERENCES` (``"daed"``, ``"hightech2019"``, ``"sanctions"``,
-    ``"export_standard"``, ``"smart"``).
-
-    >>> source_note("en", method="daed")
-    'Method: the DAED paper (diversification activity of export of resource regions)'
-    """
-    parts = []
-    if source:
-        parts.append(t("Source: ", "Источник: ", lang) + source)
-    if method:
-        parts.append(t("Method: ", "Метод: ", lang) + cite(method, lang))
-    if synthetic:
-        parts.append(
-            t(
-                "SYNTHETIC DEMO DATA — not real statistics",
-                "СИНТЕТИЧЕСКИЕ ДЕМОНСТРАЦИОННЫЕ ДАННЫЕ — не реальная статистика",
-                lang,
-            )
-        )
-    return ". ".join(parts)
+from exportlab.labels import check_lang
+from exportlab.plot.colors import PALETTE
 
 
 class _DecimalComma:
@@ -277,21 +116,6 @@ def add_note(fig: Figure, text: str, *, fontsize: float = 7) -> None:
         return
     color = "#b2182b" if ("SYNTHETIC" in text or "СИНТЕТИЧЕСКИЕ" in text) else "#444444"
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=fontsize, color=color, wrap=True)
-
-
-def type_colors(types: Iterable[object]) -> list[str]:
-    """Colour of each region type (1–4, see :data:`TYPE_COLORS`); grey for a missing or other type.
-
-    >>> type_colors([1, None, 9])
-    ['#1b9e77', '#999999', '#999999']
-    """
-    colors = []
-    for k in types:
-        try:
-            colors.append(TYPE_COLORS.get(int(k), "#999999"))
-        except (TypeError, ValueError):  # None, NaN, pd.NA
-            colors.append("#999999")
-    return colors
 
 
 #: Least distance between two named points of a scatter: half-axes of an ellipse (labels are wider
