@@ -15,8 +15,9 @@ from matplotlib.figure import Figure
 from test_reports import check_report, parse_report
 
 from exportlab import pipeline, report
-from exportlab.pipeline import STAGES, run
+from exportlab.pipeline import run
 from exportlab.plot import style
+from exportlab.stages import STAGES
 
 matplotlib.use("Agg")
 

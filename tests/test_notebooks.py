@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from exportlab.config import RUNNER_PARAMETERS, notebook_parameters
-from exportlab.pipeline import STAGES
+from exportlab.stages import STAGES
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

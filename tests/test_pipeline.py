@@ -12,7 +12,8 @@ from conftest import copy_project
 from test_reports import check_report
 
 from exportlab import pipeline
-from exportlab.pipeline import STAGES, StageFailed, run, select_stages
+from exportlab.pipeline import StageFailed, run, select_stages
+from exportlab.stages import STAGES
 
 REPO = Path(__file__).resolve().parents[1]
 

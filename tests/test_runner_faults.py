@@ -23,7 +23,8 @@ from exportlab import pipeline
 from exportlab.cli import main
 from exportlab.config import ProfileError, load_profile
 from exportlab.io.writers import move_file
-from exportlab.pipeline import STAGES, RunFailed, StageFailed, run
+from exportlab.pipeline import RunFailed, StageFailed, run
+from exportlab.stages import STAGES
 
 STAGE = {s.id: s for s in STAGES}
 NOTEBOOK_02 = "02_hightech_classification.ipynb"

@@ -121,7 +121,7 @@ def processed_file(name: str, profile: str | None = None) -> Path:
     path = processed_dir(profile, create=False) / name
     if path.exists():
         return path
-    from exportlab.pipeline import stages_writing
+    from exportlab.stages import stages_writing
 
     stages = stages_writing(f"data/processed/{name}")
     shown = (
