@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from exportlab import charts
+from exportlab.plot import charts
 
 
 @pytest.fixture(autouse=True)

@@ -159,9 +159,36 @@ def test_missing_columns_are_reported(lines):
 def test_plot_diversification(lines):
     import matplotlib.pyplot as plt
 
-    fig = dv.plot_diversification(dv.diversification_table(lines), ["R1", "R2"], lang="ru")
+    from exportlab.plot import diversification as plot_dv
+
+    fig = plot_dv.diversification_panels(dv.diversification_table(lines), ["R1", "R2"], lang="ru")
     assert len(fig.axes) == 3
     assert fig.axes[0].get_title().startswith("Индекс Тейла")
     plt.close(fig)
     with pytest.raises(ValueError, match="not in"):
-        dv.plot_diversification(dv.diversification_table(lines), ["R9"])
+        plot_dv.diversification_panels(dv.diversification_table(lines), ["R9"])
+
+
+def test_resource_structure_table_hand_computed():
+    # RU-TA: 6 MUSD, 3 energy + 1.5 raw + 1.5 NNE; RU-MOW: 2 MUSD, all NNE; XX-01 unknown to the
+    # reference: no name, its row kept
+    shares = pd.DataFrame(
+        {
+            "total_usd": [6e6, 2e6, 1e6],
+            "energy_share": [0.5, 0.0, 0.1],
+            "raw_share": [0.25, 0.0, 0.0],
+            "resource_share": [0.75, 0.0, 0.1],
+            "nne_share": [0.25, 1.0, 0.9],
+        },
+        index=pd.Index(["RU-TA", "RU-MOW", "XX-01"], name="region"),
+    )
+    out = dv.resource_structure_table(shares, "ru")
+    assert out.columns.tolist() == list(dv.RESOURCE_HEADERS)
+    assert out["region"].iloc[0] == "Республика Татарстан" and out["region"].iloc[2] == "Москва"
+    assert out["total_usd"].tolist() == pytest.approx([6.0, 1.0, 2.0])  # least NNE first
+    assert out["energy_share"].tolist() == pytest.approx([50.0, 10.0, 0.0])
+    assert out["raw_share"].tolist() == pytest.approx([25.0, 0.0, 0.0])
+    assert out["nne_share"].tolist() == pytest.approx([25.0, 90.0, 100.0])
+    assert out["region"].isna().tolist() == [False, True, False]
+    # the same rows when region is a column (classify.resource_share's own layout)
+    pd.testing.assert_frame_equal(dv.resource_structure_table(shares.reset_index(), "ru"), out)

@@ -38,12 +38,10 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy.special import xlogy
 
-from exportlab.labels import check_lang, t
-from exportlab.plot.colors import PALETTE
-from exportlab.regions import region_label
+from exportlab.labels import check_lang
+from exportlab.regions import region_names
 
 #: Column labels (English, Russian) of :func:`diversification_table`.
 LABELS: dict[str, tuple[str, str]] = {
@@ -280,50 +278,35 @@ def diversification_table(
     ]
 
 
-def plot_diversification(
-    table: pd.DataFrame, regions: Sequence[str], lang: str = "en", horizon: int = 1
-) -> Figure:
-    """Three panels for the chosen regions over the years: Theil index (solid) with its extensive part
-    (dashed), partner HHI, and the share of new lines still exported ``horizon`` years later."""
-    import matplotlib.pyplot as plt
+#: Column labels (English, Russian) of :func:`resource_structure_table`.
+RESOURCE_HEADERS: dict[str, tuple[str, str]] = {
+    "region": ("Region", "Регион"),
+    "total_usd": ("Export, million USD", "Экспорт, млн долл. США"),
+    "energy_share": ("Energy, %", "Энергоносители, %"),
+    "raw_share": ("Raw materials, %", "Сырьё, %"),
+    "nne_share": ("NNE, %", "ННЭ, %"),
+}
 
+
+def resource_structure_table(shares: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Each region's export and its energy, raw and non-resource non-energy (NNE) shares, for readers.
+
+    ``shares`` is :func:`exportlab.classify.resource_share` by region (``region`` a column or the
+    index). Returns ``region`` (the region's name in ``lang``; missing for a code the active region
+    reference does not know), ``total_usd`` (million USD) and ``energy_share``, ``raw_share``,
+    ``nne_share`` (% of the region's export), the least NNE first; headers in :data:`RESOURCE_HEADERS`.
+
+    >>> shares = pd.DataFrame({"region": ["RU-TA", "RU-MOW"], "total_usd": [4e6, 1e6],
+    ...                        "energy_share": [0.5, 0.0], "raw_share": [0.25, 0.2],
+    ...                        "nne_share": [0.25, 0.8]})
+    >>> resource_structure_table(shares).values.tolist()
+    [['Republic of Tatarstan', 4.0, 50.0, 25.0, 25.0], ['Moscow', 1.0, 0.0, 20.0, 80.0]]
+    """
     check_lang(lang)
-    missing = [r for r in regions if r not in set(table["region"])]
-    if missing:
-        raise ValueError(f"region(s) {missing} not in the diversification table")
-    fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))  # room for the source note
-    for i, region in enumerate(regions):
-        color = PALETTE[i % len(PALETTE)]
-        rows = table[table["region"] == region].sort_values("year")
-        label = region_label(region, lang)
-        axes[0].plot(rows["year"], rows["theil"], color=color, marker="o", label=label)
-        axes[0].plot(rows["year"], rows["theil_between"], color=color, linestyle="--")
-        axes[1].plot(rows["year"], rows["partner_hhi"], color=color, marker="o", label=label)
-        axes[2].plot(
-            rows["year"], rows[f"survival_{horizon}"], color=color, marker="o", label=label
-        )
-    axes[0].set_title(t("Theil index over HS6 lines", "Индекс Тейла по позициям ТН ВЭД", lang))
-    axes[0].set_ylabel(
-        t(
-            "solid: total; dashed: extensive margin",
-            "сплошная: всего; пунктир: экстенсивная часть",
-            lang,
-        )
-    )
-    axes[1].set_title(t("Partner concentration (HHI)", "Концентрация по партнёрам (ИХХ)", lang))
-    axes[1].set_ylabel("HHI" if lang == "en" else "ИХХ")
-    axes[2].set_title(
-        t(
-            f"New lines still exported after {horizon} y.",
-            f"Новые позиции, сохранившиеся через {horizon} г.",
-            lang,
-        )
-    )
-    axes[2].set_ylabel(t("share of the cohort", "доля когорты", lang))
-    axes[2].set_ylim(0, 1.05)
-    for ax in axes:
-        ax.set_xlabel(t("Year", "Год", lang))
-        ax.xaxis.get_major_locator().set_params(integer=True)
-    axes[0].legend(loc="best")
-    return fig
+    frame = shares if "region" in shares.columns else shares.reset_index()
+    out = frame[list(RESOURCE_HEADERS)].copy()
+    out["region"] = out["region"].map(region_names(lang))
+    out["total_usd"] = out["total_usd"] / 1e6
+    for column in ("energy_share", "raw_share", "nne_share"):
+        out[column] = out[column] * 100
+    return out.sort_values("nne_share")

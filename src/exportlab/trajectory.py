@@ -1413,7 +1413,7 @@ def plot_methods(
     chosen = resolve_segments(trade, segments)
     n = len(chosen)
     if n == 0:
-        from exportlab.charts import no_data_figure
+        from exportlab.plot.charts import no_data_figure
 
         return no_data_figure(
             t(

@@ -24,8 +24,13 @@ def section_legend_handles(sections: Iterable[str], lang: str, width: int = 40) 
     return handles
 
 
-def finish(fig: Figure, note: str = "", *, bottom: float = 0.04) -> Figure:
-    """Tighten ``fig`` leaving room for the note line, then write the note (source, synthetic data)."""
-    fig.tight_layout(rect=(0, bottom if note else 0, 1, 1))
+def finish(fig: Figure, note: str = "", *, bottom: float = 0.04, reserve: bool = False) -> Figure:
+    """Tighten ``fig`` leaving room for the note line, then write the note (source, synthetic data).
+
+    The bottom band (``bottom``, a fraction of the figure's height) is kept empty for the note; without
+    a note it is dropped unless ``reserve`` (the generic charts of :mod:`exportlab.plot.charts` keep it,
+    so a figure has the same layout with and without a source line).
+    """
+    fig.tight_layout(rect=(0, bottom if note or reserve else 0, 1, 1))
     add_note(fig, note)
     return fig

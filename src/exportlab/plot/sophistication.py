@@ -10,9 +10,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from exportlab.charts import no_data_figure
 from exportlab.labels import t
 from exportlab.plot._common import finish
+from exportlab.plot.charts import no_data_figure
 from exportlab.plot.style import name_points
 
 __all__ = ["expy_vs_eci"]

@@ -1,11 +1,15 @@
-"""Generic bilingual charts used by several stages: stacked bars over years, structure bars, rankings.
+"""Generic bilingual charts used by several stages: stacked bars over years, structure bars, rankings,
+and the figure that says there is nothing to draw.
 
-Each function takes a tidy table, draws one figure and returns it; labels come translated by the caller
-(or by ``lang``), and :func:`finish` adds the source / synthetic-data line.
+Each function takes a tidy table and returns one figure; labels come translated by the caller, and
+``note`` (the source / synthetic-data line, :func:`exportlab.labels.source_note`) is written under it
+(:func:`exportlab.plot._common.finish`).
 
 >>> import pandas as pd
 >>> wide = pd.DataFrame({"aerospace": [1.0, 2.0], "pharmacy": [0.5, 0.7]}, index=[2020, 2021])
->>> fig = stacked_bars(wide, title="High-tech export", ylabel="million USD")
+>>> fig = stacked_bars(wide, title="High-tech export", ylabel="million USD", note="Source: FCS")
+>>> fig.texts[-1].get_text()
+'Source: FCS'
 """
 
 from __future__ import annotations
@@ -17,17 +21,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from exportlab.labels import source_note
+from exportlab.plot._common import finish
 from exportlab.plot.colors import PALETTE
-from exportlab.plot.style import add_note
-
-
-def finish(fig: Figure, lang: str, synthetic: bool = False, source: str | None = None) -> Figure:
-    """Add the source / synthetic-data line under ``fig`` and tighten the layout."""
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    add_note(fig, source_note(lang, synthetic=synthetic, source=source))
-    return fig
-
 
 NO_DATA: tuple[str, str] = ("No data", "Нет данных")
 """Default message of :func:`no_data_figure` (English, Russian)."""
@@ -77,13 +72,15 @@ def stacked_bars(
     share_label: str = "",
     figsize: tuple[float, float] = (8.0, 4.6),
     no_data: str = NO_DATA[0],
+    note: str = "",
 ) -> Figure:
     """Bars stacked by column over the index (years); optional share line (%) on a second axis.
 
     When every value is zero or missing, :func:`no_data_figure` with ``no_data`` is returned.
+    ``note`` is written under the figure.
     """
     if _is_empty(wide):
-        return no_data_figure(title, no_data)
+        return finish(no_data_figure(title, no_data), note, reserve=True)
     fig, ax = plt.subplots(figsize=figsize)
     bottom = np.zeros(len(wide))
     x = np.arange(len(wide))
@@ -107,7 +104,7 @@ def stacked_bars(
         names.append(share_label)
     anchor = 1.16 if share is not None else 1.01
     ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(anchor, 1.0))
-    return fig
+    return finish(fig, note, reserve=True)
 
 
 def structure_bars(
@@ -119,6 +116,7 @@ def structure_bars(
     row_labels: Mapping[str, str] | None = None,
     figsize: tuple[float, float] | None = None,
     no_data: str = NO_DATA[0],
+    note: str = "",
 ) -> Figure:
     """Horizontal 100 % bars: the composition of each row (rows = regions, columns = categories).
 
@@ -126,7 +124,7 @@ def structure_bars(
     """
     wide = wide.loc[wide.fillna(0).sum(axis=1) > 0]
     if _is_empty(wide):
-        return no_data_figure(title, no_data)
+        return finish(no_data_figure(title, no_data), note, reserve=True)
     totals = wide.sum(axis=1).replace(0, np.nan)
     parts = wide.div(totals, axis=0).fillna(0.0) * 100
     fig, ax = plt.subplots(figsize=figsize or (8.5, 0.38 * len(parts) + 1.6))
@@ -144,7 +142,7 @@ def structure_bars(
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09 - 0.6 / len(parts)), ncol=2)
-    return fig
+    return finish(fig, note, reserve=True)
 
 
 def ranked_bars(
@@ -158,11 +156,12 @@ def ranked_bars(
     color: str = PALETTE[0],
     figsize: tuple[float, float] | None = None,
     no_data: str = NO_DATA[0],
+    note: str = "",
 ) -> Figure:
     """Horizontal bars sorted from the largest value down; ``highlight`` (bool) colours some rows."""
     ordered = values.dropna().sort_values(ascending=True)
     if ordered.empty:
-        return no_data_figure(title, no_data)
+        return finish(no_data_figure(title, no_data), note, reserve=True)
     fig, ax = plt.subplots(figsize=figsize or (7.5, 0.16 * len(ordered) + 1.4))
     colors = [
         PALETTE[1] if highlight is not None and bool(highlight.get(i, False)) else color
@@ -179,4 +178,4 @@ def ranked_bars(
         from matplotlib.patches import Patch
 
         ax.legend(handles=[Patch(color=PALETTE[1], label=highlight_label)], loc="lower right")
-    return fig
+    return finish(fig, note, reserve=True)
