@@ -22,7 +22,7 @@ earlier outputs back before it starts (:func:`recover`).
 from __future__ import annotations
 
 import contextlib
-import errno
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -46,11 +46,11 @@ from exportlab import __version__, paths
 from exportlab.config import (
     DEFAULT_DEMO_DIR,
     Profile,
-    ProfileError,
     load_profile,
     notebook_parameters,
 )
-from exportlab.io.writers import move_file, write_json, write_json_durable
+from exportlab.errors import DemoFolderError, ProfileError, ProjectBusy, RunFailed, StageFailed
+from exportlab.files import describe_os_error, move_file, write_json, write_json_durable
 from exportlab.stages import STAGES, Stage
 
 # papermill and nbconvert load nbformat, whose jsonschema imports every installed format checker;
@@ -135,76 +135,6 @@ def _current_interpreter_kernel_manager(on_start: Callable[[int], None] | None =
                 on_start(int(pid))
 
     return CurrentInterpreterKernelManager
-
-
-class StageFailed(RuntimeError):
-    """A stage notebook raised: names the notebook, the cell and the error."""
-
-    def __init__(
-        self,
-        stage: Stage,
-        cell: str | None,
-        error: str,
-        executed: Path | None,
-        kept: str | None = None,
-    ):
-        self.stage, self.cell, self.error, self.executed, self.kept = (
-            stage,
-            cell,
-            error,
-            executed,
-            kept,
-        )
-        # no cell: the kernel did not start, died, or a cell ran past the time limit (the error
-        # then quotes the cell)
-        where = f", cell {cell}" if cell is not None else ""
-        shown = f"; the executed notebook with the error is {executed}" if executed else ""
-        outputs = kept or "earlier outputs of this stage were kept"
-        super().__init__(
-            f"stage {stage.id} failed: notebooks/{stage.notebook}{where}: {error}{shown}; {outputs}"
-        )
-
-    def __reduce__(self):  # picklable across worker processes
-        return (StageFailed, (self.stage, self.cell, self.error, self.executed, self.kept))
-
-
-class RunFailed(StageFailed):
-    """One or more stages failed: the first failure, and the summary of every stage of the run.
-
-    ``failures`` are the :class:`StageFailed` of the run; ``blocked`` maps the id of each stage that
-    did not run to the failed stages it depends on; ``ran`` lists the stages that ran.
-    """
-
-    def __init__(
-        self,
-        failures: Sequence[StageFailed],
-        blocked: dict[str, list[str]],
-        ran: Sequence[str],
-    ):
-        first = failures[0]
-        self.stage, self.cell, self.error, self.executed, self.kept = (
-            first.stage,
-            first.cell,
-            first.error,
-            first.executed,
-            first.kept,
-        )
-        self.failures, self.blocked, self.ran = list(failures), dict(blocked), list(ran)
-        lines = [str(f) for f in failures]
-        if blocked:
-            lines.append(
-                "not run because a stage they depend on failed: "
-                + ", ".join(f"{s} (needs {', '.join(d)})" for s, d in sorted(blocked.items()))
-            )
-        lines.append(f"stages that ran: {', '.join(ran) if ran else 'none'}")
-        RuntimeError.__init__(self, "\n".join(lines))
-
-    def __reduce__(self):
-        return (RunFailed, (self.failures, self.blocked, self.ran))
-
-
-class ProjectBusy(RuntimeError):
-    """Another run holds the project lock (and this one was asked not to wait)."""
 
 
 def available_stages(root: Path | None = None) -> list[Stage]:
@@ -488,7 +418,7 @@ def check_year(year: Any, years: Sequence[int] | None, where: str) -> None:
     >>> check_year(2030, (2020, 2021), "the data")
     Traceback (most recent call last):
     ...
-    exportlab.config.ProfileError: year 2030 is not in the data; years there: 2020, 2021
+    exportlab.errors.ProfileError: year 2030 is not in the data; years there: 2020, 2021
     """
     if year is None or not years:
         return
@@ -601,7 +531,7 @@ def prepare_inputs(
         size, seed = profile.runner("demo_size"), profile.runner("demo_seed")
         try:
             demo.write_demo(plan.raw_dir, size=size, seed=seed)
-        except demo.DemoFolderError as exc:
+        except DemoFolderError as exc:
             raise ProfileError(str(exc)) from None
         again = "rewritten" if plan.state == "demo" else "written"
         log(
@@ -864,23 +794,6 @@ def _write_html(
         docs=docs,
         title=title,
     )
-
-
-def describe_os_error(exc: OSError, doing: str) -> str:
-    """An OS error as a sentence naming the file (no traceback).
-
-    >>> describe_os_error(OSError(28, 'No space left on device', 'figures/a.png'), 'writing failed')
-    'writing failed (figures/a.png): the disk is full [OSError, errno 28]'
-    """
-    what = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exceeded",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "operation not permitted",
-        errno.EROFS: "the filesystem is read-only",
-    }.get(exc.errno or 0, exc.strerror or str(exc))
-    name = f" ({exc.filename})" if exc.filename else ""
-    return f"{doing}{name}: {what} [{type(exc).__name__}, errno {exc.errno}]"
 
 
 def _dependents(stage_id: str, stages: Sequence[Stage]) -> set[str]:
@@ -1173,116 +1086,174 @@ def _run_locked(
     log: Callable[[str], None],
     show_code: bool | None = None,
 ) -> dict[str, Any]:
-    jobs = max(1, min(jobs or os.cpu_count() or 1, 4))
-    if show_code is None:
-        show_code = bool(profile.runner("show_code"))
-    tree = paths.tree_name(profile.name)
-    reports = root / "reports" / tree
-    manifest_path = reports / "manifest.json"
-    previous_stages = _read_manifest(manifest_path).get("stages", {})
-    code = package_hash()
+    """Run ``selected`` under the project lock: plan, execute and record each stage, then the index."""
     started_all = time.perf_counter()
     prepare_inputs(profile, log, selected, root)
-    manifest: dict[str, Any] = {
-        "profile": profile.name,
-        "profile_file": _rel(profile.path, root) if profile.path else None,
-        "parameters": profile.params,
-        "git_commit": _git_commit(root),
-        "packages": _package_versions(),
-        "platform": platform.platform(),
-        "jobs": jobs,
-        "stages": dict(previous_stages),
-    }
-    timeout = profile.runner("cell_timeout")
-    # Cell progress bars need a terminal; in logs (CI, pipes) the stage lines are the progress.
-    progress = progress and sys.stderr.isatty()
-    number = {stage.id: n for n, stage in enumerate(selected, start=1)}
-    ids = set(number)
-    downstream = {s.id: len(_dependents(s.id, selected)) for s in selected}
-    declared_of = {s.id: notebook_parameters(root / "notebooks" / s.notebook) for s in selected}
+    state = _Run(profile, selected, root, force, progress, jobs, log, show_code)
+    state.loop()
+    manifest = state.manifest
+    ran = [
+        s.id
+        for s in selected
+        if s.id in state.done
+        and not manifest["stages"][s.id].get("cache_hit")
+        and not manifest["stages"][s.id].get("skipped")
+    ]
+    manifest["run"] = {"stages": [s.id for s in selected], "ran": ran}
+    manifest["total_seconds"] = round(time.perf_counter() - started_all, 2)
+    if state.failures:
+        manifest["failed"] = [f.stage.id for f in state.failures]
+        manifest["blocked"] = state.blocked
+    write_json(manifest, state.manifest_path)
+    _write_index(manifest, root, state.tree, profile, log)
+    if state.failures:
+        raise RunFailed(state.failures, state.blocked, ran)
+    return manifest
 
-    def recorded(stage: Stage) -> list[str]:
-        return sorted(previous_stages.get(stage.id, {}).get("outputs", {}))
 
-    def header(stage: Stage) -> str:
-        return f"[{number[stage.id]}/{len(selected)}] stage {stage.id} {stage.name}"
+class _Run:
+    """One run's state: the manifest being written, the stages pending, running, done and failed.
 
-    def plan(stage: Stage) -> tuple[dict[str, Any], dict[str, str], str] | None:
+    Stages start as soon as the stages they need are done (those that others wait for first), up to
+    ``jobs`` at a time: in this process with ``jobs=1``, in spawned worker processes otherwise.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        selected: list[Stage],
+        root: Path,
+        force: bool,
+        progress: bool,
+        jobs: int | None,
+        log: Callable[[str], None],
+        show_code: bool | None,
+    ) -> None:
+        self.profile, self.selected, self.root, self.force, self.log = (
+            profile,
+            selected,
+            root,
+            force,
+            log,
+        )
+        self.jobs = max(1, min(jobs or os.cpu_count() or 1, 4))
+        self.show_code = bool(profile.runner("show_code")) if show_code is None else show_code
+        self.tree = paths.tree_name(profile.name)
+        self.reports = root / "reports" / self.tree
+        self.manifest_path = self.reports / "manifest.json"
+        self.previous = _read_manifest(self.manifest_path).get("stages", {})
+        self.code = package_hash()
+        self.manifest: dict[str, Any] = {
+            "profile": profile.name,
+            "profile_file": _rel(profile.path, root) if profile.path else None,
+            "parameters": profile.params,
+            "git_commit": _git_commit(root),
+            "packages": _package_versions(),
+            "platform": platform.platform(),
+            "jobs": self.jobs,
+            "stages": dict(self.previous),
+        }
+        self.timeout = profile.runner("cell_timeout")
+        # Cell progress bars need a terminal; in logs (CI, pipes) the stage lines are the progress.
+        self.progress = progress and sys.stderr.isatty()
+        self.number = {stage.id: n for n, stage in enumerate(selected, start=1)}
+        self.downstream = {s.id: len(_dependents(s.id, selected)) for s in selected}
+        self.declared = {
+            s.id: notebook_parameters(root / "notebooks" / s.notebook) for s in selected
+        }
+        self.failures: list[StageFailed] = []
+        self.blocked: dict[str, list[str]] = {}
+        self.pending = list(selected)
+        self.done: set[str] = set()
+        self.running: dict[Any, tuple[Stage, tuple, float, int]] = {}
+        self.executor: ProcessPoolExecutor | None = None
+
+    def header(self, stage: Stage) -> str:
+        return f"[{self.number[stage.id]}/{len(self.selected)}] stage {stage.id} {stage.name}"
+
+    def plan(self, stage: Stage) -> tuple[dict[str, Any], dict[str, str], str] | None:
         """The stage's parameters, inputs and cache key; None when it can be skipped."""
+        root, tree = self.root, self.tree
         if stage.id != "01" and no_trade(root, tree):
-            log(f"{header(stage)}: skipped, {NO_TRADE}")
-            manifest["stages"][stage.id] = {"skipped": NO_TRADE, "cache_hit": False, "seconds": 0.0}
+            self.log(f"{self.header(stage)}: skipped, {NO_TRADE}")
+            self.manifest["stages"][stage.id] = {
+                "skipped": NO_TRADE,
+                "cache_hit": False,
+                "seconds": 0.0,
+            }
             return None
-        declared = declared_of[stage.id]
-        params = {k: v for k, v in profile.params.items() if k in declared}
+        declared = self.declared[stage.id]
+        params = {k: v for k, v in self.profile.params.items() if k in declared}
         inputs = file_hashes(
             _expand(in_tree(stage.inputs, tree), root, {**declared, **params}), root
         )
         environment = stage_environment(stage, params, declared, root)
-        key = cache_key(stage, params, inputs, code, root, environment)
-        old = previous_stages.get(stage.id, {})
+        key = cache_key(stage, params, inputs, self.code, root, environment)
+        old = self.previous.get(stage.id, {})
         outputs_ok = bool(old.get("outputs")) and all(
             (root / rel).exists() and _sha256(root / rel) == digest
             for rel, digest in old.get("outputs", {}).items()
         )
-        if not force and old.get("cache_key") == key and outputs_ok:
-            log(f"{header(stage)}: unchanged, skipped")
-            manifest["stages"][stage.id] = {**old, "cache_hit": True, "seconds": 0.0}
-            executed = reports / stage.notebook
-            if bool(old.get("show_code", False)) != show_code and executed.is_file():
-                _write_html(
-                    executed,
-                    reports / f"{stage.name}.html",
-                    stage,
-                    params,
-                    root,
-                    show_code=show_code,
-                    profile_name=profile.name,
-                )
-                manifest["stages"][stage.id]["show_code"] = show_code
-            return None
-        return params, inputs, key
+        if self.force or old.get("cache_key") != key or not outputs_ok:
+            return params, inputs, key
+        self.log(f"{self.header(stage)}: unchanged, skipped")
+        self.manifest["stages"][stage.id] = {**old, "cache_hit": True, "seconds": 0.0}
+        executed = self.reports / stage.notebook
+        if bool(old.get("show_code", False)) != self.show_code and executed.is_file():
+            _write_html(
+                executed,
+                self.reports / f"{stage.name}.html",
+                stage,
+                params,
+                root,
+                show_code=self.show_code,
+                profile_name=self.profile.name,
+            )
+            self.manifest["stages"][stage.id]["show_code"] = self.show_code
+        return None
 
-    def record(stage: Stage, planned: tuple, outputs: list[Path], seconds: float) -> None:
+    def record(self, stage: Stage, planned: tuple, outputs: list[Path], seconds: float) -> None:
         params, inputs, key = planned
-        log(f"{header(stage)}: done in {seconds:.1f} s")
-        manifest["stages"][stage.id] = {
+        self.log(f"{self.header(stage)}: done in {seconds:.1f} s")
+        self.manifest["stages"][stage.id] = {
             "notebook": f"notebooks/{stage.notebook}",
-            "report": f"reports/{tree}/{stage.name}.html",
+            "report": f"reports/{self.tree}/{stage.name}.html",
             "parameters": params,
             "inputs": inputs,
-            "outputs": file_hashes(outputs, root),
+            "outputs": file_hashes(outputs, self.root),
             "cache_key": key,
             "cache_hit": False,
             "seconds": round(seconds, 2),
-            "show_code": show_code,
+            "show_code": self.show_code,
         }
-        write_json(manifest, manifest_path)  # a run stopped later keeps this stage
+        write_json(self.manifest, self.manifest_path)  # a run stopped later keeps this stage
+        self.finished(stage)
 
-    def after_ingest() -> None:
-        """Once stage 01 has read the data, ``year`` is checked before the next kernels start."""
-        declaring = [
-            declared_of[s.id] for s in selected if s.id != "01" and "year" in declared_of[s.id]
-        ]
-        if declaring:
-            year = profile.params.get("year", declaring[0]["year"])
-            check_year(year, data_years(root, tree), f"data/processed/{tree}/trade.parquet")
+    def finished(self, stage: Stage) -> None:
+        self.done.add(stage.id)
+        if stage.id == "01":
+            # once stage 01 has read the data, ``year`` is checked before the next kernels start
+            declaring = [
+                self.declared[s.id]
+                for s in self.selected
+                if s.id != "01" and "year" in self.declared[s.id]
+            ]
+            if declaring:
+                year = self.profile.params.get("year", declaring[0]["year"])
+                check_year(
+                    year,
+                    data_years(self.root, self.tree),
+                    f"data/processed/{self.tree}/trade.parquet",
+                )
 
-    failures: list[StageFailed] = []
-    blocked: dict[str, list[str]] = {}
-    pending = list(selected)
-    done: set[str] = set()
-    executor = None
-    running: dict[Any, tuple[Stage, tuple, float, int]] = {}
-
-    def fail(exc: StageFailed) -> None:
-        log(f"{header(exc.stage)}: failed")
-        failures.append(exc)
-        old = manifest["stages"].pop(exc.stage.id, None)
+    def fail(self, exc: StageFailed) -> None:
+        self.log(f"{self.header(exc.stage)}: failed")
+        self.failures.append(exc)
+        old = self.manifest["stages"].pop(exc.stage.id, None)
         if old and old.get("outputs"):
             # the earlier outputs were put back: still recorded (so that a later run can remove
             # them), but with no cache key, so the stage runs again
-            manifest["stages"][exc.stage.id] = {
+            self.manifest["stages"][exc.stage.id] = {
                 "notebook": old.get("notebook"),
                 "report": old.get("report"),
                 "outputs": old["outputs"],
@@ -1292,119 +1263,102 @@ def _run_locked(
                 "note": "the last run of this stage failed; these outputs are of the run before",
             }
 
-    def finished(stage: Stage) -> None:
-        done.add(stage.id)
-        if stage.id == "01":
-            after_ingest()
+    def _failed_ids(self) -> set[str]:
+        return {f.stage.id for f in self.failures} | set(self.blocked)
 
-    try:
-        while pending or running:
-            failed_ids = {f.stage.id for f in failures} | set(blocked)
-            for stage in list(pending):
-                causes = [d for d in stage.after if d in failed_ids]
-                if causes:
-                    pending.remove(stage)
-                    roots = sorted(
-                        {c for c in causes if c not in blocked}
-                        | {r for c in causes if c in blocked for r in blocked[c]}
-                    )
-                    blocked[stage.id] = roots
-                    log(f"{header(stage)}: not run (stage {', '.join(roots)} failed)")
-                    failed_ids.add(stage.id)
-            ready = [s for s in pending if all(d in done or d not in ids for d in s.after)]
-            # Stages that others wait for go first (the critical path), then in stage order.
-            ready.sort(key=lambda s: -downstream[s.id])
-            for stage in ready:
-                if len(running) >= jobs:
-                    break
-                pending.remove(stage)
-                planned = plan(stage)
-                if planned is None:
-                    finished(stage)
-                    continue
-                log(f"{header(stage)}: running")
-                started = time.perf_counter()
-                slot = min(set(range(jobs)) - {r[3] for r in running.values()}, default=0)
-                bar = {"desc": f"stage {stage.id}", "position": slot, "leave": False}
-                if jobs == 1:
-                    try:
-                        outputs = execute_stage(
-                            stage,
-                            planned[0],
-                            root,
-                            progress=progress and bar,
-                            cell_timeout=timeout,
-                            show_code=show_code,
-                            profile_name=profile.name,
-                            recorded=recorded(stage),
-                        )
-                    except StageFailed as exc:
-                        fail(exc)
-                        break
-                    record(stage, planned, outputs, time.perf_counter() - started)
-                    finished(stage)
-                    continue
-                if executor is None:
-                    executor = ProcessPoolExecutor(
-                        max_workers=jobs,
-                        mp_context=multiprocessing.get_context("spawn"),
-                        initializer=_worker_init,
-                    )
-                future = executor.submit(
-                    execute_stage,
-                    stage,
-                    planned[0],
-                    root,
-                    progress=progress and bar,
-                    cell_timeout=timeout,
-                    show_code=show_code,
-                    profile_name=profile.name,
-                    recorded=recorded(stage),
+    def _can_start(self, stage: Stage) -> bool:
+        return all(d in self.done or d not in self.number for d in stage.after)
+
+    def block_dependents(self) -> None:
+        """Take out of the queue every stage that needs a failed one, naming the root causes."""
+        failed_ids = self._failed_ids()
+        for stage in list(self.pending):
+            causes = [d for d in stage.after if d in failed_ids]
+            if causes:
+                self.pending.remove(stage)
+                roots = sorted(
+                    {c for c in causes if c not in self.blocked}
+                    | {r for c in causes if c in self.blocked for r in self.blocked[c]}
                 )
-                running[future] = (stage, planned, started, slot)
-            if not running:
-                stuck = {f.stage.id for f in failures} | set(blocked)
-                if not any(
-                    all(d in done or d not in ids for d in s.after) or set(s.after) & stuck
-                    for s in pending
+                self.blocked[stage.id] = roots
+                self.log(f"{self.header(stage)}: not run (stage {', '.join(roots)} failed)")
+                failed_ids.add(stage.id)
+
+    def start_ready(self) -> None:
+        """Start the stages whose inputs are done, critical path first, while a slot is free."""
+        ready = sorted(
+            (s for s in self.pending if self._can_start(s)), key=lambda s: -self.downstream[s.id]
+        )
+        for stage in ready:
+            if len(self.running) >= self.jobs:
+                break
+            self.pending.remove(stage)
+            planned = self.plan(stage)
+            if planned is None:
+                self.finished(stage)
+                continue
+            self.log(f"{self.header(stage)}: running")
+            started = time.perf_counter()
+            slot = min(set(range(self.jobs)) - {r[3] for r in self.running.values()}, default=0)
+            bar = {"desc": f"stage {stage.id}", "position": slot, "leave": False}
+            call = functools.partial(
+                execute_stage,
+                stage,
+                planned[0],
+                self.root,
+                progress=self.progress and bar,
+                cell_timeout=self.timeout,
+                show_code=self.show_code,
+                profile_name=self.profile.name,
+                recorded=sorted(self.previous.get(stage.id, {}).get("outputs", {})),
+            )
+            if self.jobs == 1:
+                try:
+                    outputs = call()
+                except StageFailed as exc:
+                    self.fail(exc)
+                    return
+                self.record(stage, planned, outputs, time.perf_counter() - started)
+                continue
+            if self.executor is None:
+                self.executor = ProcessPoolExecutor(
+                    max_workers=self.jobs,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_init,
+                )
+            self.running[self.executor.submit(call)] = (stage, planned, started, slot)
+
+    def collect(self) -> None:
+        """Wait for a running stage to end; record it or its failure."""
+        finished_futures, _ = wait(list(self.running), return_when=FIRST_COMPLETED)
+        for future in finished_futures:
+            stage, planned, started, _ = self.running.pop(future)
+            try:
+                outputs = future.result()
+            except StageFailed as exc:
+                self.fail(exc)
+                continue
+            except Exception as exc:  # the worker process died (killed, out of memory)
+                error = f"the worker process running it stopped ({type(exc).__name__}: {exc})"
+                self.fail(StageFailed(stage, None, error, None))
+                continue
+            self.record(stage, planned, outputs, time.perf_counter() - started)
+
+    def loop(self) -> None:
+        try:
+            while self.pending or self.running:
+                self.block_dependents()
+                self.start_ready()
+                if self.running:
+                    self.collect()
+                elif not any(
+                    self._can_start(s) or set(s.after) & self._failed_ids() for s in self.pending
                 ):
                     break
-                continue
-            finished_futures, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in finished_futures:
-                stage, planned, started, _ = running.pop(future)
-                try:
-                    outputs = future.result()
-                except StageFailed as exc:
-                    fail(exc)
-                    continue
-                except Exception as exc:  # the worker process died (killed, out of memory)
-                    error = f"the worker process running it stopped ({type(exc).__name__}: {exc})"
-                    fail(StageFailed(stage, None, error, None))
-                    continue
-                record(stage, planned, outputs, time.perf_counter() - started)
-                finished(stage)
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
-            recover(root, log)  # what a worker that died left in flight
-    ran = [
-        s.id
-        for s in selected
-        if s.id in done
-        and not manifest["stages"][s.id].get("cache_hit")
-        and not manifest["stages"][s.id].get("skipped")
-    ]
-    manifest["run"] = {"stages": [s.id for s in selected], "ran": ran}
-    manifest["total_seconds"] = round(time.perf_counter() - started_all, 2)
-    if failures:
-        manifest["failed"] = [f.stage.id for f in failures]
-        manifest["blocked"] = blocked
-    write_json(manifest, manifest_path)
-    _write_index(manifest, root, tree, profile, log)
-    if failures:
-        raise RunFailed(failures, blocked, ran)
-    return manifest
+        finally:
+            if self.executor is not None:
+                self.executor.shutdown(wait=True)
+                recover(self.root, self.log)  # what a worker that died left in flight
 
 
 def _write_index(
