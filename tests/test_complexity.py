@@ -392,10 +392,12 @@ def test_plot_density_complexity(res):
     mpl.use("Agg")
     import matplotlib.pyplot as plt
 
+    from exportlab.plot import complexity as plot_cx
+
     meta = pd.DataFrame({"group": ["pharmacy"]}, index=["p3"])
-    ax = cx.plot_density_complexity(res, "A", meta, lang="ru")
-    assert ax.get_xlabel() == "Плотность связанности"
-    plt.close(ax.figure)
+    fig = plot_cx.density_complexity(res, "A", meta, lang="ru")
+    assert fig.axes[0].get_xlabel() == "Плотность связанности"
+    plt.close(fig)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -580,6 +582,14 @@ def test_similar_and_resource_tables(res):
     assert out["region"].tolist() == ["B", "C", "A"]  # resource first, by mining share of GRP
     assert out["by_grp"].tolist() == ["да", "—", "нет"]
     assert out["resource_region"].tolist() == ["да", "да", "нет"]
+    # only the resource regions, chosen on the flag itself: the same rows in both languages
+    for lang in ("en", "ru"):
+        full = cx.resource_table(flags, lang)
+        only = cx.resource_table(flags, lang, resource_only=True)
+        assert only["region"].tolist() == ["B", "C"]
+        pd.testing.assert_frame_equal(only, full.iloc[:2])
+    none = flags.assign(resource_region=pd.array([False, pd.NA, False], dtype="boolean"))
+    assert cx.resource_table(none, "en", resource_only=True).empty
 
 
 def test_sector_mix_table_and_total():
@@ -676,21 +686,22 @@ def _png_bytes(fig, tmp_path, name):
 def test_stage_figures_are_bilingual_and_identical_on_rerun(res, tmp_path):
     mpl = pytest.importorskip("matplotlib")
     mpl.use("Agg")
+    from exportlab.plot import complexity as plot_cx
     from exportlab.plot import style
 
     style.apply_style()
     table = cx.complexity_regions(res, DAED, year=2020).assign(daed_index=[0.3, 0.1, 0.2])
-    fig = cx.plot_eci_vs_daed(table, "ru", highlight=["A"])
+    fig = plot_cx.eci_vs_daed(table, "ru", highlight=["A"])
     ax = fig.axes[0]
     assert ax.get_ylabel() == "Индекс ДАЭД"
     assert any("Спирмена" in txt.get_text() for txt in ax.texts)
     first = _png_bytes(fig, tmp_path, "a")
-    assert first == _png_bytes(cx.plot_eci_vs_daed(table, "ru", highlight=["A"]), tmp_path, "b")
+    assert first == _png_bytes(plot_cx.eci_vs_daed(table, "ru", highlight=["A"]), tmp_path, "b")
     with pytest.raises(ValueError, match="daed_index"):
-        cx.plot_eci_vs_daed(cx.complexity_regions(res))
+        plot_cx.eci_vs_daed(cx.complexity_regions(res))
 
     mix = cx.sector_mix(_classified())
-    fig = cx.plot_sector_mix(
+    fig = plot_cx.sector_mix_bars(
         mix,
         "en",
         resource=pd.Series({"A": True, "B": False}),
@@ -699,13 +710,13 @@ def test_stage_figures_are_bilingual_and_identical_on_rerun(res, tmp_path):
     labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
     assert labels == ["B", "▲ A", "All regions"]  # sorted by raw share (A 60 % on top), total last
     with pytest.raises(ValueError, match="none of the regions"):
-        cx.plot_sector_mix(mix, "en", regions=["Z"])
+        plot_cx.sector_mix_bars(mix, "en", regions=["Z"])
 
     meta = pd.DataFrame({"group": ["pharmacy"]}, index=["p3"])
-    ax = cx.plot_density_complexity(res, "A", meta, lang="en", annotate=1)
-    assert [t.get_text() for t in ax.texts] == ["p4"]  # only the best opportunity is labelled
-    one = _png_bytes(ax.figure, tmp_path, "c")
-    ax = cx.plot_density_complexity(res, "A", meta, lang="en", annotate=1)
-    assert one == _png_bytes(ax.figure, tmp_path, "d")
+    fig = plot_cx.density_complexity(res, "A", meta, lang="en", annotate=1)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["p4"]  # only the best one is labelled
+    one = _png_bytes(fig, tmp_path, "c")
+    fig = plot_cx.density_complexity(res, "A", meta, lang="en", annotate=1)
+    assert one == _png_bytes(fig, tmp_path, "d")
     with pytest.raises(KeyError):
-        cx.plot_density_complexity(res, "Z")
+        plot_cx.density_complexity(res, "Z")

@@ -484,15 +484,17 @@ def test_figures_draw(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
+    from exportlab.plot import daed as plot_daed
+
     trade, ind = _panel(seed=3, n_regions=8)
     table = daed.daed_table(trade, ind)
     for lang in ("en", "ru"):
-        fig = daed.ranking_chart(table, 2021, lang=lang)
+        fig = plot_daed.ranking_chart(table, 2021, lang=lang)
         assert fig.axes[0].get_title()
-        fig = daed.monitoring_chart(table, lang, highlight=["R00"])
+        fig = plot_daed.monitoring_chart(table, lang, highlight=["R00"])
         assert fig.axes[0].get_ylabel() in ("DAED index", "Индекс ДАЭД")
     with pytest.raises(ValueError, match="no DAED index"):
-        daed.ranking_chart(table, 2016)
+        plot_daed.ranking_chart(table, 2016)
 
 
 # ------------------------------------------------------------------ components without data
@@ -549,7 +551,9 @@ def test_daed_table_without_indicators_uses_k1_k2_only():
     note = daed.availability_note(table.attrs["availability"], weights)
     assert note.startswith("No data for K3") and "k1 0.667, k2 0.333" in note
     assert "Нет данных для K3" in daed.availability_note(table.attrs["availability"], weights, "ru")
-    fig = daed.ranking_chart(table, 2021, weights)  # draws only the available components
+    from exportlab.plot import daed as plot_daed
+
+    fig = plot_daed.ranking_chart(table, 2021, weights)  # draws only the available components
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
         daed.COMPONENT_LABELS["k1"][0],
         daed.COMPONENT_LABELS["k2"][0],
@@ -705,3 +709,17 @@ def test_support_note_names_index_years_without_support():
     assert "Для 2019 г. нет лет поддержки" in daed.support_note(
         "to_date", (2020, 2021), "ru", table=table
     )
+
+
+def test_daed_and_typology_load_no_drawing_and_point_one_way():
+    """typology builds on daed (never the reverse), and neither loads matplotlib."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, exportlab.daed; a = 'exportlab.typology' in sys.modules; "
+        "import exportlab.typology, exportlab.complexity; "
+        "print(a, 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportlab import typology
+from exportlab.plot import typology as plot_types
 
 matplotlib.use("Agg")
 
@@ -342,7 +343,7 @@ def test_region_sheet():
     assert all(p in sheet for p in peers)
     with pytest.raises(ValueError, match="no DAED row"):
         typology.region_sheet("ZZ", 2021, df)
-    fig = typology.region_sheet_figure(region, 2021, df, "en")
+    fig = plot_types.region_sheet_figure(region, 2021, df, "en")
     assert fig.axes
     # a borderline region: its sheet says so and names its own quadrant
     df.loc[df["region"] == region, ["quadrant", "borderline"]] = [3, True]
@@ -357,11 +358,11 @@ def test_region_sheet():
 def test_scatter_draws_in_both_languages():
     df = _typed_table()
     for lang in ("en", "ru"):
-        fig = typology.scatter_types(df, lang)
+        fig = plot_types.scatter_types(df, lang)
         ax = fig.axes[0]
         assert len(ax.texts) == len(df) + 2  # one label per region, the two threshold values
         assert len(ax.get_legend().get_texts()) == 4
-    fig = typology.scatter_types(df, "en", max_labels=5, highlight=[df["region"].iloc[0]])
+    fig = plot_types.scatter_types(df, "en", max_labels=5, highlight=[df["region"].iloc[0]])
     assert 5 + 2 <= len(fig.axes[0].texts) <= 6 + 2
 
 
@@ -369,7 +370,7 @@ def test_interactive_explorer_builds():
     pytest.importorskip("ipywidgets")
     df = _typed_table()
     model = typology.RegionTypes("ward", ("q0.4", 0.5))
-    ui = typology.interactive_explorer(df, "ru", model=model, year=2021)
+    ui = plot_types.interactive_explorer(df, "ru", model=model, year=2021)
     assert ui.children
     controls = ui.children[0].children
     # starts with the report's method and thresholds (q 0.4 of DAED; value 0.5 as its quantile)
@@ -386,7 +387,7 @@ def test_interactive_explorer_builds():
 def test_explorer_sliders_change_the_view_for_every_method():
     pytest.importorskip("ipywidgets")
     df = _typed_table()
-    ui = typology.interactive_explorer(df, "en", model=typology.RegionTypes("kmeans"))
+    ui = plot_types.interactive_explorer(df, "en", model=typology.RegionTypes("kmeans"))
     controls, out = ui.children
     daed_q = controls.children[2].children[0]
     for method in typology.METHODS:
