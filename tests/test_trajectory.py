@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
+from exportlab import article2019 as a19
 from exportlab import trajectory as tr
+from exportlab.plot import trajectory as plot_tr
 
 # Four regions, three products: "aero" (group aerospace), "pharm" (group pharmacy), "other" (none).
 # value_usd by year, region, product:
@@ -165,7 +166,7 @@ def test_group_selection_and_segment_mapping(trade):
         trade.drop(columns="segment"),
         2019,
         segment="health",
-        segments={"health": ["pharmacy"]},
+        segment_groups={"health": ["pharmacy"]},
         region_names=False,
     )
     pd.testing.assert_series_equal(
@@ -366,49 +367,6 @@ def test_growth_trend_hand_computed():
 # ------------------------------------------------------------------------ the published tables
 
 
-def test_load_published():
-    pub = tr.load_published()
-    assert len(pub) == 36
-    assert set(pub["segment"]) == {
-        "aerospace",
-        "computers_electrical_instruments",
-        "electronics_telecom",
-        "pharmaceuticals",
-    }
-    novosibirsk = pub.loc[
-        (pub["segment"] == "computers_electrical_instruments")
-        & (pub["region_ru"] == "Новосибирская область")
-    ].iloc[0]
-    assert novosibirsk["trajectory_index"] == 16.7 and novosibirsk["export_kusd"] == 116784.5
-    # "2.0" has one decimal, "0.001" three, "1" none
-    sverdlovsk = pub.loc[(pub["segment"] == "aerospace") & (pub["rank"] == 5)].iloc[0]
-    assert sverdlovsk["region_share_of_country_export_pct_decimals"] == 1
-    irkutsk = pub.loc[(pub["segment"] == "aerospace") & (pub["rank"] == 2)].iloc[0]
-    assert irkutsk["group_share_of_region_export_pct_decimals"] == 3
-
-
-def test_published_consistency_hand_computed():
-    pub = tr.load_published()
-    out = tr.published_consistency(pub, reference_busd=420.0)
-    row = out.loc[
-        (out["segment"] == "computers_electrical_instruments")
-        & (out["region_ru"] == "Новосибирская область")
-    ].iloc[0]
-    # 116 784.5 kUSD is 4.8 % of the region's export → 2 433.01 mUSD, which is 0.6 % of the country's
-    assert row["implied_region_export_musd"] == pytest.approx(116784.5 / 0.048 / 1000)
-    assert row["implied_country_export_busd"] == pytest.approx(116784.5 / 0.048 / 0.006 / 1e6)
-    # rounding: 4.75–4.85 % and 0.55–0.65 % → 370.4 … 447.0 bn USD, contains 420
-    assert row["implied_low_busd"] == pytest.approx(116784.5 / 0.0485 / 0.0065 / 1e6)
-    assert row["implied_high_busd"] == pytest.approx(116784.5 / 0.0475 / 0.0055 / 1e6)
-    assert row["consistent"]
-    # Nizhny Novgorod prints 0.4 % of the country's export in Table 3 and 1.1 % in Table 5
-    nn = out.loc[out["region_ru"] == "Нижегородская область", "region_share_agrees"]
-    assert not nn.any()
-    assert out.loc[out["region_ru"] == "Свердловская область", "region_share_agrees"].all()
-    with pytest.raises(ValueError, match="lacks columns"):
-        tr.published_consistency(pub.drop(columns="export_kusd"))
-
-
 def test_compare_with_published_and_index_reproduction(trade):
     names = {"Альфа": "A", "Бета": "B", "Дельта": "D"}
     rca = tr.trajectory_table(trade, 2019, segment="aerospace", region_names=False)
@@ -424,7 +382,7 @@ def test_compare_with_published_and_index_reproduction(trade):
             "group_share_of_region_export_pct": rows["group_share_of_region_export_pct"] * 1.1,
         }
     )
-    cmp = tr.compare_with_published(rca, published, region_matcher=names.get)
+    cmp = a19.compare_with_published(rca, published, region_matcher=names.get)
     assert cmp["region"].tolist() == ["A", "B", "D"]
     assert cmp["rank_computed"].tolist() == [1, 2, 3]
     assert cmp["export_kusd_rel_diff_pct"].abs().max() == pytest.approx(0.0)
@@ -432,24 +390,14 @@ def test_compare_with_published_and_index_reproduction(trade):
     assert cmp["group_share_of_region_export_pct_rel_diff_pct"].tolist() == pytest.approx(
         [100 * (1 / 1.1 - 1)] * 3
     )
-    repro = tr.index_reproduction(trade, published, 2019, region_matcher=names.get).set_index(
+    repro = a19.index_reproduction(trade, published, 2019, region_matcher=names.get).set_index(
         "method"
     )
     assert repro.loc["rca", "reproduces"] and repro.loc["rca", "n_matched"] == 3
     assert not repro.loc["growth", "reproduces"]  # D is new: only A and B have a growth index
     assert repro.loc["growth", "n_matched"] == 2
     with pytest.raises(ValueError, match="no published rows"):
-        tr.compare_with_published(rca, published, "pharmaceuticals", names.get)
-
-
-def test_published_check_against_real_2019_data():
-    realdata = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
-    if not realdata.is_dir():
-        pytest.skip("../shared/realdata is not present")
-    candidates = list(realdata.glob("fcs/**/*2019*"))
-    if not candidates:
-        pytest.skip("no real 2019 FCS product-level data in realdata")
-    pytest.skip("a reader for real 2019 FCS files belongs to exportlab.io; compare once it exists")
+        a19.compare_with_published(rca, published, "pharmaceuticals", names.get)
 
 
 # ----------------------------------------------------------------- several segments, outputs
@@ -489,10 +437,10 @@ def test_write_trajectory_tables(trade, tmp_path):
 
 
 def test_charts(trade):
-    fig = tr.plot_trends(trade, "aerospace", top=3, lang="ru")
+    fig = plot_tr.trend_panels(trade, "aerospace", top=3, lang="ru")
     assert isinstance(fig, Figure)
     assert sum(ax.get_visible() for ax in fig.axes if ax.get_title()) == 3
-    fig = tr.plot_methods(trade, 2019, "all", lang="en")
+    fig = plot_tr.methods_scatter(trade, 2019, "all", lang="en")
     assert isinstance(fig, Figure)
     assert "2019" in fig.get_suptitle()
 
@@ -507,24 +455,8 @@ def test_notebook_helpers(trade):
     agreement = tr.format_agreement(tr.methods_agreement(trade, 2019), "ru")
     assert agreement.loc[0, "method_a"] == "Индекс роста"
     # synthetic data or a missing year: no comparison with the article
-    assert tr.compare_if_real(trade, tr.load_published(), synthetic=True) is None
-    assert tr.compare_if_real(trade, tr.load_published(), synthetic=False, year=2017) is None
-
-
-def test_published_index_is_not_rca():
-    out = tr.published_consistency(tr.load_published())
-    moscow = out.loc[
-        (out["segment"] == "computers_electrical_instruments") & (out["region_ru"] == "Москва")
-    ].iloc[0]
-    # Moscow has 43.4 % (≥ 43.35 %) of the export: RCA ≤ 100 / 43.35 = 2.31 < 26.3
-    assert moscow["rca_upper_bound"] == pytest.approx(100 / 43.35)
-    assert not moscow["index_possible_as_rca"]
-    note = tr.closing_note(out, None, "en")
-    assert "not the Balassa RCA" in note and "31 of 36" in note
-    assert "Нижегородская область" in tr.closing_note(out, None, "ru")
-    shown = tr.format_consistency(out, "ru")
-    assert "Согласована" in shown.columns and set(shown["Согласована"]) == {"да", "нет"}
-    assert isinstance(tr.plot_published_consistency(out, "ru"), Figure)
+    assert a19.compare_if_real(trade, a19.load_published(), synthetic=True) is None
+    assert a19.compare_if_real(trade, a19.load_published(), synthetic=False, year=2017) is None
 
 
 def test_no_high_tech_export_gives_empty_tables_and_a_no_data_figure():
@@ -546,6 +478,6 @@ def test_no_high_tech_export_gives_empty_tables_and_a_no_data_figure():
     assert tr.format_agreement(tr.methods_agreement(grains, 2024)).empty
     trends = tr.growth_trends(grains)
     assert trends.empty and tr.format_trends(trends).empty
-    fig = tr.plot_methods(grains, 2024, lang="en")
+    fig = plot_tr.methods_scatter(grains, 2024, lang="en")
     assert "No export of the high-tech segments" in fig.axes[0].texts[0].get_text()
-    assert tr.save_trend_figures(grains) == {}
+    assert plot_tr.trend_figures(grains) == {}

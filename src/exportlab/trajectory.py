@@ -34,17 +34,13 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib import resources
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from exportlab.labels import check_lang, t
-from exportlab.plot.colors import PALETTE
-from exportlab.plot.style import spread_labels
 from exportlab.regions import region_label
 
 METHODS: tuple[str, ...] = ("growth", "rca", "rca_symmetric")
@@ -132,9 +128,6 @@ METHOD_LABELS: dict[str, tuple[str, str]] = {
     "rca_symmetric": ("Symmetric RCA", "Симметричный RCA"),
 }
 
-#: Segment ids of the published tables (``published_trajectory_2019.csv``) → the package's segment ids.
-PUBLISHED_SEGMENT_IDS: dict[str, str] = {"pharma": "pharmaceuticals"}
-
 _FALLBACK_SEGMENT_LABELS: dict[str, tuple[str, str]] = {
     "aerospace": ("Aerospace", "Аэрокосмическая промышленность"),
     "computers_electrical_instruments": (
@@ -156,7 +149,12 @@ _SHORT_SEGMENT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _short_segment(segment: str, lang: str) -> str:
+def short_segment_name(segment: str, lang: str = "en") -> str:
+    """The short name of a segment for figure labels (:func:`segment_name` for any other id).
+
+    >>> short_segment_name("pharmaceuticals", "ru")
+    'Фармацевтика'
+    """
     if segment in _SHORT_SEGMENT_LABELS:
         return _pick(_SHORT_SEGMENT_LABELS[segment], lang)
     return segment_name(segment, lang)
@@ -214,7 +212,7 @@ def _selection_mask(
     exports: pd.DataFrame,
     segment: str | None,
     group: str | None,
-    segments: Mapping[str, Sequence[str]] | None,
+    segment_groups: Mapping[str, Sequence[str]] | None,
 ) -> pd.Series:
     if (segment is None) == (group is None):
         raise ValueError("give exactly one of segment= or group=")
@@ -222,12 +220,12 @@ def _selection_mask(
         if "group" not in exports.columns:
             raise ValueError("the trade table has no 'group' column: classify it first (stage 02)")
         return exports["group"] == group
-    if segments is not None:
-        if segment not in segments:
-            raise ValueError(f"segment {segment!r} is not one of {sorted(segments)}")
+    if segment_groups is not None:
+        if segment not in segment_groups:
+            raise ValueError(f"segment {segment!r} is not one of {sorted(segment_groups)}")
         if "group" not in exports.columns:
             raise ValueError("the trade table has no 'group' column: classify it first (stage 02)")
-        return exports["group"].isin(list(segments[segment]))
+        return exports["group"].isin(list(segment_groups[segment]))
     if "segment" not in exports.columns:
         raise ValueError("the trade table has no 'segment' column: classify it first (stage 02)")
     known = set(exports["segment"].dropna().unique())
@@ -242,13 +240,14 @@ def export_panel(
     trade: pd.DataFrame,
     segment: str | None = None,
     group: str | None = None,
-    segments: Mapping[str, Sequence[str]] | None = None,
+    segment_groups: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Export of the selection and total export per year and region, US dollars.
 
     Returns columns ``year, region, group_usd, total_usd`` for every region with export that year
     (``group_usd`` is 0 where the region exports nothing of the selection). The selection is a
-    ``segment`` (the ``segment`` column, or the groups listed in ``segments[segment]``) or one ``group``.
+    ``segment`` (the ``segment`` column, or the groups listed in ``segment_groups[segment]``) or one
+    ``group``.
     """
     missing = {"year", "region", "flow", "value_usd"} - set(trade.columns)
     if missing:
@@ -258,7 +257,7 @@ def export_panel(
         raise ValueError("the trade table has no export rows")
     if (exports["value_usd"] < 0).any():
         raise ValueError("export values must not be negative")
-    mask = _selection_mask(exports, segment, group, segments).fillna(False).astype(bool)
+    mask = _selection_mask(exports, segment, group, segment_groups).fillna(False).astype(bool)
     frame = pd.DataFrame(
         {
             "year": exports["year"].astype("int64").to_numpy(),
@@ -382,7 +381,7 @@ def trajectory_table(
     min_share_pct: float = 1.0,
     top: int | None = None,
     *,
-    segments: Mapping[str, Sequence[str]] | None = None,
+    segment_groups: Mapping[str, Sequence[str]] | None = None,
     lang: str = "en",
     region_names: bool = True,
 ) -> pd.DataFrame:
@@ -396,12 +395,16 @@ def trajectory_table(
     ``export_oriented`` with its ``reason`` (:func:`orientation`). ``rank`` is 1 for the highest index
     (ties by export, then region code) and missing where the index is undefined. ``top`` keeps the
     first rows. ``region_name`` is filled from :mod:`exportlab.regions` in ``lang``.
+
+    ``segment_groups`` (segment id → high-tech groups, the profile's ``segments`` mapping) defines
+    ``segment`` by its groups instead of the table's ``segment`` column; ``segments`` elsewhere in this
+    module is always a selection of segment ids (``"all"`` or a list, :func:`resolve_segments`).
     """
     _check_method(method)
     check_lang(lang)
     if top is not None and top < 1:
         raise ValueError("top must be a positive number of rows or None")
-    panel = export_panel(trade, segment, group, segments)
+    panel = export_panel(trade, segment, group, segment_groups)
     years = set(panel["year"].unique())
     if year not in years:
         raise ValueError(f"year {year} is not in the trade table; years: {sorted(years)}")
@@ -522,17 +525,18 @@ def available_segments(trade: pd.DataFrame) -> list[str]:
     return [s for s in order if s in present] + sorted(present - set(order))
 
 
-def resolve_segments(trade: pd.DataFrame, segments_to_show: str | Sequence[str]) -> list[str]:
-    """``"all"`` → every segment in the table; a list → checked against the table."""
+def resolve_segments(trade: pd.DataFrame, segments: str | Sequence[str]) -> list[str]:
+    """The selection ``segments``: ``"all"`` → every segment in the table; a list (or one id) →
+    checked against the table."""
     present = available_segments(trade)
-    if isinstance(segments_to_show, str):
-        if segments_to_show == "all":
+    if isinstance(segments, str):
+        if segments == "all":
             return present
-        segments_to_show = [segments_to_show]
-    unknown = [s for s in segments_to_show if s not in present]
+        segments = [segments]
+    unknown = [s for s in segments if s not in present]
     if unknown:
         raise ValueError(f"segments {unknown} do not occur in the trade table; found {present}")
-    return list(segments_to_show)
+    return list(segments)
 
 
 def table_title(segment: str, year: int, lang: str = "en") -> str:
@@ -610,13 +614,20 @@ def compare_methods(
     methods: Sequence[str] = METHODS,
     base_year: int | None = None,
     *,
-    segments: Mapping[str, Sequence[str]] | None = None,
+    segment_groups: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Every region's index by each method side by side (columns named by method) with the shares."""
     out = None
     for method in methods:
         table = trajectory_table(
-            trade, year, segment, group, method, base_year, segments=segments, region_names=False
+            trade,
+            year,
+            segment,
+            group,
+            method,
+            base_year,
+            segment_groups=segment_groups,
+            region_names=False,
         ).set_index("region")
         if out is None:
             out = table[
@@ -698,7 +709,7 @@ def growth_trend(
     min_years: int = 3,
     alpha: float = 0.05,
     *,
-    segments: Mapping[str, Sequence[str]] | None = None,
+    segment_groups: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Log-linear growth of each region's export of the selection: OLS ``ln X_rg(t) = a + b·t + ε``.
 
@@ -715,7 +726,7 @@ def growth_trend(
 
     if min_years < 3:
         raise ValueError("min_years must be at least 3 (two points leave no degrees of freedom)")
-    panel = export_panel(trade, segment, group, segments)
+    panel = export_panel(trade, segment, group, segment_groups)
     if years is not None:
         panel = panel.loc[panel["year"].isin(list(years))]
     positive = panel.loc[panel["group_usd"] > 0]
@@ -756,228 +767,6 @@ def growth_trend(
     return out.sort_values(
         ["last_export_kusd", "region"], ascending=[False, True], kind="mergesort"
     ).reset_index(drop=True)
-
-
-# ----------------------------------------------------------------------- the published tables
-
-
-PUBLISHED_SHARE_COLUMNS: tuple[str, ...] = (
-    "region_share_of_country_export_pct",
-    "group_share_of_region_export_pct",
-)
-
-
-def _decimals(text: str) -> int:
-    text = str(text).strip()
-    return len(text.split(".", 1)[1]) if "." in text else 0
-
-
-def load_published(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Tables 2–5 of Yakushev's high-tech export paper (2019 data) as published (package data ``published_trajectory_2019.csv``).
-
-    Columns: ``segment`` (package segment ids), ``rank``, ``region_ru``, ``trajectory_index``,
-    ``export_kusd``, ``region_share_of_country_export_pct``, ``group_share_of_region_export_pct``, and
-    for each share ``<share>_decimals``, the number of decimals printed (the rounding interval).
-    """
-    if path is None:
-        source = resources.files("exportlab") / "data" / "published_trajectory_2019.csv"
-        with resources.as_file(source) as file:
-            raw = pd.read_csv(file, dtype=str, keep_default_na=False)
-    else:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    raw = raw.rename(
-        columns={"hightech_share_of_region_export_pct": "group_share_of_region_export_pct"}
-    )
-    out = pd.DataFrame(
-        {
-            "segment": [PUBLISHED_SEGMENT_IDS.get(s, s) for s in raw["segment"]],
-            "rank": raw["rank"].astype(int).to_numpy(),
-            "region_ru": raw["region_ru"].astype(str).to_numpy(),
-        }
-    )
-    for column in ("trajectory_index", "export_kusd", *PUBLISHED_SHARE_COLUMNS):
-        out[column] = raw[column].astype(float).to_numpy()
-    for column in PUBLISHED_SHARE_COLUMNS:
-        out[f"{column}_decimals"] = [_decimals(v) for v in raw[column]]
-    return out
-
-
-def _bounds(values: pd.Series, decimals: pd.Series) -> tuple[pd.Series, pd.Series]:
-    half = 0.5 * 10.0 ** (-decimals.astype(float))
-    return (values - half).clip(lower=0.0), values + half
-
-
-def published_consistency(
-    published: pd.DataFrame, reference_busd: float | None = None
-) -> pd.DataFrame:
-    """Do the published columns agree with each other? One row per published row.
-
-    The group export and the two shares imply the region's and the country's total export:
-    ``implied_region_export_musd = export_kusd / (group_share/100) / 1000`` and
-    ``implied_country_export_busd = implied_region_export_musd / (region_share/100) / 1000``.
-    The printed shares are rounded, so each implies an interval (``implied_low_busd``,
-    ``implied_high_busd``, from the share ± half a unit of the last printed decimal). A row is
-    ``consistent`` when its interval contains ``reference_busd`` (default: the median of the point
-    estimates). ``region_share_agrees``: the region prints the same share of the country's export in
-    every table where it appears. Tests of the index: ``rca_upper_bound = 100 / region_share`` (RCA can
-    never exceed ``X / X_r``), ``index_possible_as_rca``, and ``implied_country_group_share_pct =
-    group_share / index``, which would be one number per segment if the index were RCA.
-    """
-    needed = {"segment", "region_ru", "export_kusd", *PUBLISHED_SHARE_COLUMNS}
-    missing = needed - set(published.columns)
-    if missing:
-        raise ValueError(f"the published table lacks columns {sorted(missing)}")
-    region_share = published["region_share_of_country_export_pct"].astype(float)
-    group_share = published["group_share_of_region_export_pct"].astype(float)
-    export = published["export_kusd"].astype(float)
-    zero = 0
-    r_dec = published.get(
-        "region_share_of_country_export_pct_decimals", pd.Series(zero, published.index)
-    )
-    g_dec = published.get(
-        "group_share_of_region_export_pct_decimals", pd.Series(zero, published.index)
-    )
-    r_lo, r_hi = _bounds(region_share, r_dec)
-    g_lo, g_hi = _bounds(group_share, g_dec)
-    region_musd = export / (group_share / 100.0) / 1000.0
-    country_busd = region_musd / (region_share / 100.0) / 1000.0
-    low = export / (g_hi / 100.0) / (r_hi / 100.0) / 1e6
-    with np.errstate(divide="ignore"):
-        high = export / (g_lo / 100.0) / (r_lo / 100.0) / 1e6
-    high = high.replace([np.inf], np.nan)
-    reference = float(country_busd.median()) if reference_busd is None else float(reference_busd)
-    spread = published.groupby("region_ru")["region_share_of_country_export_pct"].transform(
-        "nunique"
-    )
-    out = published[
-        [c for c in ("segment", "rank", "region_ru", "trajectory_index") if c in published]
-    ].copy()
-    out["export_kusd"] = export
-    out["region_share_of_country_export_pct"] = region_share
-    out["group_share_of_region_export_pct"] = group_share
-    out["implied_region_export_musd"] = region_musd
-    out["implied_country_export_busd"] = country_busd
-    out["implied_low_busd"] = low
-    out["implied_high_busd"] = high
-    out["reference_busd"] = reference
-    out["consistent"] = (low <= reference) & ((high >= reference) | high.isna())
-    out["region_share_agrees"] = spread == 1
-    if "trajectory_index" in published:
-        index = published["trajectory_index"].astype(float)
-        # RCA_r = (X_rg/X_r)/(X_g/X) ≤ X/X_r: a region cannot exceed 100 / its share of the export
-        out["rca_upper_bound"] = 100.0 / r_lo.where(r_lo > 0)
-        out["index_possible_as_rca"] = (index <= out["rca_upper_bound"]) | r_lo.eq(0)
-        # if the index were RCA, group_share / index = X_g/X would be the same for every region
-        out["implied_country_group_share_pct"] = group_share / index
-        out["implied_country_group_share_low_pct"] = g_lo / index
-        out["implied_country_group_share_high_pct"] = g_hi / index
-    return out.reset_index(drop=True)
-
-
-def _default_matcher() -> Callable[[str], str | None]:
-    try:
-        from exportlab.regions import match_region
-    except ImportError as exc:  # pragma: no cover - depends on the regions module
-        raise ValueError("pass region_matcher=: exportlab.regions is not available") from exc
-    return match_region
-
-
-def _match_or_none(matcher: Callable[[str], str | None], name: str) -> str | None:
-    try:
-        return matcher(name)
-    except (KeyError, ValueError):
-        return None
-
-
-PUBLISHED_COMPARED: tuple[str, ...] = (
-    "trajectory_index",
-    "export_kusd",
-    "region_share_of_country_export_pct",
-    "group_share_of_region_export_pct",
-)
-
-
-def compare_with_published(
-    computed: pd.DataFrame,
-    published: pd.DataFrame,
-    segment: str | None = None,
-    region_matcher: Callable[[str], str | None] | None = None,
-) -> pd.DataFrame:
-    """Computed vs published values for each published row of one segment.
-
-    ``computed`` is a full :func:`trajectory_table` (``top=None``) of the segment; ``published`` the
-    output of :func:`load_published`. Russian region names are turned into codes by ``region_matcher``
-    (default :func:`exportlab.regions.match_region`). For each column of :data:`PUBLISHED_COMPARED`:
-    ``<col>_published``, ``<col>_computed`` and ``<col>_rel_diff_pct = 100·(computed/published − 1)``;
-    plus ``rank_published`` and ``rank_computed``.
-    """
-    segment = segment or computed.attrs.get("segment")
-    if segment is None:
-        raise ValueError("give segment= (the computed table does not name its segment)")
-    matcher = region_matcher or _default_matcher()
-    rows = published.loc[published["segment"] == segment].reset_index(drop=True)
-    if rows.empty:
-        raise ValueError(f"no published rows for segment {segment!r}")
-    codes = [_match_or_none(matcher, name) for name in rows["region_ru"]]
-    by_region = computed.set_index("region")
-    out = pd.DataFrame(
-        {
-            "segment": segment,
-            "region_ru": rows["region_ru"],
-            "region": codes,
-            "rank_published": rows["rank"],
-            "rank_computed": [
-                by_region["rank"].get(c, pd.NA) if c is not None else pd.NA for c in codes
-            ],
-        }
-    )
-    for column in PUBLISHED_COMPARED:
-        pub = rows[column].astype(float)
-        comp = pd.Series([by_region[column].get(c, np.nan) for c in codes], dtype=float)
-        out[f"{column}_published"] = pub
-        out[f"{column}_computed"] = comp
-        out[f"{column}_rel_diff_pct"] = 100.0 * (comp / pub.where(pub != 0) - 1.0)
-    return out
-
-
-def index_reproduction(
-    trade: pd.DataFrame,
-    published: pd.DataFrame,
-    year: int = 2019,
-    methods: Sequence[str] = METHODS,
-    base_year: int | None = None,
-    region_matcher: Callable[[str], str | None] | None = None,
-    tolerance_pct: float = 5.0,
-) -> pd.DataFrame:
-    """Which index method, if any, reproduces the published index, per segment.
-
-    For each segment of ``published`` present in ``trade`` and each method: ``n_matched`` published rows
-    found in the data, ``spearman`` between the published and computed index, ``median_abs_diff_pct``
-    (median of ``|computed/published − 1|``, %) and ``reproduces`` (that median ≤ ``tolerance_pct``).
-    """
-    present = set(available_segments(trade))
-    rows = []
-    for segment in [s for s in dict.fromkeys(published["segment"]) if s in present]:
-        for method in methods:
-            table = trajectory_table(
-                trade, year, segment=segment, method=method, base_year=base_year, region_names=False
-            )
-            cmp = compare_with_published(table, published, segment, region_matcher)
-            both = cmp[["trajectory_index_published", "trajectory_index_computed"]].dropna()
-            diff = cmp["trajectory_index_rel_diff_pct"].abs().median()
-            rows.append(
-                {
-                    "segment": segment,
-                    "method": method,
-                    "n_matched": len(both),
-                    "spearman": float(both.iloc[:, 0].corr(both.iloc[:, 1], method="spearman"))
-                    if len(both) > 2
-                    else np.nan,
-                    "median_abs_diff_pct": float(diff),
-                    "reproduces": bool(diff <= tolerance_pct),
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def combined_table(tables: Mapping[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:
@@ -1044,470 +833,3 @@ def format_trends(trends: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         "flag": ("Trend", "Тренд"),
     }
     return localize(shown, headers, lang)
-
-
-def save_trend_figures(
-    trade: pd.DataFrame,
-    segments: str | Sequence[str] = "all",
-    lang: str = "en",
-    note: str = "",
-    top: int = 6,
-    figures_dir: str | os.PathLike[str] | None = None,
-) -> dict[str, Figure]:
-    """Draw :func:`plot_trends` per segment, add ``note`` and save ``trajectory_trends_<segment>``."""
-    from exportlab.plot import style
-
-    figures = {}
-    for segment in resolve_segments(trade, segments):
-        fig = plot_trends(trade, segment, top=top, lang=lang)
-        style.add_note(fig, note)
-        style.save_figure(fig, f"trajectory_trends_{segment}", figures_dir)
-        figures[segment] = fig
-    return figures
-
-
-def compare_if_real(
-    trade: pd.DataFrame,
-    published: pd.DataFrame,
-    synthetic: bool,
-    year: int = 2019,
-    methods: Sequence[str] = METHODS,
-    region_matcher: Callable[[str], str | None] | None = None,
-) -> pd.DataFrame | None:
-    """:func:`index_reproduction` when the data are real and hold ``year``; ``None`` otherwise."""
-    if synthetic or year not in set(trade["year"].astype(int).unique()):
-        return None
-    return index_reproduction(trade, published, year, methods, region_matcher=region_matcher)
-
-
-def closing_note(
-    consistency: pd.DataFrame, reproduction: pd.DataFrame | None = None, lang: str = "en"
-) -> str:
-    """The closing note of the article check (Markdown): consistency and which index method fits."""
-    check_lang(lang)
-    n = len(consistency)
-    good = int(consistency["consistent"].sum())
-    bad = consistency.loc[~consistency["consistent"]]
-    bad_rows = ", ".join(
-        f"{r.region_ru} ({segment_name(r.segment, lang)})" for r in bad.itertuples()
-    )
-    disagree = sorted(set(consistency.loc[~consistency["region_share_agrees"], "region_ru"]))
-    reference = float(consistency["reference_busd"].iloc[0])
-    lines = [
-        t(
-            f"- {good} of {n} published rows are internally consistent: the group export and the two "
-            f"shares imply a national total export whose rounding interval contains {reference:.0f} bn USD.",
-            f"- {good} из {n} опубликованных строк внутренне согласованы: экспорт группы и две доли "
-            f"дают общий экспорт страны, интервал округления которого содержит {reference:.0f} млрд долл.",
-            lang,
-        )
-    ]
-    if bad_rows:
-        lines.append(
-            t(f"- Inconsistent rows: {bad_rows}.", f"- Несогласованные строки: {bad_rows}.", lang)
-        )
-    if disagree:
-        lines.append(
-            t(
-                f"- Regions printed with different shares of the country's export in different tables: "
-                f"{', '.join(disagree)}.",
-                f"- Регионы с разной долей в экспорте страны в разных таблицах: {', '.join(disagree)}.",
-                lang,
-            )
-        )
-    if "index_possible_as_rca" in consistency:
-        impossible = consistency.loc[~consistency["index_possible_as_rca"]]
-        # even with the rounding intervals, the smallest factor separating the implied X_g/X values
-        spread = consistency.groupby("segment")[
-            ["implied_country_group_share_low_pct", "implied_country_group_share_high_pct"]
-        ].apply(
-            lambda g: (
-                g["implied_country_group_share_low_pct"].max()
-                / g["implied_country_group_share_high_pct"].min()
-            )
-        )
-        lines.append(
-            t(
-                f"- The published index is not the Balassa RCA: {len(impossible)} rows exceed the largest "
-                f"RCA their share of the country's export allows (100 / share), and if it were RCA the ratio "
-                f"group share / index would be one number per segment, yet even within the rounding of "
-                f"the printed shares it varies by a factor of {spread.min():.0f}–{spread.max():.0f}. Values above 1 everywhere rule out the symmetric "
-                f"RCA (bounded by 1).",
-                f"- Опубликованный индекс не является RCA Баласса: в {len(impossible)} строках он больше "
-                f"максимально возможного при доле региона в экспорте страны (100 / доля), а отношение "
-                f"«доля группы / индекс» было бы одинаковым в сегменте, но даже с учетом "
-                f"округления различается в {spread.min():.0f}–{spread.max():.0f} раз. Значения больше 1 исключают симметричный RCA "
-                f"(он меньше 1).",
-                lang,
-            )
-        )
-    if reproduction is None:
-        lines.append(
-            t(
-                "- No real 2019 FCS data are loaded, so the growth index cannot be tested against the "
-                "article here; load real FCS data for 2018–2019 and run the `article2019` profile.",
-                "- Реальных данных ФТС за 2019 год нет, поэтому индекс роста здесь проверить нельзя; "
-                "загрузите данные ФТС за 2018–2019 годы и запустите профиль `article2019`.",
-                lang,
-            )
-        )
-    else:
-        fits = reproduction.loc[reproduction["reproduces"]]
-        methods = ", ".join(sorted(set(fits["method"]))) or t("none", "ни один", lang)
-        lines.append(
-            t(
-                f"- Index methods reproducing the published index (median deviation within tolerance): "
-                f"{methods}.",
-                f"- Методы, воспроизводящие опубликованный индекс (медианное отклонение в пределах "
-                f"допуска): {methods}.",
-                lang,
-            )
-        )
-    return "\n".join(lines)
-
-
-CONSISTENCY_HEADERS: dict[str, tuple[str, str]] = {
-    **HEADERS,
-    "region_ru": ("Region (as printed)", "Регион (как в статье)"),
-    "implied_region_export_musd": (
-        "Implied region's export, mln USD",
-        "Экспорт региона по расчету, млн долл.",
-    ),
-    "implied_country_export_busd": (
-        "Implied country's export, bn USD",
-        "Экспорт страны по расчету, млрд долл.",
-    ),
-    "implied_low_busd": ("low, bn USD", "мин., млрд долл."),
-    "implied_high_busd": ("high, bn USD", "макс., млрд долл."),
-    "consistent": ("Consistent", "Согласована"),
-    "region_share_agrees": ("Same share in all tables", "Одна доля во всех таблицах"),
-    "rca_upper_bound": ("Largest possible RCA", "Макс. возможный RCA"),
-    "index_possible_as_rca": ("Index possible as RCA", "Индекс возможен как RCA"),
-    "implied_country_group_share_pct": (
-        "Group share / index (= country's group share if RCA), %",
-        "Доля группы / индекс (= доля группы в стране, если RCA), %",
-    ),
-}
-
-
-def format_consistency(consistency: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """:func:`published_consistency` for readers: main columns, yes/no and headers in ``lang``."""
-    from exportlab.tables import localize
-
-    keep = [c for c in CONSISTENCY_HEADERS if c in consistency.columns and c != "rank"]
-    shown = consistency[["segment", "rank", *[c for c in keep if c != "segment"]]].copy()
-    shown["segment"] = [_short_segment(s, lang) for s in shown["segment"]]
-    for column in ("consistent", "region_share_agrees", "index_possible_as_rca"):
-        if column in shown:
-            shown[column] = [
-                t("yes", "да", lang) if v else t("no", "нет", lang) for v in shown[column]
-            ]
-    return localize(shown, CONSISTENCY_HEADERS, lang)
-
-
-def plot_published_consistency(consistency: pd.DataFrame, lang: str = "en") -> Figure:
-    """Each published row's implied national export (bn USD) with its rounding interval, by table."""
-    check_lang(lang)
-    frame = consistency.reset_index(drop=True)
-    fig = Figure(figsize=(7.5, 0.22 * len(frame) + 1.6), layout="constrained")
-    ax = fig.subplots()
-    y = np.arange(len(frame))[::-1]
-    for flag, color in ((True, PALETTE[0]), (False, PALETTE[1])):
-        pick = (frame["consistent"] == flag).to_numpy()
-        point = frame.loc[pick, "implied_country_export_busd"].to_numpy()
-        low = frame.loc[pick, "implied_low_busd"].to_numpy()
-        high = (
-            frame.loc[pick, "implied_high_busd"].fillna(frame["implied_high_busd"].max()).to_numpy()
-        )
-        ax.errorbar(
-            point,
-            y[pick],
-            xerr=[point - low, high - point],
-            fmt="o",
-            ms=3.5,
-            color=color,
-            lw=1,
-            capsize=2,
-            label=t("consistent", "согласована", lang)
-            if flag
-            else t("inconsistent", "не согласована", lang),
-        )
-    ax.axvline(frame["reference_busd"].iloc[0], color="#555555", ls=":", lw=1)
-    labels = [
-        f"{_short_segment(s, lang)} · {r}"
-        for s, r in zip(frame["segment"], frame["region_ru"], strict=True)
-    ]
-    ax.set_yticks(y, labels, fontsize=6.5)
-    ax.set_xscale("log")
-    _plain_log_axis(ax.xaxis)
-    ax.set_xlabel(
-        t(
-            "Country's total export implied by the row, bn USD (log scale)",
-            "Общий экспорт страны, следующий из строки, млрд долл. (лог. шкала)",
-            lang,
-        )
-    )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title(
-        t(
-            "Published 2019 tables: do the columns agree?",
-            "Опубликованные таблицы 2019 года: согласованы ли столбцы?",
-            lang,
-        )
-    )
-    _note_space(fig)
-    return fig
-
-
-# -------------------------------------------------------------------------------------- charts
-
-
-def _short_names(codes: Sequence[str], lang: str) -> list[str]:
-    return [region_label(c, lang, short=True) for c in codes]
-
-
-def _note_space(fig: Figure) -> None:
-    """Leave room at the bottom of a constrained-layout figure for the source line."""
-    fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))
-
-
-def plot_trends(
-    trade: pd.DataFrame,
-    segment: str | None = None,
-    group: str | None = None,
-    top: int = 6,
-    lang: str = "en",
-    *,
-    trend: pd.DataFrame | None = None,
-    segments: Mapping[str, Sequence[str]] | None = None,
-    ncols: int = 3,
-) -> Figure:
-    """Small multiples of the leaders' export of the selection over the years, with the OLS trend.
-
-    Leaders are the ``top`` regions by export in the last year. Each panel: the export (million USD,
-    or thousand USD when every value is small), the fitted curve ``exp(a + b·t)`` of
-    :func:`growth_trend` and its annual rate with the confidence interval.
-    """
-    check_lang(lang)
-    if top < 1:
-        raise ValueError("top must be positive")
-    panel = export_panel(trade, segment, group, segments)
-    if trend is None:
-        trend = growth_trend(trade, segment, group, segments=segments)
-    leaders = trend.loc[trend["last_export_kusd"] > 0].head(top)
-    n = max(len(leaders), 1)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(3.3 * ncols, 2.4 * nrows + 0.9), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
-    names = _short_names(leaders["region"].tolist(), lang)
-    years = sorted(panel["year"].unique())
-    chosen = panel.loc[panel["region"].isin(leaders["region"])]
-    millions = chosen["group_usd"].max() >= 1e7 if len(chosen) else False
-    divisor, unit = (
-        (1e6, t("million USD", "млн долл.", lang))
-        if millions
-        else (1e3, t("thousand USD", "тыс. долл.", lang))
-    )
-    grid = np.linspace(min(years), max(years), 50) if years else np.array([])
-    for ax, (_, row), name in zip(axes.flat, leaders.iterrows(), names, strict=False):
-        series = (
-            panel.loc[panel["region"] == row["region"]]
-            .set_index("year")["group_usd"]
-            .reindex(years, fill_value=0.0)
-        )
-        ax.plot(years, (series / divisor).to_numpy(), "o-", color=PALETTE[0], lw=1.5, ms=3.5)
-        peak = float(series.max() / divisor)
-        if row["flag"] == "ok":
-            inside = grid[(grid >= row["first_year"]) & (grid <= row["last_year"])]
-            fitted = np.exp(row["intercept"] + row["slope"] * inside) / divisor
-            peak = max(peak, float(fitted.max()))
-            ax.plot(
-                inside,
-                fitted,
-                "--",
-                color=PALETTE[1],
-                lw=1.2,
-            )
-            label = t(
-                f"trend {row['rate_pct']:+.1f}% a year\n95% CI [{row['ci_low_pct']:+.0f}; "
-                f"{row['ci_high_pct']:+.0f}]",
-                f"тренд {row['rate_pct']:+.1f}% в год\n95% ДИ [{row['ci_low_pct']:+.0f}; "
-                f"{row['ci_high_pct']:+.0f}]",
-                lang,
-            )
-        else:
-            label = t("too few years for a trend", "мало лет для тренда", lang)
-        ax.set_ylim(bottom=0, top=peak * 1.35 or 1.0)
-        ax.set_title(name, fontsize=9)
-        ax.text(0.03, 0.97, label, transform=ax.transAxes, va="top", fontsize=7, color=PALETTE[1])
-        ax.xaxis.set_major_locator(_year_locator())
-    for ax in list(axes.flat)[len(leaders) :]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel(unit)
-    title = _wrap(segment_name(segment or group or "", lang), 70)
-    fig.suptitle(
-        t(f"Leaders' export: {title}", f"Экспорт регионов-лидеров: {title}", lang),
-        fontsize=11,
-        fontweight="bold",
-    )
-    _note_space(fig)
-    return fig
-
-
-def _year_locator():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(integer=True, nbins=5)
-
-
-class _PlainLogFormatter:
-    """Plain numbers (``0.01``, ``2``, ``10``) on a log axis; minor ticks labelled on short axes."""
-
-    def __new__(cls, minor: bool = False):
-        from matplotlib.ticker import Formatter
-
-        class Plain(Formatter):
-            def __call__(self, x, pos=None):
-                if x <= 0 or not np.isfinite(x):
-                    return ""
-                if minor:
-                    vmin, vmax = sorted(self.axis.get_view_interval())
-                    if vmin <= 0 or math.log10(vmax / vmin) > 1.2:
-                        return ""
-                    mantissa = x / 10 ** math.floor(math.log10(x) + 1e-9)
-                    keep = range(2, 10) if math.log10(vmax / vmin) < 0.5 else (2, 3, 5)
-                    if not any(abs(mantissa - m) < 1e-6 for m in keep):
-                        return ""
-                return f"{x:g}"
-
-        return Plain()
-
-
-def _plain_log_axis(axis) -> None:
-    axis.set_major_formatter(_PlainLogFormatter())
-    axis.set_minor_formatter(_PlainLogFormatter(minor=True))
-
-
-def plot_methods(
-    trade: pd.DataFrame,
-    year: int,
-    segments: str | Sequence[str] = "all",
-    lang: str = "en",
-    base_year: int | None = None,
-    min_index: float = 1.0,
-    min_share_pct: float = 1.0,
-    labels: int = 5,
-    ncols: int = 2,
-) -> Figure:
-    """The index methods side by side: per segment, RCA (x) against the growth index (y), log scales.
-
-    Marker area is the region's share of the country's group export; the top axis of each panel reads
-    the symmetric RCA (a monotone transform of RCA, same ranking). Dotted lines mark ``min_index`` and
-    no growth; filled markers are regions export-oriented by RCA (``share ≥ min_share_pct``). The
-    ``labels`` regions with the highest RCA are named. Regions new in the group (no export in the base
-    year) have no growth index and are not drawn.
-    """
-    check_lang(lang)
-    chosen = resolve_segments(trade, segments)
-    n = len(chosen)
-    if n == 0:
-        from exportlab.plot.charts import no_data_figure
-
-        return no_data_figure(
-            t(
-                f"Trajectory index methods compared, {year}",
-                f"Сравнение методов расчета индекса траектории, {year}",
-                lang,
-            ),
-            t(
-                "No export of the high-tech segments in the data",
-                "В данных нет экспорта высокотехнологичных сегментов",
-                lang,
-            ),
-        )
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(4.8 * ncols, 4.0 * nrows + 0.6), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    base = base_year or year - 1
-    for ax, segment in zip(axes.flat, chosen, strict=False):
-        wide = compare_methods(trade, year, segment, base_year=base_year)
-        wide = wide.loc[(wide["rca"] > 0) & (wide["growth"] > 0)]
-        oriented = (wide["rca"] >= min_index) & (
-            wide["region_share_of_group_export_pct"] >= min_share_pct
-        )
-        sizes = 12 + 6 * wide["region_share_of_group_export_pct"].clip(upper=60)
-        for flag, face in ((True, PALETTE[0]), (False, "white")):
-            pick = oriented == flag
-            ax.scatter(
-                wide.loc[pick, "rca"],
-                wide.loc[pick, "growth"],
-                s=sizes[pick],
-                facecolor=face,
-                edgecolor=PALETTE[0],
-                linewidth=0.8,
-                alpha=0.85,
-                zorder=3,
-            )
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        _plain_log_axis(ax.xaxis)
-        _plain_log_axis(ax.yaxis)
-        ax.tick_params(which="minor", labelsize=6)
-        ax.axvline(min_index, ls=":", color="#555555", lw=1)
-        ax.axhline(1.0, ls=":", color="#555555", lw=1)
-        leaders = wide.nlargest(labels, "rca")
-        names = _short_names(leaders["region"].tolist(), lang)
-        texts = [
-            ax.text(row["rca"], row["growth"], name, fontsize=7, zorder=4)
-            for (_, row), name in zip(leaders.iterrows(), names, strict=True)
-        ]
-        spread_labels(ax, texts, leaders["rca"], leaders["growth"], wide["rca"], wide["growth"])
-        ax.set_title(_wrap(segment_name(segment, lang), 45), fontsize=9)
-        ax.set_xlabel(t("RCA (Balassa), log scale", "RCA (Баласса), лог. шкала", lang))
-        ax.set_ylabel(
-            t(
-                f"Growth index {year}/{base}, log scale",
-                f"Индекс роста {year}/{base}, лог. шкала",
-                lang,
-            )
-        )
-        _add_symmetric_axis(ax, lang)
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    fig.suptitle(
-        t(
-            f"Trajectory index methods compared, {year} (filled: export-oriented by RCA)",
-            f"Сравнение методов расчета индекса траектории, {year} "
-            f"(закрашены экспортоориентированные по RCA)",
-            lang,
-        ),
-        fontsize=11,
-        fontweight="bold",
-    )
-    _note_space(fig)
-    return fig
-
-
-def _add_symmetric_axis(ax, lang: str) -> None:
-    def forward(r):
-        r = np.asarray(r, float)
-        return (r - 1) / (r + 1)
-
-    def inverse(s):
-        s = np.asarray(s, float)
-        return (1 + s) / np.clip(1 - s, 1e-9, None)
-
-    top = ax.secondary_xaxis("top", functions=(forward, inverse))
-    top.set_xscale("linear")
-    top.grid(False)
-    top.set_xlabel(t("symmetric RCA", "симметричный RCA", lang), fontsize=7)
-    top.tick_params(labelsize=6)
-
-
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width)) or text
