@@ -395,3 +395,27 @@ def test_explorer_sliders_change_the_view_for_every_method():
         before = out.outputs
         daed_q.value = 0.2 if daed_q.value != 0.2 else 0.8
         assert out.outputs != before, method
+
+
+def test_threshold_quantiles_place_each_rule_among_the_fit_data():
+    # fit data (pooled, rows with both features): DAED 0.1 0.2 0.3 0.4, resource 0.1 0.2 0.3 0.4
+    # q0.3 -> 0.3 itself; value 0.25 -> 2 of 4 at or below = 0.5; mean 0.25 -> 0.5 as well
+    df = pd.DataFrame(
+        {
+            "region": list("ABCDE"),
+            "year": 2021,
+            "daed_index": [0.1, 0.2, 0.3, 0.4, np.nan],
+            "resource_share": [0.1, 0.2, 0.3, 0.4, 0.95],
+        }
+    )
+    assert typology.RegionTypes(thresholds=("q0.3", 0.25)).fit(df).threshold_quantiles(df) == (
+        0.3,
+        0.5,
+    )
+    model = typology.RegionTypes(thresholds=("mean", 0.45)).fit(df)
+    assert model.threshold_quantiles(df) == (0.5, 1.0)  # E (no index) is not fit data
+    # each year: the thresholds and the data of the year asked for
+    two = pd.concat([df.iloc[:4], df.iloc[:4].assign(year=2022, daed_index=[1.0, 2.0, 3.0, 9.0])])
+    each = typology.RegionTypes(thresholds=("mean", "median"), base="each_year").fit(two)
+    assert each.threshold_quantiles(two, 2021) == (0.5, 0.5)
+    assert each.threshold_quantiles(two, 2022) == (0.75, 0.5)  # mean 3.75: 3 of 4 at or below

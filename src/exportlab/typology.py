@@ -498,6 +498,36 @@ class RegionTypes:
         """The (DAED, resource share) thresholds that type ``year`` (any year unless each_year)."""
         return self._unit(year).thresholds
 
+    def threshold_quantiles(
+        self, panel: pd.DataFrame, year: int | None = None
+    ) -> tuple[float, float]:
+        """Where the fitted thresholds lie in the data they were fitted on, as quantiles (0–1): a
+        quantile rule gives its own ``q``; a mean or a set value gives the share of the fit rows at
+        or below it (0.5 when there are none). ``panel``: the table the rule was fitted on;
+        ``year``: the year whose thresholds are meant (``base="each_year"``). The explorers'
+        threshold sliders start there.
+
+        >>> df = pd.DataFrame({"region": list("ABCD"), "daed_index": [0.1, 0.2, 0.3, 0.4],
+        ...                    "resource_share": [0.1, 0.2, 0.3, 0.4]})
+        >>> RegionTypes(thresholds=("q0.3", 0.25)).fit(df).threshold_quantiles(df)
+        (0.3, 0.5)
+        """
+        each_year = self.base == "each_year"
+        thresholds = self.thresholds_for(year if each_year else None)
+        data = self._frame(panel, check_unique=False).dropna(subset=list(self.features))
+        if each_year:
+            data = data[data["year"] == year]
+        elif self.base != "pooled":
+            data = data[data["year"] == self.base]
+        out = []
+        for spec, thr, feature in zip(self.thresholds, thresholds, self.features, strict=True):
+            kind, q = parse_threshold(spec)
+            if kind != "quantile":
+                values = data[feature].to_numpy(dtype="float64")
+                q = float(np.mean(values <= thr)) if len(values) else 0.5
+            out.append(q)
+        return out[0], out[1]
+
     def base_label(self, lang: str = "en") -> str:
         """Where the rule was fitted, in words."""
         check_lang(lang)

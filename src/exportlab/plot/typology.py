@@ -28,15 +28,12 @@ from exportlab.plot.colors import TYPE_COLORS, type_colors
 from exportlab.plot.style import name_points
 from exportlab.regions import region_label
 from exportlab.typology import (
-    FEATURES,
     METHOD_LABELS,
     METHODS,
     TYPE_COLUMNS,
     TYPES,
     RegionTypes,
-    ThresholdSpec,
     _flag,
-    parse_threshold,
     type_label,
 )
 
@@ -210,15 +207,6 @@ def scatter_types(
     return fig
 
 
-def _slider_quantile(spec: ThresholdSpec, fitted: float, values: np.ndarray) -> float:
-    """The quantile position a threshold rule takes on ``values`` (for the explorer's sliders)."""
-    kind, param = parse_threshold(spec)
-    if kind == "quantile":
-        return param
-    values = values[np.isfinite(values)]
-    return float(np.mean(values <= fitted)) if len(values) else 0.5
-
-
 def interactive_explorer(
     table: pd.DataFrame,
     lang: str = "en",
@@ -253,20 +241,11 @@ def interactive_explorer(
     if year not in years:
         raise ValueError(f"year {year} is not in the table (years {years})")
     use = available_components(data) or [c for c in COMPONENTS if data[c].notna().any()]
-    fitted = model.clone().fit(data) if "daed_index" in data else None
-    if fitted is not None:
-        fit_rows = (
-            data if model.base in ("pooled", "each_year") else data[data["year"] == model.base]
-        )
-        if model.base == "each_year":
-            fit_rows = data[data["year"] == year]
-        start = fitted.thresholds_for(year if model.base == "each_year" else None)
-        q0 = [
-            _slider_quantile(spec, thr, fit_rows[f].to_numpy(dtype="float64"))
-            for spec, thr, f in zip(model.thresholds, start, FEATURES, strict=True)
-        ]
-    else:
-        q0 = [0.5, 0.5]
+    q0 = (
+        model.clone().fit(data).threshold_quantiles(data, year)
+        if "daed_index" in data
+        else (0.5, 0.5)
+    )
     sliders = {
         c: widgets.FloatSlider(
             value=float(w0[c]),
