@@ -45,7 +45,8 @@ HEADER = "napr\tperiod\tnastranapr\ttnved\tedizm\tStoim\tNetto\tKol\tSubject\tdi
 
 INGEST = """
 import sys
-from exportlab.io import IngestError, ingest
+from exportlab.errors import IngestError
+from exportlab.io import ingest
 path, out, n, mode, copies = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 if mode == "error":
     try:

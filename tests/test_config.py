@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from exportlab.config import (
-    ProfileError,
     declared_parameters,
     load_profile,
     notebook_parameters,
 )
+from exportlab.errors import ProfileError
 
 REPO = Path(__file__).resolve().parents[1]
 

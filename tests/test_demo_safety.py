@@ -16,7 +16,8 @@ from conftest import copy_project
 
 from exportlab import demo, pipeline
 from exportlab.cli import main
-from exportlab.config import ProfileError, load_profile
+from exportlab.config import load_profile
+from exportlab.errors import ProfileError
 
 _GENERATE = demo.generate_trade
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from exportlab import io as xio
+from exportlab.errors import IngestError
 
 HEADER = "napr\tperiod\tnastranapr\ttnved\tedizm\tStoim\tNetto\tKol\tSubject\tdistrict\n"
 #: the module (the attribute ``exportlab.io.ingest`` is the function)
@@ -47,7 +48,7 @@ def test_many_copies_are_counted_and_listed_with_their_lines(tmp_path, small_bat
     rows = _rows(50)
     copies = rows + rows[:35]
     (tmp_path / "x.tsv").write_text(HEADER + "".join(rows + copies), encoding="utf-8")
-    with pytest.raises(xio.IngestError) as err:
+    with pytest.raises(IngestError) as err:
         xio.ingest([tmp_path / "x.tsv"], tmp_path / "out")
     # the first copy is line 52 (header line 1, 50 rows), a copy of line 2
     message = str(err.value)

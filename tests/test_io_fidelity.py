@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from exportlab import io as xio
+from exportlab.errors import IngestError
 from exportlab.io.ingest import main
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +37,7 @@ def engine(request, monkeypatch) -> str:
 
 
 def _error(paths, tmp_path: Path, **kw) -> str:
-    with pytest.raises(xio.IngestError) as info:
+    with pytest.raises(IngestError) as info:
         xio.ingest(paths, tmp_path / "out", **kw)
     assert not (tmp_path / "out" / "trade.parquet").exists()
     return str(info.value)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from exportlab import io as xio
+from exportlab.errors import IngestError
 
 
 def test_tidy_long(tmp_path):
@@ -52,7 +53,7 @@ def test_fedstat_wide_xlsx_with_header_and_notes(tmp_path):
 def test_unknown_indicator_is_clear(tmp_path):
     path = tmp_path / "indicators.csv"
     path.write_text("region,year,indicator,value\nRU-TA,2020,gdp_bananas,1\n", encoding="utf-8")
-    with pytest.raises(xio.IngestError, match=r'line 2, column "indicator".*gdp_bananas'):
+    with pytest.raises(IngestError, match=r'line 2, column "indicator".*gdp_bananas'):
         xio.read_indicators(path)
 
 
@@ -88,7 +89,7 @@ BAD = Path(__file__).parent / "bad_inputs" / "indicators"
     ],
 )
 def test_malformed_indicator_tables_name_line_and_column(case, indicator, match):
-    with pytest.raises(xio.IngestError, match=match) as err:
+    with pytest.raises(IngestError, match=match) as err:
         xio.read_indicators(BAD / case, indicator=indicator)
     assert case in str(err.value)
 

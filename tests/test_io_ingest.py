@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exportlab import io as xio
+from exportlab.errors import IngestError
 from exportlab.io.ingest import main
 from exportlab.io.sniff import detect_encoding, detect_format
 from exportlab.schema import TRADE_COLUMNS
@@ -334,7 +335,7 @@ def test_same_cell_twice_in_a_month_is_summed_not_rejected(tmp_path):
 def test_the_same_rows_in_two_files_are_duplicates(tmp_path):
     for name in ("a.tsv", "b.tsv"):
         shutil.copy(FCS / "dattsvt_ru.tsv", tmp_path / name)
-    with pytest.raises(xio.IngestError, match="b.tsv"):
+    with pytest.raises(IngestError, match="b.tsv"):
         xio.ingest([tmp_path / "a.tsv", tmp_path / "b.tsv"], tmp_path / "out")
     report = xio.ingest(
         [tmp_path / "a.tsv", tmp_path / "b.tsv"], tmp_path / "out", skip_invalid=True
@@ -369,7 +370,7 @@ def test_outputs_name_inputs_relative_to_the_project(tmp_path, monkeypatch):
 
 def test_codes_coarser_than_hs_digits_ask_for_hs_digits_not_skip_invalid(tmp_path):
     # the old annual export has 4-digit codes: every row is coarser than HS6
-    with pytest.raises(xio.IngestError) as err:
+    with pytest.raises(IngestError) as err:
         xio.ingest([FCS / "old_annual.csv"], tmp_path / "out")
     message = str(err.value)
     assert "shorter than hs_digits = 6" in message and "--hs-digits 4" in message

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exportlab.io import IngestError, rosstat
+from exportlab.errors import IngestError
+from exportlab.io import rosstat
 
 BAD = Path(__file__).parent / "bad_inputs" / "rosstat"
 

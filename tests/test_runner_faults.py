@@ -21,8 +21,9 @@ from test_pipeline import _write_notebook
 
 from exportlab import pipeline
 from exportlab.cli import main
-from exportlab.config import ProfileError, load_profile
-from exportlab.io.writers import move_file
+from exportlab.config import load_profile
+from exportlab.errors import ProfileError
+from exportlab.files import move_file
 from exportlab.pipeline import RunFailed, StageFailed, run
 from exportlab.stages import STAGES
 

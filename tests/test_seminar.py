@@ -14,7 +14,8 @@ from conftest import copy_project
 
 import exportlab
 from exportlab import paths, pipeline
-from exportlab.config import RUNNER_PARAMETERS, ProfileError, load_profile, notebook_parameters
+from exportlab.config import RUNNER_PARAMETERS, load_profile, notebook_parameters
+from exportlab.errors import ProfileError
 
 REPO = Path(__file__).resolve().parents[1]
 SEMINAR = REPO / "notebooks" / "seminar"

@@ -458,7 +458,7 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
 
     Returns a DataFrame indexed by ``product`` (digit strings), sorted by code.
 
-    Raises :class:`exportlab.io.errors.IngestError` naming the file, line and column: no code or
+    Raises :class:`exportlab.errors.IngestError` naming the file, line and column: no code or
     name column, a code that is not 2–10 digits, or a code listed twice.
 
     Example
@@ -469,7 +469,7 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
     """
     import re
 
-    from exportlab.io.errors import IngestError
+    from exportlab.errors import IngestError
     from exportlab.io.sniff import cyrillic_letters, detect_encoding, split_header
 
     if isinstance(path, io.TextIOBase):

@@ -36,8 +36,9 @@ RUNNER_DOCS: dict[str, str] = {
 
 
 def _run(args: argparse.Namespace) -> int:
-    from exportlab.config import ProfileError
-    from exportlab.pipeline import ProjectBusy, StageFailed, describe_os_error, run
+    from exportlab.errors import ProfileError, ProjectBusy, StageFailed
+    from exportlab.files import describe_os_error
+    from exportlab.pipeline import run
 
     try:
         manifest = run(
@@ -72,12 +73,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from exportlab import demo, paths
-    from exportlab.pipeline import describe_os_error
+    from exportlab.errors import DemoFolderError
+    from exportlab.files import describe_os_error
 
     target = paths.resolve(args.dir)
     try:
         demo.write_demo(target, size=args.size, seed=args.seed)
-    except demo.DemoFolderError as exc:
+    except DemoFolderError as exc:
         print(f"exportlab demo: {exc}; name a new or empty folder", file=sys.stderr)
         return 2
     except OSError as exc:
@@ -98,7 +100,8 @@ def _value(value: Any) -> str:
 
 def _params(args: argparse.Namespace) -> int:
     from exportlab import paths
-    from exportlab.config import RUNNER_PARAMETERS, ProfileError, declared_parameters, load_profile
+    from exportlab.config import RUNNER_PARAMETERS, declared_parameters, load_profile
+    from exportlab.errors import ProfileError
     from exportlab.report import parameter_docs
 
     notebooks = sorted(paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))

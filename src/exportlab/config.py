@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from exportlab import paths
+from exportlab.errors import ProfileError
 
 #: Parameters read by the runner, not by a notebook: ``demo`` (``true``, ``false`` or ``"auto"``) says
 #: whether ``raw_dir`` holds the synthetic demo data set (see :meth:`Profile.demo_mode`);
@@ -47,10 +48,6 @@ SHARE_PARAMETERS: dict[str, tuple[float, float]] = {
 }
 LANGUAGES = ("en", "ru")
 HS_DIGITS = (2, 4, 6, 8, 10)
-
-
-class ProfileError(ValueError):
-    """A profile that cannot be used: unknown file, unknown key, or a value of the wrong type."""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 
 from exportlab import __version__
-from exportlab.io.writers import current_umask
+from exportlab.errors import DemoFolderError
+from exportlab.files import current_umask
 from exportlab.regions import load_regions
 
 YEARS: tuple[int, ...] = tuple(range(2015, 2022))
@@ -747,10 +748,6 @@ RU: Эти файлы СИНТЕТИЧЕСКИЕ. Они повторяют фо
 
 
 PROVENANCE_FILE = "PROVENANCE.json"
-
-
-class DemoFolderError(ValueError):
-    """The demo generator was asked to write into a folder it does not own (it holds user files)."""
 
 
 @dataclass(frozen=True)

@@ -547,7 +547,7 @@ def _bundle(vl_version: str | None) -> str:
     """
     import vl_convert as vlc
 
-    from exportlab.io.writers import atomic_write_bytes
+    from exportlab.files import atomic_write_bytes
 
     version = importlib.metadata.version("vl-convert-python")
     path = cache_dir() / f"vega-bundle-{version}-{vl_version or 'latest'}.js"
@@ -716,7 +716,7 @@ def write_explorer(
     PosixPath('.../reports/daed_explorer.html')
     """
     from exportlab import paths
-    from exportlab.io.writers import atomic_write_bytes
+    from exportlab.files import atomic_write_bytes
 
     target = Path(path) if path is not None else paths.reports_dir() / "daed_explorer.html"
     spec = explorer_spec(table, weights, model, year, lang)

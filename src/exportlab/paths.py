@@ -22,14 +22,12 @@ import re
 from functools import cache
 from pathlib import Path
 
+from exportlab.errors import MissingInput
+
 ROOT_ENV = "EXPORTLAB_ROOT"
 PROFILE_ENV = "EXPORTLAB_PROFILE"
 #: The profile whose tree a notebook uses when no profile is named.
 DEFAULT_PROFILE = "default"
-
-
-class MissingInput(FileNotFoundError):
-    """A stage's input that an earlier stage writes is not there yet: says which stages to run."""
 
 
 def _is_root(folder: Path) -> bool:

@@ -178,7 +178,7 @@ def cached_space(
     Returns ``(nodes, edges)``: ``nodes`` indexed by product with ``x, y, section, degree``;
     ``edges`` with ``source, target, proximity, tree``.
     """
-    from exportlab.io.writers import write_parquet
+    from exportlab.files import write_parquet
 
     params = {"mean_degree": float(mean_degree), "min_proximity": min_proximity, "seed": int(seed)}
     key = space_key(proximity, **params)

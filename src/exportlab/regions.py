@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from exportlab.errors import AggregateRegionError, NotARegionError, UnknownRegionError
+
 __all__ = [
     "REGION_COLUMNS",
     "REQUIRED_COLUMNS",
@@ -46,9 +48,6 @@ __all__ = [
     "DEFAULT_ABBREVIATIONS",
     "DEFAULT_DROP_WORDS",
     "FCS_PLACEHOLDERS",
-    "UnknownRegionError",
-    "NotARegionError",
-    "AggregateRegionError",
     "load_regions",
     "load_historic_regions",
     "normalize_name",
@@ -138,43 +137,6 @@ _NON_WORD = re.compile(r"[\W_]+")
 _APOSTROPHES = re.compile(r"['’‘ʼʹ`´]")
 _DASH_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
 _ISO_LIKE = re.compile(r"^[A-Za-z]{2}[-. ][A-Za-z0-9]{1,3}$")
-
-
-class UnknownRegionError(ValueError):
-    """A value that no region of the reference matches.
-
-    Attributes: ``value`` (the input), ``suggestions`` (up to three ``(spelling, code)`` pairs,
-    closest first) and ``where`` (the location given by the caller, or ``None``).
-    """
-
-    def __init__(
-        self,
-        value: object,
-        suggestions: Iterable[tuple[str, str]] = (),
-        where: str | None = None,
-        reason: str | None = None,
-    ) -> None:
-        self.value = value
-        self.suggestions = list(suggestions)
-        self.where = where
-        self.reason = reason
-        msg = f"unknown region {value!r}"
-        if where:
-            msg += f" ({where})"
-        if reason:
-            msg += f": {reason}"
-        if self.suggestions:
-            closest = ", ".join(f"{name!r} ({code})" for name, code in self.suggestions)
-            msg += f"; closest matches: {closest}"
-        super().__init__(msg)
-
-
-class NotARegionError(UnknownRegionError):
-    """A placeholder code such as FCS ``NNNNN`` (unknown territorial unit): not a region."""
-
-
-class AggregateRegionError(UnknownRegionError):
-    """A label for a total that includes other regions (e.g. an oblast *including* its okrugs)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -745,7 +707,7 @@ def write_reference(
     PosixPath('/tmp/ref/regions.csv')
     """
     from exportlab import paths
-    from exportlab.io.writers import atomic_write_bytes
+    from exportlab.files import atomic_write_bytes
 
     target = Path(out_dir if out_dir is not None else paths.processed_dir()) / ACTIVE_REFERENCE_FILE
     if reference is None:

@@ -322,7 +322,7 @@ def write_report(
     """Write the HTML report of the executed notebook ``executed`` to ``target`` (atomically)."""
     import nbformat
 
-    from exportlab.io.writers import atomic_write_bytes
+    from exportlab.files import atomic_write_bytes
 
     notebook = nbformat.read(str(executed), as_version=4)
     prepared = prepare(
@@ -363,7 +363,7 @@ def write_index(
     beyond the figures it links)."""
     import os
 
-    from exportlab.io.writers import atomic_write_bytes
+    from exportlab.files import atomic_write_bytes
 
     check_lang(lang)
     titles = titles or {}

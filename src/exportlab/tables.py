@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from exportlab.io.writers import atomic_write_bytes
+from exportlab.files import atomic_write_bytes
 from exportlab.labels import check_lang, t
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "tex", "md")

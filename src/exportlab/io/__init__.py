@@ -1,4 +1,4 @@
-"""Reading raw inputs into the canonical tables, and writing stage outputs atomically.
+"""Reading raw inputs into the canonical tables.
 
 * :func:`ingest` — FCS DATTSVT (text, xlsx, dbf, zip), the older annual FCS layout and tidy files
   into ``trade.parquet`` / ``trade_fine.parquet`` / ``quality.json`` (see ``docs/data_formats.md``);
@@ -6,33 +6,29 @@
 * :func:`read_regional_indicators` — Rosstat's regional tables (.docx, .xlsx, .xls) and indicator
   files, checked against the country totals (:mod:`exportlab.io.rosstat`);
 * :func:`load_quality` — the quality report written by :func:`ingest`;
-* atomic writers (:func:`write_parquet`, :func:`write_json`) and the provenance file.
+* :func:`load_provenance` / :func:`write_provenance` — the provenance file of the processed data.
+
+Errors are in :mod:`exportlab.errors` (:class:`~exportlab.errors.IngestError`), the atomic writers in
+:mod:`exportlab.files`; :func:`write_parquet` and :func:`write_json` are named here too, for the
+notebooks that write stage data.
 """
 
-from exportlab.io.errors import IngestError, Rejection
+from exportlab.files import write_json, write_parquet
 from exportlab.io.fedstat import read_indicators, wide_to_long
-from exportlab.io.ingest import ingest, load_quality, load_region_reference
+from exportlab.io.ingest import ingest, load_quality
 from exportlab.io.partners import FCS_EXTRA_PARTNERS, is_partner, partner_codes
+from exportlab.io.provenance import load_provenance, write_provenance
 from exportlab.io.quality import IngestReport, unit_warnings
 from exportlab.io.rosstat import IndicatorReport, read_regional_indicators, write_indicators
-from exportlab.io.writers import (
-    load_provenance,
-    write_json,
-    write_parquet,
-    write_provenance,
-)
 
 __all__ = [
     "FCS_EXTRA_PARTNERS",
-    "IngestError",
     "IndicatorReport",
     "IngestReport",
-    "Rejection",
     "ingest",
     "is_partner",
     "load_provenance",
     "load_quality",
-    "load_region_reference",
     "partner_codes",
     "read_indicators",
     "read_regional_indicators",

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exportlab.io.errors import IngestError
+from exportlab.errors import IngestError, UnknownRegionError
 from exportlab.io.sniff import detect_encoding, detect_format, read_head, split_header
 from exportlab.schema import INDICATORS, coerce_indicators
 
@@ -65,7 +65,6 @@ def wide_to_long(
     """
     from exportlab.io.ingest import _matcher
     from exportlab.io.rosstat import classify_label
-    from exportlab.regions import UnknownRegionError
 
     if indicator not in INDICATORS:
         raise IngestError(
@@ -257,7 +256,6 @@ def read_indicators(
 def _long_from_frame(frame: pd.DataFrame, name: str, regions: object) -> pd.DataFrame:
     """Check and convert the rows of a long table; row ``i`` of ``frame`` is line ``i + 2``."""
     from exportlab.io.ingest import _matcher
-    from exportlab.regions import UnknownRegionError
 
     frame = frame.reset_index(drop=True)
     line = frame.index.to_numpy() + 2

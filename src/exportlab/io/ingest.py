@@ -36,13 +36,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from exportlab.errors import IngestError, Rejection, UnknownRegionError
+from exportlab.files import write_json
 from exportlab.io import fast
-from exportlab.io.errors import IngestError, Rejection
 from exportlab.io.partners import partner_codes
 from exportlab.io.quality import REASONS, IngestReport, unit_warnings
 from exportlab.io.sources import Source, expand_inputs, physical_lines, relation_sql
 from exportlab.io.sources import _needs_line_map as needs_line_map
-from exportlab.io.writers import write_json
 
 FLOW_LABELS: dict[str, tuple[str, ...]] = {
     "export": ("ЭК", "ЭКСПОРТ", "EXP", "EX", "E", "EXPORT", "EXPORTS", "X"),
@@ -226,8 +226,6 @@ def _matcher_of(regions: object):
 
 def _region_map(labels: pd.DataFrame, regions: object) -> pd.DataFrame:
     """Match each distinct region label once: columns label, region, suggestions."""
-    from exportlab.regions import UnknownRegionError
-
     matcher = _matcher_of(regions)
     rows = []
     for label in labels["region_label"]:
@@ -255,8 +253,6 @@ def _code_name_conflict(matcher, label: str, code: str) -> str | None:
     region of the reference, the label is not trusted (a name unknown to the reference is no
     contradiction: FCS spellings vary).
     """
-    from exportlab.regions import UnknownRegionError
-
     m = _CODE_AND_NAME.match(str(label))
     if m is None:
         return None

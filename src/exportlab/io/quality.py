@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from exportlab.io.errors import Rejection
+from exportlab.errors import Rejection
 
 #: What each rejection reason means (the key of ``rejected_by_reason``) and what was expected.
 REASONS: dict[str, str] = {

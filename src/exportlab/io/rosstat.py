@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from exportlab.io.errors import IngestError
+from exportlab.errors import IngestError, UnknownRegionError
 from exportlab.schema import INDICATORS, coerce_indicators
 
 # ------------------------------------------------------------------------------------ table specs
@@ -652,8 +652,6 @@ def _header_text(rows: list[list[str]], j: int) -> str:
 
 
 def _match(matcher, label: str, label_en: str, where: str) -> str:
-    from exportlab.regions import UnknownRegionError
-
     try:
         return matcher.match(label)
     except UnknownRegionError as err:
@@ -1420,7 +1418,7 @@ def write_indicators(report: IndicatorReport, out_dir: str | os.PathLike[str]) -
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from exportlab.io.writers import atomic_path, write_json
+    from exportlab.files import atomic_path, write_json
 
     out = Path(out_dir)
     targets = [out / TABLE_FILE, out / REPORT_FILE]
@@ -1497,6 +1495,7 @@ def ingest_if_trade(
 
     Any other problem of the inputs is raised as by :func:`exportlab.io.ingest`.
     """
+    from exportlab.files import atomic_write_bytes, write_json, write_parquet
     from exportlab.io.ingest import (
         FINE_FILE,
         QUALITY_FILE,
@@ -1505,7 +1504,6 @@ def ingest_if_trade(
         ingest,
     )
     from exportlab.io.quality import IngestReport
-    from exportlab.io.writers import atomic_write_bytes, write_json, write_parquet
     from exportlab.schema import coerce_trade
 
     try:

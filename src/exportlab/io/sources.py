@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exportlab.io.errors import IngestError
+from exportlab.errors import IngestError
 from exportlab.io.sniff import (
     FIELD_EXPECTED,
     Layout,

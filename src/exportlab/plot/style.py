@@ -270,7 +270,7 @@ def save_figure(
     is drawn again. ``figures_dir`` defaults to the project's ``figures/``. Returns the paths written
     (a :class:`SavedFigure`: in a notebook it shows the figure, not the paths).
     """
-    from exportlab.io.writers import atomic_path
+    from exportlab.files import atomic_path
 
     if figures_dir is None:
         from exportlab import paths

@@ -1,4 +1,13 @@
-"""Atomic writers: a stage output is either the old file or the complete new one, never a half."""
+"""Atomic file writing: a stage output is either the old file or the complete new one, never a half.
+
+* :func:`atomic_path` / :func:`atomic_write_bytes` — write to a temporary file beside the target, then
+  rename it onto the target;
+* :func:`write_parquet`, :func:`write_json`, :func:`write_json_durable` — stage data and journals;
+* :func:`move_file` — a move that also crosses filesystems (copy, flush, rename, then remove);
+* :func:`describe_os_error` — an OS error (disk full, permissions) as a sentence naming the file.
+
+This module imports nothing of the package: every layer writes through it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -128,27 +137,18 @@ def write_json_durable(obj: Any, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def write_provenance(
-    info: Mapping[str, Any], processed_dir: str | os.PathLike[str] | None = None
-) -> Path:
-    """Write ``provenance.json`` (``synthetic``, ``source``, …) for the stages after ingestion."""
-    if processed_dir is None:
-        from exportlab import paths
+def describe_os_error(exc: OSError, doing: str) -> str:
+    """An OS error as a sentence naming the file (no traceback).
 
-        processed_dir = paths.processed_dir()
-    return write_json(dict(info), Path(processed_dir) / "provenance.json")
-
-
-def load_provenance(processed_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Provenance of the processed data: ``{"synthetic": bool, "source": str, ...}``.
-
-    Data of unknown origin (no ``provenance.json``) is reported as not synthetic, with an empty source.
+    >>> describe_os_error(OSError(28, 'No space left on device', 'figures/a.png'), 'writing failed')
+    'writing failed (figures/a.png): the disk is full [OSError, errno 28]'
     """
-    if processed_dir is None:
-        from exportlab import paths
-
-        processed_dir = paths.processed_dir()
-    path = Path(processed_dir) / "provenance.json"
-    if not path.exists():
-        return {"synthetic": False, "source": ""}
-    return json.loads(path.read_text(encoding="utf-8"))
+    what = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.EROFS: "the filesystem is read-only",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    name = f" ({exc.filename})" if exc.filename else ""
+    return f"{doing}{name}: {what} [{type(exc).__name__}, errno {exc.errno}]"
