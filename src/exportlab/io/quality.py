@@ -1,4 +1,5 @@
-"""The quality report of an ingest, and the check for files written in another currency unit.
+"""The quality report of an ingest, its tables for readers (English or Russian), and the check for
+files written in another currency unit.
 
 A file whose typical value per kilogram is about 1000 times smaller (or larger) than that of the
 other files was very likely written in thousand USD (or the weights in tonnes):
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.errors import Rejection
+from exportlab.labels import t
 
 #: What each rejection reason means (the key of ``rejected_by_reason``) and what was expected.
 REASONS: dict[str, str] = {
@@ -148,3 +150,88 @@ class IngestReport:
         return self.coverage.pivot_table(
             index="region", columns="year", values=value, aggfunc="sum", fill_value=0
         )
+
+
+# ------------------------------------------------------------------------ tables for readers
+
+#: Names of the flows in tables and figures (English, Russian).
+FLOW_NAMES: dict[str, tuple[str, str]] = {
+    "export": ("Export", "Экспорт"),
+    "import": ("Import", "Импорт"),
+}
+
+#: Russian wording of each rejection reason of :data:`REASONS`.
+REASON_RU: dict[str, str] = {
+    "flow": "неизвестное направление (ЭК/ИМ)",
+    "period": "неверный период",
+    "code": "неверный код ТН ВЭД",
+    "code_level": "код грубее нужного уровня",
+    "value": "стоимость не число",
+    "value_negative": "отрицательная стоимость",
+    "netto": "вес нетто не число",
+    "netto_negative": "отрицательный вес нетто",
+    "value_ambiguous": "стоимость с неоднозначным разделителем (точка или запятая)",
+    "netto_ambiguous": "вес нетто с неоднозначным разделителем (точка или запятая)",
+    "partner": "неизвестный код страны",
+    "region": "неизвестный регион",
+    "duplicate": "повтор строки",
+}
+
+
+def flow_label(flow: str, lang: str = "en") -> str:
+    """The name of a flow in ``lang`` (an unknown flow as it is).
+
+    >>> flow_label("export", "ru")
+    'Экспорт'
+    """
+    en, ru = FLOW_NAMES.get(flow, (flow, flow))
+    return t(en, ru, lang)
+
+
+def files_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
+    """Per file: format, encoding, layout, rows read, rows rejected, restored codes."""
+    df = report.summary()
+    return df.rename(
+        columns={
+            "file": t("File", "Файл", lang),
+            "format": t("Format", "Формат", lang),
+            "encoding": t("Encoding", "Кодировка", lang),
+            "layout": t("Layout", "Макет", lang),
+            "rows": t("Rows read", "Прочитано строк", lang),
+            "rejected": t("Rejected", "Отклонено", lang),
+            "restored_codes": t("Codes with restored zero", "Коды с восстановленным нулём", lang),
+        }
+    )
+
+
+def reasons_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
+    """Rows rejected by reason (an empty table when nothing was rejected)."""
+    rows = [
+        (t(REASONS[k], REASON_RU[k], lang), v) for k, v in sorted(report.rejected_by_reason.items())
+    ]
+    return pd.DataFrame(rows, columns=[t("Reason", "Причина", lang), t("Rows", "Строк", lang)])
+
+
+def totals_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
+    """Totals per year and flow: rows, value (million USD), net weight (thousand tonnes).
+
+    >>> r = IngestReport(totals=pd.DataFrame({"year": [2020], "flow": ["export"], "rows": [3],
+    ...                                       "value_usd": [2.5e9], "netto_kg": [1e9]}))
+    >>> totals_table(r, "ru").columns.tolist()
+    ['Год', 'Поток', 'Строк', 'Стоимость, млн долл. США', 'Нетто, тыс. т']
+    """
+    df = report.totals.copy()
+    if df.empty:
+        return df
+    df["flow"] = [flow_label(f, lang) for f in df["flow"]]
+    df["value_usd"] = df["value_usd"] / 1e6
+    df["netto_kg"] = df["netto_kg"] / 1e6
+    return df.rename(
+        columns={
+            "year": t("Year", "Год", lang),
+            "flow": t("Flow", "Поток", lang),
+            "rows": t("Rows", "Строк", lang),
+            "value_usd": t("Value, million USD", "Стоимость, млн долл. США", lang),
+            "netto_kg": t("Net weight, thousand t", "Нетто, тыс. т", lang),
+        }
+    )
