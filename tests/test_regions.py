@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportlab import regions as R
+from exportlab.errors import AggregateRegionError, NotARegionError, UnknownRegionError
 from exportlab.regions import (
-    AggregateRegionError,
-    NotARegionError,
     RegionMatcher,
-    UnknownRegionError,
     load_historic_regions,
     load_regions,
     match_region,
@@ -635,3 +635,67 @@ def test_write_reference_accepts_a_loose_csv_and_rejects_bad_ones(project: Path,
         R.write_reference(pd.concat([BRAZIL, BRAZIL]))
     with pytest.raises(ValueError, match="missing column"):
         R.write_reference(BRAZIL.drop(columns="name_ru"))
+
+
+def test_regions_does_not_import_the_readers():
+    code = "import sys, exportlab.regions; print(sorted(m for m in sys.modules if m.startswith('exportlab.io')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_one_matcher_for_every_kind_of_reference(tmp_path: Path):
+    assert R.as_matcher(None) is R.default_matcher()
+    own = RegionMatcher(historic=False)
+    assert R.as_matcher(own) is own
+    frame = R.as_matcher(BRAZIL)
+    assert frame.match("SÃO PAULO") == "BR-SP" and frame.historic is None
+    # a loose CSV (code column and name columns) works wherever a reference is accepted
+    loose = tmp_path / "uf.csv"
+    loose.write_text("region,name_pt,sigla\nBR-MT,Mato Grosso,MT\nBR-SP,São Paulo,SP\n", "utf-8")
+    assert match_region("MT", reference=loose) == "BR-MT"
+    assert region_name("BR-SP", reference=loose) == "São Paulo"
+    first = R.as_matcher(loose)
+    assert R.as_matcher(str(loose)) is first  # cached while the file is unchanged
+    loose.write_text("region,name_pt,sigla\nBR-MT,Mato Grosso do Norte,MT\n", "utf-8")
+    assert R.as_matcher(loose) is not first
+    assert region_name("BR-MT", reference=loose) == "Mato Grosso do Norte"
+    with pytest.raises(UnknownRegionError):
+        match_region("SP", reference=loose)
+    # the shipped file given by path: no historic table (only the default reference brings it)
+    shipped = R.as_matcher(Path(R.__file__).parent / "data" / "regions.csv")
+    assert shipped is not R.default_matcher() and shipped.historic is None
+
+
+def test_match_labels_names_the_reason_and_distrusts_a_code_that_contradicts_its_name():
+    table = R.match_labels(
+        ["92000 - РЕСПУБЛИКА ТАТАРСТАН", "92000 - МОСКОВСКАЯ ОБЛАСТЬ", "Татарстн", "NNNNN"]
+    )
+    assert table.columns.tolist() == ["label", "region", "suggestions"]
+    assert table["region"].tolist() == ["RU-TA", None, None, None]
+    hints = table["suggestions"].tolist()
+    assert hints[0] == ""
+    assert hints[1].startswith("the code 92000 is ") and "(RU-MOS)" in hints[1]
+    assert "closest: " in hints[2] and "(RU-TA)" in hints[2]
+    assert "unknown territorial unit" in hints[3]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "label"),
+    [
+        ("", "empty", ""),
+        ("в том числе:", "including", "в том числе"),
+        ("Российская Федерация1)", "country", "Российская Федерация"),
+        ("Приволжский федеральный округ", "district", "Приволжский федеральный округ"),
+        (
+            "Архангельская область (без автономного округа)",
+            "less_ao",
+            "Архангельская область (без автономного округа)",
+        ),
+        ("Республика\nТатарстан 2)", "region", "Республика Татарстан"),
+        ("Аpхангельская область", "region", "Архангельская область"),  # Latin p fixed
+    ],
+)
+def test_row_labels_of_statistical_tables(text: str, kind: str, label: str):
+    assert R.classify_label(text) == (kind, label)
+    if kind == "less_ao":
+        assert R.without_less_ao(label) == "Архангельская область"

@@ -50,9 +50,16 @@ __all__ = [
     "FCS_PLACEHOLDERS",
     "load_regions",
     "load_historic_regions",
+    "load_region_reference",
     "normalize_name",
     "RegionMatcher",
     "default_matcher",
+    "as_matcher",
+    "match_labels",
+    "clean_label",
+    "fix_homoglyphs",
+    "classify_label",
+    "without_less_ao",
     "match_region",
     "region_name",
     "region_label",
@@ -182,6 +189,33 @@ def load_historic_regions(path: str | Path | None = None) -> pd.DataFrame:
     """
     source = _DATA / "regions_historic.csv" if path is None else path
     return _read_reference(source, ("merged_into_iso",))
+
+
+def load_region_reference(path: str | Path) -> pd.DataFrame:
+    """A user region reference as the frame :class:`exportlab.regions.RegionMatcher` expects.
+
+    Either a CSV with ``iso, name_en, name_ru`` (the layout of ``exportlab/data/regions.csv``), or
+    any CSV whose first column (or a column ``code`` / ``region`` / ``iso``) holds the region code
+    and whose other text columns hold names; every name becomes an alias.
+
+    >>> import tempfile
+    >>> loose = Path(tempfile.mkdtemp()) / "uf.csv"
+    >>> _ = loose.write_text("code,name_pt,sigla\\nBR-MT,Mato Grosso,MT\\n", encoding="utf-8")
+    >>> load_region_reference(loose).to_dict("records")
+    [{'iso': 'BR-MT', 'name_en': 'Mato Grosso', 'name_ru': 'Mato Grosso', 'aliases': 'MT'}]
+    """
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if {"iso", "name_en", "name_ru"} <= set(frame.columns):
+        return frame
+    code_col = next((c for c in ("iso", "code", "region") if c in frame.columns), frame.columns[0])
+    names = [
+        c for c in frame.columns if c != code_col and not frame[c].isin(["True", "False", ""]).all()
+    ]
+    out = pd.DataFrame({"iso": frame[code_col].str.strip()})
+    out["name_en"] = frame[names[0]] if names else out["iso"]
+    out["name_ru"] = out["name_en"]
+    out["aliases"] = frame[names[1:]].agg(";".join, axis=1) if len(names) > 1 else ""
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -614,22 +648,93 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray | pa.ChunkedArray, list[ob
     return codes, list(uniques)
 
 
-@lru_cache(maxsize=8)
-def _matcher_for(path: str | None) -> RegionMatcher:
-    return RegionMatcher(path)
-
-
+@lru_cache(maxsize=1)
 def default_matcher() -> RegionMatcher:
     """The cached matcher built from the shipped reference (with the historic table)."""
-    return _matcher_for(None)
+    return RegionMatcher()
 
 
-def _matcher(reference: pd.DataFrame | str | Path | RegionMatcher | None) -> RegionMatcher:
+@lru_cache(maxsize=8)
+def _file_matcher(path: str, mtime_ns: int, size: int) -> RegionMatcher:
+    return RegionMatcher(load_region_reference(path), historic=False)
+
+
+def as_matcher(reference: pd.DataFrame | str | Path | RegionMatcher | None) -> RegionMatcher:
+    """The matcher of ``reference``: the one place a region reference becomes a matcher.
+
+    ``None``: the shipped reference (:func:`default_matcher`, with the merged okrugs); a
+    :class:`RegionMatcher`: itself; a frame: a matcher of it; a CSV path in any layout
+    :func:`load_region_reference` accepts: a matcher of the file (cached until the file changes).
+    Only the shipped reference brings the historic table of merged regions.
+
+    >>> as_matcher(None) is default_matcher()
+    True
+    >>> as_matcher(pd.DataFrame({"iso": ["BR-MT"], "name_en": ["Mato Grosso"],
+    ...                          "name_ru": ["Мату-Гросу"]})).match("mato grosso")
+    'BR-MT'
+    """
     if isinstance(reference, RegionMatcher):
         return reference
-    if reference is None or isinstance(reference, (str, Path)):
-        return _matcher_for(None if reference is None else str(Path(reference).resolve()))
-    return RegionMatcher(reference)
+    if reference is None:
+        return default_matcher()
+    if isinstance(reference, pd.DataFrame):
+        return RegionMatcher(reference, historic=False)
+    path = Path(reference).resolve()
+    stat = path.stat()
+    return _file_matcher(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+_CODE_AND_NAME = re.compile(r"^\s*([0-9]+)\s+-\s+(\S.*?)\s*$")
+
+
+def _code_name_conflict(matcher: RegionMatcher, label: str, code: str) -> str | None:
+    """Why ``label`` (``"92000 - МОСКОВСКАЯ ОБЛАСТЬ"``) is contradictory, or None.
+
+    A label with a code and a name is matched by its code; when the name alone is a different
+    region of the reference, the label is not trusted (a name unknown to the reference is no
+    contradiction: FCS spellings vary).
+    """
+    m = _CODE_AND_NAME.match(str(label))
+    if m is None:
+        return None
+    try:
+        by_name = matcher.match(m.group(2))
+    except UnknownRegionError:
+        return None
+    if by_name == code:
+        return None
+    return (
+        f"the code {m.group(1)} is {matcher.name(code, 'ru')} ({code}) but the name is "
+        f"{matcher.name(by_name, 'ru')} ({by_name})"
+    )
+
+
+def match_labels(
+    labels: Iterable[object], reference: pd.DataFrame | str | Path | RegionMatcher | None = None
+) -> pd.DataFrame:
+    """Match each region label once: columns ``label``, ``region`` (None when unmatched) and
+    ``suggestions`` (why a label is not matched, and the closest spellings).
+
+    A label with a code and a name whose name is another region of the reference is not matched.
+
+    >>> match_labels(["92000 - РЕСПУБЛИКА ТАТАРСТАН", "92000 - МОСКОВСКАЯ ОБЛАСТЬ"])["region"].tolist()
+    ['RU-TA', None]
+    """
+    matcher = as_matcher(reference)
+    rows = []
+    for label in labels:
+        try:
+            code, hint = matcher.match(label), ""
+        except UnknownRegionError as err:
+            code = None
+            hint = "; ".join(f"{name} ({iso})" for name, iso in err.suggestions)
+            hint = "; ".join(x for x in (err.reason, hint and f"closest: {hint}") if x)
+        else:
+            conflict = _code_name_conflict(matcher, label, code)
+            if conflict:
+                code, hint = None, conflict
+        rows.append((label, code, hint))
+    return pd.DataFrame(rows, columns=["label", "region", "suggestions"], dtype=object)
 
 
 def match_region(
@@ -644,7 +749,84 @@ def match_region(
     >>> match_region("04130 - ЭВЕНКИЙСКИЙ АВТОНОМНЫЙ ОКРУГ (КРАСНОЯРСКИЙ КРАЙ)")
     'RU-KYA'
     """
-    return _matcher(reference).match(text, where=where)
+    return as_matcher(reference).match(text, where=where)
+
+
+# --------------------------------------------------------------------------------------------
+# row labels of statistical tables (Rosstat, fedstat): the country, districts, "including" lines
+
+_LATIN_TO_CYRILLIC = str.maketrans("aceopxyACEHKMOPTXB", "асеорхуАСЕНКМОРТХВ")
+_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+")
+_LESS_AO = re.compile(
+    r"\s*\(?\s*(?:без|кроме|less|excluding|excl\.?)\s+(?:автономн\w*|autonomous)\s*\w*\)?\s*$",
+    re.IGNORECASE,
+)
+_INCLUDING = re.compile(r"^(?:в том числе|including|из них|of which)\W*$", re.IGNORECASE)
+_COUNTRY = {"российская федерация", "russian federation", "россия", "russia"}
+_DISTRICT = re.compile(r"федеральн\w* округ|federal district", re.IGNORECASE)
+
+
+def fix_homoglyphs(text: str) -> str:
+    """Latin look-alike letters inside Cyrillic words replaced by the Cyrillic ones.
+
+    >>> fix_homoglyphs("Аpхангельская область") == "Архангельская область"
+    True
+    """
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if re.search(r"[А-Яа-яЁё]", word) and re.search(r"[A-Za-z]", word):
+            return word.translate(_LATIN_TO_CYRILLIC)
+        return word
+
+    return _WORD.sub(fix, text)
+
+
+def clean_label(text: str) -> str:
+    """A row label without line breaks, repeated spaces and footnote marks.
+
+    >>> clean_label("Республика\\nТатарстан 2)")
+    'Республика Татарстан'
+    """
+    s = re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip()
+    s = re.sub(r"\s*\d\)\s*$", "", s)
+    s = re.sub(r"(?<=[^\W\d])\d\)", "", s)
+    return s.strip(" :*")
+
+
+def classify_label(text: str) -> tuple[str, str]:
+    """``(kind, cleaned label)`` of a row label of a statistical table.
+
+    ``kind`` is ``empty``, ``including``, ``country``, ``district``, ``less_ao`` (an oblast without
+    its autonomous okrugs) or ``region`` (to be matched through the reference).
+
+    >>> classify_label("Российская Федерация1)")
+    ('country', 'Российская Федерация')
+    >>> classify_label("Тюменская область (без автономных округов)")[0]
+    'less_ao'
+    """
+    label = fix_homoglyphs(clean_label(text))
+    low = label.lower().replace("ё", "е")  # clean_label already squashed the spaces
+    if not low:
+        return "empty", label
+    if _INCLUDING.match(low):
+        return "including", label
+    if low in _COUNTRY:
+        return "country", label
+    if _DISTRICT.search(low):
+        return "district", label
+    if _LESS_AO.search(label):
+        return "less_ao", label
+    return "region", label
+
+
+def without_less_ao(label: str) -> str:
+    """``label`` without its "(без автономных округов)" / "(less autonomous okrugs)" ending.
+
+    >>> without_less_ao("Тюменская область (без автономных округов)")
+    'Тюменская область'
+    """
+    return _LESS_AO.sub("", label).strip()
 
 
 # --------------------------------------------------------------------------------------------
@@ -668,7 +850,7 @@ def _active_matcher_for(path: str, mtime_ns: int, size: int) -> RegionMatcher:
     data = Path(path).read_bytes()
     if data == (_DATA / "regions.csv").read_bytes():
         return default_matcher()  # the shipped reference, with its merged okrugs
-    return RegionMatcher(path, historic=False)
+    return _file_matcher(path, mtime_ns, size)
 
 
 def active_matcher() -> RegionMatcher:
@@ -698,7 +880,7 @@ def write_reference(
     """Write the reference used for ingestion to ``out_dir/regions.csv`` (atomic, deterministic).
 
     ``reference``: ``None`` (the shipped file, copied byte for byte), a frame, or a CSV path in any
-    layout :func:`exportlab.io.ingest.load_region_reference` accepts (the same conversion the ingest
+    layout :func:`load_region_reference` accepts (the same conversion the ingest
     applied: ``iso, name_en, name_ru`` or a code column with name columns). ``out_dir`` defaults to
     ``data/processed/``. Returns the path written.
 
@@ -715,8 +897,6 @@ def write_reference(
     if isinstance(reference, pd.DataFrame):
         frame = reference
     else:
-        from exportlab.io.ingest import load_region_reference
-
         frame = load_region_reference(reference)
     frame = _validate(_read_reference(frame, REQUIRED_COLUMNS))
     data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
@@ -726,7 +906,7 @@ def write_reference(
 def _names_matcher(
     reference: pd.DataFrame | str | Path | RegionMatcher | None,
 ) -> RegionMatcher:
-    return active_matcher() if reference is None else _matcher(reference)
+    return active_matcher() if reference is None else as_matcher(reference)
 
 
 def region_name(

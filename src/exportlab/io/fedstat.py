@@ -30,6 +30,7 @@ import pandas as pd
 
 from exportlab.errors import IngestError, UnknownRegionError
 from exportlab.io.sniff import detect_encoding, detect_format, read_head, split_header
+from exportlab.regions import as_matcher, classify_label
 from exportlab.schema import INDICATORS, coerce_indicators
 
 _YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0)?\s*(?:г\.?|год)?\s*$")
@@ -63,9 +64,6 @@ def wide_to_long(
     number nor a missing-value mark (``…``, ``-``, empty) is an :class:`IngestError` naming its line
     and column.
     """
-    from exportlab.io.ingest import _matcher
-    from exportlab.io.rosstat import classify_label
-
     if indicator not in INDICATORS:
         raise IngestError(
             name,
@@ -88,7 +86,7 @@ def wide_to_long(
     body = cells.iloc[header_row + 1 :]
     label_col = min(year_cols) - 1 if min(year_cols) > 0 else 0
     column_name = {j: cells.iloc[header_row, j].strip() for j in year_cols}
-    matcher = _matcher(regions)
+    matcher = as_matcher(regions)
     records, skipped, first_line = [], [], {}
     for index, row in body.iterrows():
         line = int(index) + 1
@@ -255,8 +253,6 @@ def read_indicators(
 
 def _long_from_frame(frame: pd.DataFrame, name: str, regions: object) -> pd.DataFrame:
     """Check and convert the rows of a long table; row ``i`` of ``frame`` is line ``i + 2``."""
-    from exportlab.io.ingest import _matcher
-
     frame = frame.reset_index(drop=True)
     line = frame.index.to_numpy() + 2
     unknown = ~frame["indicator"].isin(list(INDICATORS))
@@ -281,7 +277,7 @@ def _long_from_frame(frame: pd.DataFrame, name: str, regions: object) -> pd.Data
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise IngestError(name, int(line[i]), "year", "a whole year", frame["year"].iloc[i])
     try:
-        region = _matcher(regions).match_many(frame["region"].astype(str), where=name)
+        region = as_matcher(regions).match_many(frame["region"].astype(str), where=name)
     except UnknownRegionError as err:
         raise IngestError(
             name, None, "region", "a region of the region reference", err.value, note=str(err)

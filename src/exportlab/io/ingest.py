@@ -36,13 +36,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from exportlab.errors import IngestError, Rejection, UnknownRegionError
+from exportlab.errors import IngestError, Rejection
 from exportlab.files import write_json
 from exportlab.io import fast
 from exportlab.io.partners import partner_codes
 from exportlab.io.quality import REASONS, IngestReport, unit_warnings
 from exportlab.io.sources import Source, expand_inputs, physical_lines, relation_sql
 from exportlab.io.sources import _needs_line_map as needs_line_map
+from exportlab.regions import as_matcher, match_labels
 
 FLOW_LABELS: dict[str, tuple[str, ...]] = {
     "export": ("ЭК", "ЭКСПОРТ", "EXP", "EX", "E", "EXPORT", "EXPORTS", "X"),
@@ -218,87 +219,6 @@ def _duck_error(source: Source, err: Exception) -> IngestError:
     )
 
 
-def _matcher_of(regions: object):
-    from exportlab.regions import RegionMatcher
-
-    return regions if isinstance(regions, RegionMatcher) else _matcher(regions)
-
-
-def _region_map(labels: pd.DataFrame, regions: object) -> pd.DataFrame:
-    """Match each distinct region label once: columns label, region, suggestions."""
-    matcher = _matcher_of(regions)
-    rows = []
-    for label in labels["region_label"]:
-        try:
-            code, hint = matcher.match(label), ""
-        except UnknownRegionError as err:
-            code = None
-            hint = "; ".join(f"{name} ({iso})" for name, iso in err.suggestions)
-            hint = "; ".join(x for x in (err.reason, hint and f"closest: {hint}") if x)
-        else:
-            conflict = _code_name_conflict(matcher, label, code)
-            if conflict:
-                code, hint = None, conflict
-        rows.append((label, code, hint))
-    return pd.DataFrame(rows, columns=["label", "region", "suggestions"], dtype=object)
-
-
-_CODE_AND_NAME = re.compile(r"^\s*([0-9]+)\s+-\s+(\S.*?)\s*$")
-
-
-def _code_name_conflict(matcher, label: str, code: str) -> str | None:
-    """Why ``label`` (``"92000 - МОСКОВСКАЯ ОБЛАСТЬ"``) is contradictory, or None.
-
-    A label with a code and a name is matched by its code; when the name alone is a different
-    region of the reference, the label is not trusted (a name unknown to the reference is no
-    contradiction: FCS spellings vary).
-    """
-    m = _CODE_AND_NAME.match(str(label))
-    if m is None:
-        return None
-    try:
-        by_name = matcher.match(m.group(2))
-    except UnknownRegionError:
-        return None
-    if by_name == code:
-        return None
-    return (
-        f"the code {m.group(1)} is {matcher.name(code, 'ru')} ({code}) but the name is "
-        f"{matcher.name(by_name, 'ru')} ({by_name})"
-    )
-
-
-def load_region_reference(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """A user region reference as the frame :class:`exportlab.regions.RegionMatcher` expects.
-
-    Either a CSV with ``iso, name_en, name_ru`` (the layout of ``exportlab/data/regions.csv``), or
-    any CSV whose first column (or a column ``code`` / ``region`` / ``iso``) holds the region code
-    and whose other text columns hold names; every name becomes an alias.
-    """
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if {"iso", "name_en", "name_ru"} <= set(frame.columns):
-        return frame
-    code_col = next((c for c in ("iso", "code", "region") if c in frame.columns), frame.columns[0])
-    names = [
-        c for c in frame.columns if c != code_col and not frame[c].isin(["True", "False", ""]).all()
-    ]
-    out = pd.DataFrame({"iso": frame[code_col].str.strip()})
-    out["name_en"] = frame[names[0]] if names else out["iso"]
-    out["name_ru"] = out["name_en"]
-    out["aliases"] = frame[names[1:]].agg(";".join, axis=1) if len(names) > 1 else ""
-    return out
-
-
-def _matcher(regions: object):
-    from exportlab.regions import RegionMatcher, default_matcher
-
-    if regions is None:
-        return default_matcher()
-    if isinstance(regions, pd.DataFrame):
-        return RegionMatcher(regions, historic=False)
-    return RegionMatcher(load_region_reference(regions), historic=False)
-
-
 def ingest(
     inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     out_dir: str | os.PathLike[str],
@@ -387,11 +307,11 @@ def _ingest(
     codes = sorted(set(partners) if partners is not None else set(partner_codes()))
     con.register("partner_ref", pd.DataFrame({"code": [c.upper() for c in codes]}))
     if fast.eligible(sources) and not any(s.needs_general for s in sources):
-        matcher = _matcher_of(regions)
+        matcher = as_matcher(regions)
         maps = fast.Maps(
             FLOW_LABELS,
             {c.upper() for c in codes},
-            lambda labels: _region_map(pd.DataFrame({"region_label": labels}), matcher),
+            lambda labels: match_labels(labels, matcher),
             {i: "period" not in s.layout.columns for i, s in enumerate(sources)},
         )
         # every partner code and FCS region label is known beforehand: rare ones need no sample
@@ -420,7 +340,7 @@ def _ingest(
     labels = con.sql(
         "SELECT DISTINCT region_label FROM stage WHERE region_label IS NOT NULL ORDER BY 1"
     ).df()
-    regmap = _region_map(labels, regions)
+    regmap = match_labels(labels["region_label"], regions)
     con.register("regmap", regmap)
     # a file with decimal commas: a number with a dot (1.000: one, or a thousand?) is ambiguous
     con.execute(

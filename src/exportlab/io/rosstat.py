@@ -38,8 +38,6 @@ rounding: ``|Σ subjects − country| ≤ Σ_i ½·10^-d_i``, over the summed ce
 last digit; for 85 values printed to 0.1 that is ±4.3 units). Tables whose country total includes amounts not allocated to regions (fixed
 investment) need ``Σ ≤ country`` only; with confidential cells the sum is a lower bound.
 
->>> classify_label("Российская Федерация1)")
-('country', 'Российская Федерация')
 >>> parse_cell("1\\u00a0081,7"), parse_cell("–"), parse_cell("…2)")
 ((1081.7, 'number', 1), (0.0, 'dash', 0), (None, 'confidential', 0))
 """
@@ -58,6 +56,13 @@ import numpy as np
 import pandas as pd
 
 from exportlab.errors import IngestError, UnknownRegionError
+from exportlab.regions import (
+    as_matcher,
+    classify_label,
+    clean_label,
+    fix_homoglyphs,
+    without_less_ao,
+)
 from exportlab.schema import INDICATORS, coerce_indicators
 
 # ------------------------------------------------------------------------------------ table specs
@@ -287,63 +292,8 @@ def parse_unit(text: str) -> tuple[str | None, float]:
     return base, mult
 
 
-# ----------------------------------------------------------------------------------------- labels
-
-_LATIN_TO_CYRILLIC = str.maketrans("aceopxyACEHKMOPTXB", "асеорхуАСЕНКМОРТХВ")
-_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+")
-_LESS_AO = re.compile(
-    r"\s*\(?\s*(?:без|кроме|less|excluding|excl\.?)\s+(?:автономн\w*|autonomous)\s*\w*\)?\s*$",
-    re.IGNORECASE,
-)
-_INCLUDING = re.compile(r"^(?:в том числе|including|из них|of which)\W*$", re.IGNORECASE)
-_COUNTRY = {"российская федерация", "russian federation", "россия", "russia"}
-_DISTRICT = re.compile(r"федеральн\w* округ|federal district", re.IGNORECASE)
-
-
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip().lower().replace("ё", "е")
-
-
-def fix_homoglyphs(text: str) -> str:
-    """Latin look-alike letters inside Cyrillic words replaced by the Cyrillic ones.
-
-    >>> fix_homoglyphs("Аpхангельская область") == "Архангельская область"
-    True
-    """
-
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if re.search(r"[А-Яа-яЁё]", word) and re.search(r"[A-Za-z]", word):
-            return word.translate(_LATIN_TO_CYRILLIC)
-        return word
-
-    return _WORD.sub(fix, text)
-
-
-def clean_label(text: str) -> str:
-    """A row label without line breaks, repeated spaces and footnote marks."""
-    s = re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip()
-    s = re.sub(r"\s*\d\)\s*$", "", s)
-    s = re.sub(r"(?<=[^\W\d])\d\)", "", s)
-    return s.strip(" :*")
-
-
-def classify_label(text: str) -> tuple[str, str]:
-    """``(kind, cleaned label)``; kind ``empty``, ``including``, ``country``, ``district``,
-    ``less_ao`` or ``region`` (to be matched through the reference)."""
-    label = fix_homoglyphs(clean_label(text))
-    low = _norm(label)
-    if not low:
-        return "empty", label
-    if _INCLUDING.match(low):
-        return "including", label
-    if low in _COUNTRY:
-        return "country", label
-    if _DISTRICT.search(low):
-        return "district", label
-    if _LESS_AO.search(label):
-        return "less_ao", label
-    return "region", label
 
 
 # ----------------------------------------------------------------------------------------- report
@@ -759,10 +709,8 @@ def read_grid(grid: Grid, spec: TableSpec, matcher, *, indicator: str | None = N
             if kind == "region":
                 iso = _match(matcher, label, clean_label(en), grid.where(p, number))
             elif kind == "less_ao":
-                base = _LESS_AO.sub("", label).strip()
-                iso = _match(
-                    matcher, base, _LESS_AO.sub("", clean_label(en)).strip(), grid.where(p, number)
-                )
+                base = without_less_ao(label)
+                iso = _match(matcher, base, without_less_ao(clean_label(en)), grid.where(p, number))
             rows.append(_Row(p, number, kind, label, en, iso, r))
     if mapping is None:
         raise IngestError(
@@ -1255,7 +1203,6 @@ def read_regional_indicators(
     yearbook revises an earlier one); differing values are listed in the warnings.
     """
     from exportlab.io.fedstat import read_indicators
-    from exportlab.io.ingest import _matcher
     from exportlab.io.sniff import detect_format
 
     if isinstance(inputs, (str, os.PathLike)):
@@ -1265,7 +1212,7 @@ def read_regional_indicators(
         if not item.exists():
             raise IngestError(str(item), expected="an existing file or folder", note="not found")
         files.extend(indicator_files(item) if item.is_dir() else [item])
-    matcher = regions if hasattr(regions, "is_region") else _matcher(regions)
+    matcher = as_matcher(regions)
     parts, aggs = [], []
     report = IndicatorReport(table=pd.DataFrame())
     for path in files:
