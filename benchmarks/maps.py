@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import geo, maps, regions
+from exportlab.plot import maps as plot_maps
 from exportlab.plot import style
 
 
@@ -27,13 +28,15 @@ def _draw(layer, codes: list[str], folder: Path, rng: np.random.Generator) -> No
     types = pd.Series(rng.integers(1, 5, len(codes)), index=codes)
     segments = pd.DataFrame(rng.beta(1, 8, (len(codes), 4)), index=codes, columns=list("abcd"))
     figures = {
-        "daed": maps.choropleth(layer, values, scheme="fisher_jenks", unit="index", synthetic=True),
-        "types": maps.categorical(layer, types, synthetic=True),
-        "resource_share": maps.choropleth(layer, values, scheme="quantiles", fmt="{:.0%}"),
-        "hightech_share": maps.choropleth_grid(layer, segments, fmt="{:.0%}", synthetic=True),
+        "daed": plot_maps.choropleth(
+            layer, values, scheme="fisher_jenks", unit="index", synthetic=True
+        ),
+        "types": plot_maps.categorical(layer, types, synthetic=True),
+        "resource_share": plot_maps.choropleth(layer, values, scheme="quantiles", fmt="{:.0%}"),
+        "hightech_share": plot_maps.choropleth_grid(layer, segments, fmt="{:.0%}", synthetic=True),
     }
     for what, fig in figures.items():
-        maps.save_map(fig, what, layer, folder, close=True)
+        style.save_figure(fig, maps.map_name(what, layer), folder, close=True)
 
 
 class _Clock:

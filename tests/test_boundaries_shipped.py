@@ -23,6 +23,7 @@ from conftest import put_dcw_rings
 from shapely.geometry import Polygon, box
 
 from exportlab import geo, maps, pipeline, regions
+from exportlab.plot import maps as pmaps
 from exportlab.plot import style
 
 DATA = Path(geo.__file__).resolve().parent / "data"
@@ -306,7 +307,7 @@ def test_map_note_and_figure_name_the_shipped_copy(no_dcw):
         assert "apt install gmt-dcw" in note  # how to get the full file
         codes = regions.load_regions()["iso"]
         values = pd.Series(np.linspace(0, 1, len(codes)), index=codes)
-        fig = maps.choropleth(layers["polygons"], values, lang=lang, synthetic=True)
+        fig = pmaps.choropleth(layers["polygons"], values, lang=lang, synthetic=True)
         texts = "\n".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
         assert geo.boundary_credit(layers["polygons"], lang) in texts
         # the Moscow and St Petersburg insets still show the two cities
@@ -316,7 +317,7 @@ def test_map_note_and_figure_name_the_shipped_copy(no_dcw):
             centre = layers["polygons"].set_index("iso").loc[iso].geometry.centroid
             (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
             assert x0 < centre.x < x1 and y0 < centre.y < y1, iso
-        tiles_fig = maps.choropleth(layers["tiles"], values, lang=lang)
+        tiles_fig = pmaps.choropleth(layers["tiles"], values, lang=lang)
         tiles_text = "\n".join(t.get_text() for t in tiles_fig.findobj(matplotlib.text.Text))
         assert "DCW-GMT" not in tiles_text
 

@@ -445,7 +445,11 @@ def test_classes_stay_those_of_the_reported_code_in_its_edition(conc: Path):
 def test_name_key_cuts_long_names_and_shows_bare_codes():
     import matplotlib.pyplot as plt
 
+    from exportlab.plot import hs as plot_hs
+
     fig, ax = plt.subplots()
-    text = hs.add_name_key(ax, ["2208", "9999", "01"], ["x" * 60, None, float("nan")], max_chars=10)
+    text = plot_hs.add_name_key(
+        ax, ["2208", "9999", "01"], ["x" * 60, None, float("nan")], max_chars=10
+    )
     assert text.get_text().split("\n") == ["2208  xxxxxxxxx…", "9999", "01"]
     plt.close(fig)

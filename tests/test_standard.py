@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportlab import standard as sd
+from exportlab.plot import standard as plot_standard
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 
@@ -225,7 +226,7 @@ def test_localize_and_heatmap(trade):
     shown = sd.localize_card(card, "ru")
     assert "нет данных" in set(shown["status"])
     assert shown["indicator_name"].str.contains("ННЭ|экспорт", regex=True).any()
-    fig = sd.plot_scorecard_heatmap(card, lang="ru", title="Карта целей")
+    fig = plot_standard.scorecard_heatmap(card, lang="ru", title="Карта целей")
     assert fig.axes[0].get_title() == "Карта целей"
     plt.close(fig)
 
@@ -512,7 +513,7 @@ def test_partner_concentration_and_plot(trade):
     # 2021: DE 50, CN 40+200, KZ 15, IN 5; R2 without NNN: TR 20+15+15, AE 20+15+15; total 410
     expected = sum((v / 410) ** 2 for v in (50, 240, 15, 5, 50, 50))
     assert conc.loc[2021, "partner_hhi"] == pytest.approx(expected)
-    fig = sd.plot_reorientation(sd.reorientation_shares(trade), lang="ru")
+    fig = plot_standard.reorientation_area(sd.reorientation_shares(trade), lang="ru")
     assert fig.axes[0].get_ylabel() == "Доля в экспорте, %"
     plt.close(fig)
 

@@ -49,7 +49,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -59,7 +59,6 @@ from exportlab.labels import check_lang
 
 __all__ = [
     "AS_REPORTED",
-    "add_name_key",
     "CONCORDANCE_CSV",
     "HSConversion",
     "REPORT_LABELS",
@@ -667,44 +666,6 @@ def product_labels(codes: Iterable[str], lang: Lang = "en", edition: str = "HS20
         parent.index = own.index
         out = out.fillna(parent[f"name_{lang}"]).fillna(parent["name_en"])
     return out.astype(object).where(out.notna(), None).rename("name")
-
-
-def add_name_key(
-    ax: Any,
-    codes: Iterable[str],
-    labels: Iterable[str | None],
-    *,
-    max_chars: int = 42,
-    fontsize: float = 6.5,
-) -> Any:
-    """Write a key "code  name" for the products labelled by code on a figure, right of ``ax``.
-
-    Names longer than ``max_chars`` are cut with "…"; a missing name shows the code alone. The key
-    sits below the legend (``ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))``) at the bottom
-    right of the axes. Returns the matplotlib ``Text``.
-
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
-    >>> add_name_key(ax, ["2208"], ["Ethyl alcohol, undenatured"]).get_text()
-    '2208  Ethyl alcohol, undenatured'
-    >>> plt.close(fig)
-    """
-    lines = []
-    for code, name in zip(codes, labels, strict=True):
-        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
-        if len(text) > max_chars:
-            text = text[: max_chars - 1].rstrip(" ,;") + "…"
-        lines.append(f"{code}  {text}".rstrip())
-    return ax.text(
-        1.02,
-        0.0,
-        "\n".join(lines),
-        transform=ax.transAxes,
-        ha="left",
-        va="bottom",
-        fontsize=fontsize,
-        linespacing=1.25,
-    )
 
 
 # ---------------------------------------------------------------------------------------------

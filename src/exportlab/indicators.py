@@ -213,57 +213,18 @@ MAPS: dict[str, tuple[str, str, str, str, str, float]] = {
 }
 
 
-def draw_indicator_maps(
-    indicators: pd.DataFrame,
-    year: int,
-    layers: Mapping[str, object],
-    *,
-    lang: str = "en",
-    synthetic: bool = False,
-    source: str | None = None,
-    scheme: str = "fisher_jenks",
-    k: int = 5,
-    prefix: str = "ingest_map_",
-    figures_dir=None,
-) -> dict[str, object]:
-    """Choropleths of :data:`MAPS` on every layer, saved as ``<prefix><map>_<layer>``.
+def map_values(indicators: pd.DataFrame, year: int) -> dict[str, pd.Series]:
+    """The values of each map of :data:`MAPS` in ``year``, by region, in the map's unit.
 
-    An indicator absent in ``year`` gets a figure that says so (:func:`exportlab.charts.no_data_figure`).
-    Returns ``{"<map>_<layer>": figure}``.
+    Keys are the map names; a Series is empty when the indicator has no value in ``year``. The maps
+    are drawn by :func:`exportlab.plot.indicators.indicator_maps`.
+
+    >>> ind = pd.DataFrame({"region": ["A"], "year": 2021, "indicator": "grp_per_capita_rub",
+    ...                     "value": [450_000.0]})
+    >>> map_values(ind, 2021)["grp_per_capita"].to_dict()
+    {'A': 450.0}
     """
-    from exportlab import charts, maps
-    from exportlab.labels import t
-    from exportlab.plot import style
-
-    figures = {}
-    for name, (key, title_en, title_ru, unit_en, unit_ru, factor) in MAPS.items():
-        series = values(indicators, key, year) * factor
-        title = t(f"{title_en}, {year}", f"{title_ru}, {year}", lang)
-        for kind, layer in layers.items():
-            if series.dropna().empty:
-                fig = charts.no_data_figure(
-                    title,
-                    t(
-                        f"No {key} values for {year} in the indicator table",
-                        f"Нет значений {key} за {year} г. в таблице показателей",
-                        lang,
-                    ),
-                )
-            else:
-                fig = maps.choropleth(
-                    layer,
-                    series,
-                    scheme=scheme,
-                    k=min(k, max(1, series.nunique())),
-                    title=title,
-                    unit=t(unit_en, unit_ru, lang),
-                    lang=lang,
-                    synthetic=synthetic,
-                    source=source,
-                )
-            style.save_figure(fig, f"{prefix}{name}_{kind}", figures_dir)
-            figures[f"{name}_{kind}"] = fig
-    return figures
+    return {name: values(indicators, spec[0], year) * spec[5] for name, spec in MAPS.items()}
 
 
 # ------------------------------------------------------------------------------- reconciliation
