@@ -164,21 +164,17 @@ def _records(data: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _start_quantiles(table: pd.DataFrame, model: Any, year: int) -> tuple[float, float]:
-    """Slider start values: the run's quantile rules (median = 0.5), or the quantile position of a
-    mean or a set value on the fitted data."""
-    from exportlab.typology import FEATURES, parse_threshold
-
+    """Slider start values, on the sliders' steps: the run's quantile rules (median = 0.5), or the
+    quantile position of a mean or a set value on the fitted data
+    (:meth:`exportlab.typology.RegionTypes.threshold_quantiles` of the run's rule, fitted as
+    quadrants: the page types by quadrants, with the same thresholds)."""
     data = table[table["daed_index"].notna() & table["resource_share"].notna()]
-    rows = data[_fit_mask(data, model.base, year)]
-    starts = []
-    for spec, feature in zip(model.thresholds, FEATURES, strict=True):
-        kind, param = parse_threshold(spec)
-        if kind != "quantile":
-            values = rows[feature].to_numpy(dtype="float64")
-            value = float(values.mean()) if kind == "mean" else param
-            param = float(np.mean(values <= value)) if len(values) else 0.5
-        low, high, step = QUANTILE_RANGE
-        starts.append(float(min(max(round(param / step) * step, low), high)))
+    rule = model.clone(method="quadrants").fit(data)
+    low, high, step = QUANTILE_RANGE
+    starts = [
+        float(min(max(round(q / step) * step, low), high))
+        for q in rule.threshold_quantiles(data, year)
+    ]
     return round(starts[0], 2), round(starts[1], 2)
 
 
