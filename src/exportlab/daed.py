@@ -45,6 +45,7 @@ import pandas as pd
 from scipy import stats
 
 from exportlab.labels import t
+from exportlab.schema import exports
 
 COMPONENTS: tuple[str, ...] = ("k1", "k2", "k3", "k4")
 
@@ -106,21 +107,6 @@ RESOURCE_CLASSES: tuple[str, ...] = ("raw", "energy")
 # --------------------------------------------------------------------------------------------
 
 
-def _exports(trade: pd.DataFrame, extra: Iterable[str] = ()) -> pd.DataFrame:
-    """Positive export rows of ``trade`` with plain dtypes."""
-    need = ["year", "region", "value_usd", *extra]
-    missing = [c for c in need if c not in trade.columns]
-    if missing:
-        raise ValueError(f"trade table lacks column(s) {missing}")
-    df = trade
-    if "flow" in df.columns:
-        df = df[df["flow"] == "export"]
-    df = df.loc[df["value_usd"] > 0, need].copy()
-    df["year"] = df["year"].astype("int64")
-    df["region"] = df["region"].astype(str)
-    return df
-
-
 def _complete_years(years: Iterable[int], window: int) -> set[int]:
     """Years ``t`` of ``years`` whose previous ``window`` years ``t-window..t-1`` are all in ``years``."""
     have = {int(y) for y in years}
@@ -133,7 +119,7 @@ def _novelty_share(
     """Share of export in lines (``key``) not exported in the previous ``novelty_window`` years."""
     if novelty_window < 1:
         raise ValueError(f"novelty_window must be at least 1, got {novelty_window}")
-    df = _exports(trade, [key])
+    df = exports(trade, [key], select=True)
     lines = df.groupby(["region", key, "year"], as_index=False)["value_usd"].sum()
     lines = lines.sort_values(["region", key, "year"])
     previous = lines.groupby(["region", key])["year"].shift(1)
@@ -179,7 +165,7 @@ def new_goods_share(
     """
     if not 1 <= digits <= 6:
         raise ValueError(f"digits must be between 1 and 6, got {digits}")
-    df = _exports(trade, ["hs6"])
+    df = exports(trade, ["hs6"], select=True)
     df["product"] = df["hs6"].astype(str).str[:digits]
     return _novelty_share(df, "product", novelty_window, years, "k1").rename(
         columns={"new_k1_usd": "new_goods_usd"}
@@ -234,7 +220,7 @@ def new_markets_share(
         exclude_partners = tuple(SPECIAL_PARTNERS)
     excluded = {str(p) for p in exclude_partners}
     if rule == "window":
-        df = _exports(trade, ["partner"])
+        df = exports(trade, ["partner"], select=True)
         df["partner"] = df["partner"].astype(str)
         res = _novelty_share(df, "partner", novelty_window, years, "k2")
         if excluded:
@@ -254,7 +240,7 @@ def new_markets_share(
         raise ValueError(f"rule must be 'window' or 'traditional', got {rule!r}")
     if not 0 < traditional_share <= 1:
         raise ValueError(f"traditional_share must be in (0, 1], got {traditional_share}")
-    df = _exports(trade, ["partner"])
+    df = exports(trade, ["partner"], select=True)
     df["partner"] = df["partner"].astype(str)
     observed = sorted(df["year"].unique() if years is None else {int(y) for y in years})
     if base_period is None:
@@ -297,7 +283,7 @@ def _indicator(indicators: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def nne_export(trade: pd.DataFrame) -> pd.DataFrame:
     """Non-resource non-energy (``resource == "nne"``) export in USD per region and year."""
-    df = _exports(trade, ["resource"])
+    df = exports(trade, ["resource"], select=True)
     df = df[df["resource"] == "nne"]
     return df.groupby(["region", "year"], as_index=False)["value_usd"].sum()
 
@@ -330,10 +316,10 @@ def _denominator(
     if kind == "per_nne_export":
         values = nne_export(trade)
     else:
-        values = _exports(trade).groupby(["region", "year"], as_index=False)["value_usd"].sum()
+        values = exports(trade).groupby(["region", "year"], as_index=False)["value_usd"].sum()
     # a region absent in a year the trade data covers had zero such export that year
     grid = pd.MultiIndex.from_product(
-        [sorted(set(regions)), sorted(_exports(trade)["year"].unique())], names=["region", "year"]
+        [sorted(set(regions)), sorted(exports(trade)["year"].unique())], names=["region", "year"]
     )
     return (
         values.set_index(["region", "year"])["value_usd"]
@@ -411,7 +397,7 @@ def support_intensity(
     if first > last:
         raise ValueError(f"support_period must be [first, last] year, got {list(period)}")
     if years is None:
-        years = set(have) | (set(_exports(trade)["year"].unique()) if trade is not None else set())
+        years = set(have) | (set(exports(trade)["year"].unique()) if trade is not None else set())
     regions = sorted(support["region"].unique())
     kinds = [scale] + ([fallback] if fallback not in ("rescale", scale) else [])
     denoms = {k: _denominator(k, indicators, trade, regions) for k in kinds if k != "absolute"}
@@ -1233,7 +1219,7 @@ def resource_share(trade: pd.DataFrame, classes: Iterable[str] = RESOURCE_CLASSE
     ``R(r, t) = Σ X(r, p, t)·[resource(p) ∈ classes] / Σ X(r, p, t)`` with the stage 02
     ``resource`` class. Returns ``region, year, resource_share``.
     """
-    df = _exports(trade, ["resource"])
+    df = exports(trade, ["resource"], select=True)
     df["is_resource"] = df["resource"].isin(list(classes))
     df["resource_value"] = df["value_usd"].where(df["is_resource"], 0.0)
     res = df.groupby(["region", "year"], as_index=False)[["resource_value", "value_usd"]].sum()

@@ -39,7 +39,7 @@ import pandas as pd
 
 from exportlab import complexity as cx
 from exportlab.labels import check_lang
-from exportlab.schema import SPECIAL_PARTNERS
+from exportlab.schema import SPECIAL_PARTNERS, exports
 
 __all__ = [
     "HEADERS",
@@ -80,9 +80,7 @@ HEADERS: dict[str, tuple[str, str]] = {
 
 
 def _exports(trade: pd.DataFrame, year: int, level: str) -> pd.DataFrame:
-    rows = trade[trade["year"] == year]
-    if "flow" in rows.columns:
-        rows = rows[rows["flow"] == "export"]
+    rows = exports(trade[trade["year"] == year], ["hs6", "partner"], positive=False)
     return pd.DataFrame(
         {
             "region": rows["region"].astype(str).to_numpy(),

@@ -23,6 +23,7 @@ netto_kg   float64      net weight, kilograms (may be missing)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -155,21 +156,73 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
+#: The columns every measure of export rows needs (:func:`exports`).
+EXPORT_COLUMNS: tuple[str, ...] = ("year", "region", "value_usd")
+
+
+def require(
+    df: pd.DataFrame, columns: Iterable[str], what: str = "trade table", hint: str | None = None
+) -> None:
+    """Raise ``ValueError`` naming the ``columns`` that ``df`` lacks (in the order given).
+
+    ``what`` names the table in the message; ``hint`` is added after a semicolon (what table is
+    expected, which stage writes it).
+
+    >>> require(pd.DataFrame({"year": [2020]}), ["year", "region", "value_usd"])
+    Traceback (most recent call last):
+    ...
+    ValueError: trade table lacks column(s) ['region', 'value_usd']
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what} lacks column(s) {missing}" + (f"; {hint}" if hint else ""))
+
+
+def exports(
+    trade: pd.DataFrame,
+    extra: Iterable[str] = (),
+    *,
+    needs: Iterable[str] = EXPORT_COLUMNS,
+    select: bool = False,
+    positive: bool = True,
+    hint: str | None = None,
+) -> pd.DataFrame:
+    """The export rows of ``trade`` (a copy), after checking its columns.
+
+    The table must hold ``needs`` (default :data:`EXPORT_COLUMNS`) and ``extra``
+    (:func:`require`); rows are those with ``flow == "export"`` (every row of a table without a
+    ``flow`` column: a file of one flow) and, with ``positive``, a value above 0 (US dollars).
+    ``select`` keeps only the required columns. ``year`` comes back as int64, ``region`` as str.
+
+    >>> t = pd.DataFrame({"year": [2020, 2020, 2020], "region": ["RU-TA"] * 3,
+    ...                   "flow": ["export", "import", "export"], "value_usd": [2.0, 5.0, 0.0]})
+    >>> exports(t, select=True).to_dict("list")
+    {'year': [2020], 'region': ['RU-TA'], 'value_usd': [2.0]}
+    """
+    need = list(dict.fromkeys([*needs, *extra]))
+    require(trade, need, hint=hint)
+    rows = trade
+    if "flow" in rows.columns:
+        rows = rows[rows["flow"] == "export"]
+    if positive:
+        rows = rows[rows["value_usd"] > 0]
+    rows = rows.loc[:, need].copy() if select else rows.copy()
+    if "year" in rows.columns:
+        rows["year"] = rows["year"].astype("int64")
+    if "region" in rows.columns:
+        rows["region"] = rows["region"].astype(str)
+    return rows
+
+
 def coerce_trade(df: pd.DataFrame) -> pd.DataFrame:
     """Return the canonical columns of ``df`` in order, with the canonical dtypes."""
-    missing = [c for c in TRADE_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"trade table lacks column(s) {missing}; expected {list(TRADE_COLUMNS)}")
+    require(df, TRADE_COLUMNS, hint=f"expected {list(TRADE_COLUMNS)}")
     return df.loc[:, list(TRADE_COLUMNS)].astype(TRADE_DTYPES)
 
 
 def coerce_indicators(df: pd.DataFrame) -> pd.DataFrame:
     """Return the indicator table's columns in order, with their dtypes."""
-    missing = [c for c in INDICATOR_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"indicator table lacks column(s) {missing}; expected {list(INDICATOR_COLUMNS)}"
-        )
+    require(df, INDICATOR_COLUMNS, "indicator table", f"expected {list(INDICATOR_COLUMNS)}")
     return df.loc[:, list(INDICATOR_COLUMNS)].astype(INDICATOR_DTYPES)
 
 

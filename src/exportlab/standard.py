@@ -38,7 +38,7 @@ import pandas as pd
 
 from exportlab.labels import check_lang, t
 from exportlab.regions import region_label
-from exportlab.schema import SPECIAL_PARTNERS
+from exportlab.schema import SPECIAL_PARTNERS, exports
 
 # ----------------------------------------------------------------------------------------------------
 # Package data
@@ -252,21 +252,16 @@ SCORECARD_HEADERS: dict[str, tuple[str, str]] = {
 COUNTRY_GAP_GOAL = 100
 
 
+#: The columns the targets need, and what the message of a table without them says.
+_TARGET_COLUMNS = ("year", "region", "hs6", "partner", "flow", "value_usd")
+_TARGET_HINT = (
+    "the targets need the classified trade table "
+    "(stage 02: canonical columns plus hs_edition, group, segment, resource)"
+)
+
+
 def _exports(trade: pd.DataFrame, needs: Iterable[str] = ()) -> pd.DataFrame:
-    missing = [
-        c
-        for c in ("year", "region", "hs6", "partner", "flow", "value_usd", *needs)
-        if c not in trade
-    ]
-    if missing:
-        raise ValueError(
-            f"trade table lacks column(s) {missing}; the targets need the classified trade table "
-            "(stage 02: canonical columns plus hs_edition, group, segment, resource)"
-        )
-    rows = trade[(trade["flow"] == "export") & (trade["value_usd"] > 0)].copy()
-    rows["region"] = rows["region"].astype(str)
-    rows["year"] = rows["year"].astype(int)
-    return rows
+    return exports(trade, needs, needs=_TARGET_COLUMNS, hint=_TARGET_HINT)
 
 
 def _grid_frame(trade: pd.DataFrame) -> pd.MultiIndex:
