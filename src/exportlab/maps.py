@@ -303,7 +303,8 @@ def class_options(
     bins: Sequence[float] | Mapping[str, Sequence[float]] | None = None,
     what: str | None = None,
 ) -> dict[str, object]:
-    """Keyword arguments ``scheme``, ``k``, ``bins`` of :func:`choropleth` for the map ``what``.
+    """Keyword arguments ``scheme``, ``k``, ``bins`` of :func:`exportlab.plot.maps.choropleth` for
+    the map ``what``.
 
     ``bins`` is one list of class upper bounds for every map, or a dict ``{what: [bounds]}`` (maps
     have different units: the DAED index is 0–1, shares are per cent). ``scheme="user"`` without

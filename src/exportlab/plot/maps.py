@@ -492,8 +492,8 @@ def choropleth(
     """A classified choropleth of ``values`` (a Series indexed by ISO code) on ``geo``.
 
     ``geo`` is a layer of :func:`exportlab.geo.load_regions` or a source for it. ``scheme`` /
-    ``k`` / ``bins`` choose the classes (see :func:`classify`); the legend shows each class's bounds
-    and ``unit`` as its title, plus a hatched "no data" entry. ``labels`` writes short names on the
+    ``k`` / ``bins`` choose the classes (see :func:`exportlab.maps.classify`); the legend shows each
+    class's bounds and ``unit`` as its title, plus a hatched "no data" entry. ``labels`` writes short names on the
     larger polygons (tiles always carry their label; with ``labels`` they also show the value).
     ``inset_moscow`` adds the Moscow and St Petersburg insets to a polygon map. ``fmt`` is a format
     string for the bounds (``"{:.0%}"``); ``reference`` is the region reference whose regions
