@@ -881,17 +881,6 @@ GROUP_NAMES: dict[str, tuple[str, str]] = {
     "rest_of_world": ("Rest of the world", "Остальной мир"),
     "unspecified": ("Unspecified or confidential", "Не указано или конфиденциально"),
 }
-GROUP_COLORS: dict[str, str] = {
-    "eu": "#1f77b4",
-    "west": "#6baed6",
-    "eaeu_cis": "#d62728",
-    "china": "#ff7f0e",
-    "other_brics": "#fdae6b",
-    "asia_pacific": "#2ca02c",
-    "mena": "#bcbd22",
-    "rest_of_world": "#9467bd",
-    "unspecified": "#c7c7c7",
-}
 #: Members fixed by treaty that country_converter does not classify.
 EAEU: tuple[str, ...] = ("AM", "BY", "KG", "KZ", "RU")
 FORMER_CIS: tuple[str, ...] = ("GE", "TM", "UA")

@@ -16,7 +16,6 @@ from matplotlib.patches import Patch
 from exportlab.labels import check_lang, t
 from exportlab.regions import region_label
 from exportlab.standard import (
-    GROUP_COLORS,
     GROUP_NAMES,
     KPI,
     PARTNER_GROUPS,
@@ -25,7 +24,20 @@ from exportlab.standard import (
     rank_regions,
 )
 
-__all__ = ["reorientation_area", "scorecard_heatmap"]
+__all__ = ["GROUP_COLORS", "reorientation_area", "scorecard_heatmap"]
+
+#: Colours of the partner groups of :data:`exportlab.standard.PARTNER_GROUPS` in the reorientation figure.
+GROUP_COLORS: dict[str, str] = {
+    "eu": "#1f77b4",
+    "west": "#6baed6",
+    "eaeu_cis": "#d62728",
+    "china": "#ff7f0e",
+    "other_brics": "#fdae6b",
+    "asia_pacific": "#2ca02c",
+    "mena": "#bcbd22",
+    "rest_of_world": "#9467bd",
+    "unspecified": "#c7c7c7",
+}
 
 
 def scorecard_heatmap(
