@@ -380,6 +380,18 @@ def test_resource_share_hand_computed(trade6: pd.DataFrame) -> None:
     )
 
 
+def test_one_resource_share_for_classification_and_daed(trade6: pd.DataFrame) -> None:
+    from exportlab import daed
+
+    assert set(cl.RESOURCE_SPECIALISATION) < set(cl.RESOURCE_CLASSES)
+    ours = cl.resource_share(trade6).set_index(["region", "year"])["resource_share"]
+    theirs = daed.resource_share(cl.hightech(trade6)).set_index(["region", "year"])
+    assert theirs.columns.tolist() == ["resource_share"]
+    # the same numbers, bit for bit (DAED reads the share of classification)
+    assert (ours.loc[theirs.index].to_numpy() == theirs["resource_share"].to_numpy()).all()
+    assert theirs.loc[("RU-TA", 2019), "resource_share"] == pytest.approx(2 / 3)
+
+
 def test_by_argument(trade6: pd.DataFrame) -> None:
     res = cl.hightech_share(trade6, by="region").set_index("region")
     assert res.loc["RU-MOW", "share"] == pytest.approx(0.4)

@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from exportlab.errors import IngestError
 from exportlab.labels import check_lang
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "GROUPS",
     "GROUP_LABELS",
     "RESOURCE_CLASSES",
+    "RESOURCE_SPECIALISATION",
     "RESOURCE_LABELS",
     "SEGMENT_LABELS",
     "derive_hightech_products",
@@ -136,6 +138,9 @@ SEGMENT_LABELS: dict[str, dict[str, str]] = {
 
 RESOURCE_CLASSES: tuple[str, ...] = ("energy", "raw", "nne")
 """Resource classes: energy products, raw materials, non-resource non-energy (NNE) goods."""
+
+RESOURCE_SPECIALISATION: tuple[str, ...] = ("energy", "raw")
+"""The resource classes whose export makes up a region's resource (raw) specialisation."""
 
 RESOURCE_LABELS: dict[str, dict[str, str]] = {
     "energy": {"en": "Energy products", "ru": "Энергетические товары"},
@@ -469,7 +474,6 @@ def read_product_names(path: str | Path | io.TextIOBase) -> pd.DataFrame:
     """
     import re
 
-    from exportlab.errors import IngestError
     from exportlab.io.sniff import cyrillic_letters, detect_encoding, split_header
 
     if isinstance(path, io.TextIOBase):
@@ -838,12 +842,15 @@ def resource_share(
     work = df[by].copy()
     for cls in RESOURCE_CLASSES:
         work[f"{cls}_usd"] = value.where((resource == cls).fillna(False).to_numpy(dtype=bool), 0.0)
+    # the resource value is summed row by row (not energy + raw afterwards): the share DAED uses
+    specialised = resource.isin(list(RESOURCE_SPECIALISATION)).to_numpy(dtype=bool)
+    work["_resource_usd"] = value.where(specialised, 0.0)
     work["total_usd"] = value
-    cols = [f"{c}_usd" for c in RESOURCE_CLASSES] + ["total_usd"]
+    cols = [f"{c}_usd" for c in RESOURCE_CLASSES] + ["_resource_usd", "total_usd"]
     res = work.groupby(by, observed=True, sort=True, dropna=False)[cols].sum()
     res["energy_share"] = _safe_share(res["energy_usd"], res["total_usd"])
     res["raw_share"] = _safe_share(res["raw_usd"], res["total_usd"])
-    res["resource_share"] = _safe_share(res["energy_usd"] + res["raw_usd"], res["total_usd"])
+    res["resource_share"] = _safe_share(res.pop("_resource_usd"), res["total_usd"])
     res["nne_share"] = _safe_share(res["nne_usd"], res["total_usd"])
     return res.reset_index()
 

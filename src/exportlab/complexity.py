@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from exportlab.classify import RESOURCE_SPECIALISATION
 from exportlab.regions import region_label
 
 __all__ = [
@@ -173,7 +174,6 @@ try:  # SciPy's kernel behind ``csr @ dense`` (y += A x for many vectors), to ac
 except ImportError:  # pragma: no cover - a SciPy without it: plain products
     _csr_matvecs = None
 
-_RESOURCE_CLASSES = ("energy", "raw")
 _LABEL_COLUMNS = ("name", "name_en", "name_ru", "label", "label_en", "label_ru")
 
 
@@ -1963,7 +1963,7 @@ def resource_regions(
         t = trade_classified
         if "flow" in t.columns:
             t = t[t["flow"] == "export"]
-        raw = t["resource"].isin(_RESOURCE_CLASSES).to_numpy()
+        raw = t["resource"].isin(RESOURCE_SPECIALISATION).to_numpy()
         val = pd.to_numeric(t["value_usd"]).to_numpy(dtype=np.float64)
         agg = pd.DataFrame({"region": t["region"].to_numpy(), "raw": val * raw, "all": val})
         agg = agg.groupby("region")[["raw", "all"]].sum()

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from exportlab import classify
 from exportlab.labels import t
 from exportlab.schema import exports
 
@@ -97,9 +98,6 @@ ISEU_DEFAULT: dict[str, tuple[int, float]] = {
 }
 #: Indicators of :data:`ISEU_DEFAULT` that are totals and are divided by ``population`` first.
 ISEU_PER_CAPITA: tuple[str, ...] = ("rnd_spending_rub",)
-
-#: Resource classes (stage 02 ``resource`` column) that make up resource specialisation.
-RESOURCE_CLASSES: tuple[str, ...] = ("raw", "energy")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1213,18 +1211,15 @@ def daed_index(
     return df
 
 
-def resource_share(trade: pd.DataFrame, classes: Iterable[str] = RESOURCE_CLASSES) -> pd.DataFrame:
+def resource_share(trade: pd.DataFrame) -> pd.DataFrame:
     """Resource specialisation: share of raw-material and energy export in total export.
 
-    ``R(r, t) = Σ X(r, p, t)·[resource(p) ∈ classes] / Σ X(r, p, t)`` with the stage 02
-    ``resource`` class. Returns ``region, year, resource_share``.
+    ``R(r, t) = Σ X(r, p, t)·[resource(p) ∈ {energy, raw}] / Σ X(r, p, t)`` over the positive
+    export rows, with the stage 02 ``resource`` class (:func:`exportlab.classify.resource_share`).
+    Returns ``region, year, resource_share``.
     """
-    df = exports(trade, ["resource"], select=True)
-    df["is_resource"] = df["resource"].isin(list(classes))
-    df["resource_value"] = df["value_usd"].where(df["is_resource"], 0.0)
-    res = df.groupby(["region", "year"], as_index=False)[["resource_value", "value_usd"]].sum()
-    res["resource_share"] = res["resource_value"] / res["value_usd"]
-    return res[["region", "year", "resource_share"]]
+    rows = exports(trade, ["resource"], select=True)
+    return classify.resource_share(rows, flow=None)[["region", "year", "resource_share"]]
 
 
 def mining_share(indicators: pd.DataFrame) -> pd.DataFrame:
