@@ -36,10 +36,6 @@ from exportlab.trajectory import (
 #: Segment ids of the published tables (``published_trajectory_2019.csv``) → the package's segment ids.
 PUBLISHED_SEGMENT_IDS: dict[str, str] = {"pharma": "pharmaceuticals"}
 
-
-# ----------------------------------------------------------------------- the published tables
-
-
 PUBLISHED_SHARE_COLUMNS: tuple[str, ...] = (
     "region_share_of_country_export_pct",
     "group_share_of_region_export_pct",

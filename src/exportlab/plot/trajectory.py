@@ -112,7 +112,7 @@ def trend_panels(
 
     Leaders are the ``top`` regions by export in the last year. Each panel: the export (million USD,
     or thousand USD when every value is small), the fitted curve ``exp(a + b·t)`` of
-    :func:`growth_trend` and its annual rate with the confidence interval.
+    :func:`exportlab.trajectory.growth_trend` and its annual rate with the confidence interval.
     """
     check_lang(lang)
     if top < 1:
