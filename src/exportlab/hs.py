@@ -29,7 +29,7 @@ classes are *not* recomputed: they stay those of the reported code in its own ed
 classifies before it converts).
 
 English names of every 2-, 4- and 6-digit code of the three editions (UN Comtrade) and Russian names
-of the chapters (ТН ВЭД ЕАЭС) are in ``data/hs_names.csv.gz`` and ``data/hs_chapters_ru.csv``:
+of the chapters (ТН ВЭД ЕАЭС) are in ``data/hs_names.csv.gz`` and ``data/hs_chapters.csv``:
 :func:`names` gives them as a names table for :func:`exportlab.classify.product_names`, and
 :func:`product_labels` picks the name in a language with the fallbacks.
 
@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.classify import EDITIONS, hs_editions
+from exportlab.hs_sections import chapter_titles_ru
 from exportlab.labels import check_lang
 
 __all__ = [
@@ -80,7 +81,6 @@ Lang = Literal["en", "ru"]
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CONCORDANCE_CSV = DATA_DIR / "hs_concordance.csv.gz"
 NAMES_CSV = DATA_DIR / "hs_names.csv.gz"
-CHAPTERS_RU_CSV = DATA_DIR / "hs_chapters_ru.csv"
 
 AS_REPORTED = "as_reported"
 """Profile value of ``hs_edition`` that keeps the codes as reported (no conversion)."""
@@ -598,10 +598,7 @@ def load_names() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _chapters_ru_cached() -> pd.Series:
-    text = CHAPTERS_RU_CSV.read_text(encoding="utf-8")
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    df = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
-    return df.set_index("chapter")["name_ru"]
+    return chapter_titles_ru()
 
 
 def chapter_names_ru() -> pd.Series:

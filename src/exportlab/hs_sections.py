@@ -2,7 +2,9 @@
 
 Package data ``data/hs_sections.csv`` and ``data/hs_chapters.csv`` (source note ``hs_sections.md``):
 the section of any HS code is the section of its 2-digit chapter; chapters outside the 21 sections (77,
-98, 99) and unreadable codes are :data:`OTHER`. Names are short labels in English and Russian.
+98, 99) and unreadable codes are :data:`OTHER`. Names are short labels in English and Russian;
+``hs_chapters.csv`` also holds the official Russian chapter titles (:func:`chapter_titles_ru`, the
+Russian product names of :mod:`exportlab.hs`): one table of chapter names.
 
 >>> section_of(["270900", "8802", "99"]).tolist()
 ['V', 'XVII', 'other']
@@ -24,6 +26,7 @@ __all__ = [
     "OTHER",
     "chapter_name",
     "chapter_of",
+    "chapter_titles_ru",
     "load_chapters",
     "load_sections",
     "section_name",
@@ -52,8 +55,22 @@ def load_sections() -> pd.DataFrame:
 
 
 def load_chapters() -> pd.DataFrame:
-    """The 96 HS chapters: ``chapter`` (two digits), ``section``, ``name_en``, ``name_ru``."""
-    return _read("hs_chapters.csv").copy()
+    """The 96 HS chapters of the 21 sections: ``chapter`` (two digits), ``section``, ``name_en``,
+    ``name_ru`` (short labels) and ``title_ru`` (the title of the ТН ВЭД ЕАЭС group)."""
+    table = _read("hs_chapters.csv")
+    return table[table["section"] != OTHER].reset_index(drop=True)
+
+
+def chapter_titles_ru() -> pd.Series:
+    """Official Russian titles of the HS chapters (groups of ТН ВЭД ЕАЭС), by 2-digit code.
+
+    The 96 chapters of :func:`load_chapters` and chapter 99 (UN Comtrade's "Commodities not
+    specified according to kind", translated).
+
+    >>> chapter_titles_ru()["88"]
+    'Летательные аппараты, космические аппараты и их части'
+    """
+    return _read("hs_chapters.csv").set_index("chapter")["title_ru"].rename("name_ru")
 
 
 @cache

@@ -36,6 +36,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from exportlab.hs_sections import load_sections
 from exportlab.labels import check_lang, t
 from exportlab.regions import region_label
 from exportlab.schema import SPECIAL_PARTNERS, exports
@@ -107,53 +108,11 @@ def load_kpi_system() -> pd.DataFrame:
 # Industries: HS sections and chapters
 # ----------------------------------------------------------------------------------------------------
 
-#: The 21 sections of the Harmonized System: (id, first chapter, last chapter, English, Russian).
-HS_SECTIONS: tuple[tuple[str, int, int, str, str], ...] = (
-    (
-        "I",
-        1,
-        5,
-        "Live animals; animal products",
-        "Живые животные; продукты животного происхождения",
-    ),
-    ("II", 6, 14, "Vegetable products", "Продукты растительного происхождения"),
-    (
-        "III",
-        15,
-        15,
-        "Animal or vegetable fats and oils",
-        "Жиры и масла животного или растительного происхождения",
-    ),
-    (
-        "IV",
-        16,
-        24,
-        "Prepared foodstuffs, beverages, tobacco",
-        "Готовые пищевые продукты, напитки, табак",
-    ),
-    ("V", 25, 27, "Mineral products", "Минеральные продукты"),
-    ("VI", 28, 38, "Products of the chemical industries", "Продукция химической промышленности"),
-    ("VII", 39, 40, "Plastics and rubber", "Пластмассы и каучук"),
-    ("VIII", 41, 43, "Hides, skins, leather, furskins", "Кожевенное сырьё, кожа, мех"),
-    ("IX", 44, 46, "Wood, cork, plaiting materials", "Древесина, пробка, плетёные изделия"),
-    ("X", 47, 49, "Pulp, paper and paperboard", "Масса из древесины, бумага и картон"),
-    ("XI", 50, 63, "Textiles and textile articles", "Текстиль и текстильные изделия"),
-    ("XII", 64, 67, "Footwear, headgear, umbrellas", "Обувь, головные уборы, зонты"),
-    ("XIII", 68, 70, "Stone, ceramic and glass articles", "Изделия из камня, керамика, стекло"),
-    ("XIV", 71, 71, "Pearls, precious stones and metals", "Жемчуг, драгоценные камни и металлы"),
-    ("XV", 72, 83, "Base metals and articles thereof", "Недрагоценные металлы и изделия из них"),
-    ("XVI", 84, 85, "Machinery and electrical equipment", "Машины, оборудование, электротехника"),
-    (
-        "XVII",
-        86,
-        89,
-        "Vehicles, aircraft, vessels",
-        "Транспортные средства, летательные аппараты, суда",
-    ),
-    ("XVIII", 90, 92, "Optical, medical instruments, clocks", "Оптика, медицинские приборы, часы"),
-    ("XIX", 93, 93, "Arms and ammunition", "Оружие и боеприпасы"),
-    ("XX", 94, 96, "Miscellaneous manufactured articles", "Разные промышленные товары"),
-    ("XXI", 97, 97, "Works of art and antiques", "Произведения искусства и антиквариат"),
+#: The 21 sections of the Harmonized System: (id, first chapter, last chapter, English, Russian),
+#: read from the package data of :mod:`exportlab.hs_sections`.
+HS_SECTIONS: tuple[tuple[str, int, int, str, str], ...] = tuple(
+    (row.section, int(row.first_chapter), int(row.last_chapter), row.name_en, row.name_ru)
+    for row in load_sections().itertuples()
 )
 _CHAPTER_TO_SECTION: dict[int, str] = {
     chapter: sid for sid, first, last, _en, _ru in HS_SECTIONS for chapter in range(first, last + 1)
