@@ -46,7 +46,7 @@ from scipy import stats
 
 from exportlab import classify
 from exportlab.labels import t
-from exportlab.schema import exports
+from exportlab.schema import exports, require
 
 COMPONENTS: tuple[str, ...] = ("k1", "k2", "k3", "k4")
 
@@ -270,9 +270,7 @@ def new_markets_share(
 
 
 def _indicator(indicators: pd.DataFrame, name: str) -> pd.DataFrame:
-    missing = [c for c in ("region", "year", "indicator", "value") if c not in indicators.columns]
-    if missing:
-        raise ValueError(f"indicator table lacks column(s) {missing}")
+    require(indicators, ("region", "year", "indicator", "value"), "indicator table")
     df = indicators.loc[indicators["indicator"] == name, ["region", "year", "value"]].copy()
     df["region"] = df["region"].astype(str)
     df["year"] = df["year"].astype("int64")

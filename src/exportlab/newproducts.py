@@ -29,6 +29,7 @@ import pandas as pd
 
 from exportlab import complexity as cx
 from exportlab.labels import check_lang
+from exportlab.schema import exports
 
 __all__ = [
     "GRADES",
@@ -62,9 +63,7 @@ HEADERS: dict[str, tuple[str, str]] = {
 
 
 def _matrices(trade: pd.DataFrame, years: tuple[int, int], level: str):
-    sub = trade[trade["year"].isin(years)]
-    if "flow" in sub.columns:
-        sub = sub[sub["flow"] == "export"]
+    sub = exports(trade[trade["year"].isin(years)], ["hs6"], positive=False)
     regions = sorted(sub["region"].astype(str).unique())
     products = sorted(sub["hs6"].astype(str).str.slice(0, cx.LEVELS[level]).unique())
     out = []
@@ -155,9 +154,7 @@ def new_products_summary(
     from exportlab.regions import region_label
 
     check_lang(lang)
-    rows = trade[trade["year"] == end_year]
-    if "flow" in rows.columns:
-        rows = rows[rows["flow"] == "export"]
+    rows = exports(trade[trade["year"] == end_year], positive=False)
     total = rows.groupby(rows["region"].astype(str))["value_usd"].sum()
     out = pd.DataFrame(index=pd.Index(sorted(total.index), name="region"))
     g = new.groupby("region")

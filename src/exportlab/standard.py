@@ -39,7 +39,7 @@ import pandas as pd
 from exportlab.hs_sections import load_sections
 from exportlab.labels import check_lang, t
 from exportlab.regions import region_label
-from exportlab.schema import SPECIAL_PARTNERS, exports
+from exportlab.schema import SPECIAL_PARTNERS, exports, require
 
 # ----------------------------------------------------------------------------------------------------
 # Package data
@@ -247,9 +247,7 @@ def _vs_base(series: pd.Series, base_year: int) -> pd.Series:
 def _indicator_series(indicators: pd.DataFrame | None, name: str) -> pd.Series | None:
     if indicators is None:
         return None
-    missing = [c for c in ("region", "year", "indicator", "value") if c not in indicators]
-    if missing:
-        raise ValueError(f"indicator table lacks column(s) {missing}")
+    require(indicators, ("region", "year", "indicator", "value"), "indicator table")
     rows = indicators[indicators["indicator"] == name]
     if rows.empty:
         return None
