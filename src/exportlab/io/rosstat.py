@@ -56,6 +56,9 @@ import numpy as np
 import pandas as pd
 
 from exportlab.errors import IngestError, UnknownRegionError
+from exportlab.files import atomic_path, atomic_write_bytes, write_json, write_parquet
+from exportlab.io.fedstat import read_indicators
+from exportlab.io.sniff import detect_format
 from exportlab.regions import (
     as_matcher,
     classify_label,
@@ -1151,8 +1154,6 @@ def is_docx(path: Path) -> bool:
 def indicator_files(folder: str | os.PathLike[str]) -> list[Path]:
     """Indicator inputs in a raw folder: ``indicators*`` files, Word tables (``*.docx``) and
     spreadsheets whose sheets carry a Rosstat regional table title (in name order)."""
-    from exportlab.io.sniff import detect_format
-
     root = Path(folder)
     if root.is_file():
         return [root]
@@ -1202,9 +1203,6 @@ def read_regional_indicators(
     investment per capita, mining share of shipments). Later files win on duplicates (a later
     yearbook revises an earlier one); differing values are listed in the warnings.
     """
-    from exportlab.io.fedstat import read_indicators
-    from exportlab.io.sniff import detect_format
-
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     files: list[Path] = []
@@ -1365,8 +1363,6 @@ def write_indicators(report: IndicatorReport, out_dir: str | os.PathLike[str]) -
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from exportlab.files import atomic_path, write_json
-
     out = Path(out_dir)
     targets = [out / TABLE_FILE, out / REPORT_FILE]
     for target in targets:
@@ -1442,7 +1438,6 @@ def ingest_if_trade(
 
     Any other problem of the inputs is raised as by :func:`exportlab.io.ingest`.
     """
-    from exportlab.files import atomic_write_bytes, write_json, write_parquet
     from exportlab.io.ingest import (
         FINE_FILE,
         QUALITY_FILE,
