@@ -66,6 +66,7 @@ def test_select_stages_by_id_or_name():
         select_stages(["99"], REPO)
 
 
+@pytest.mark.slow
 def test_cache_skips_unchanged_and_reruns_on_changes(project: Path):
     messages: list[str] = []
     first = run("default", progress=False, log=messages.append)
@@ -97,6 +98,7 @@ def test_cache_skips_unchanged_and_reruns_on_changes(project: Path):
     assert "pandas" in manifest["packages"]
 
 
+@pytest.mark.slow
 def test_each_profile_has_its_own_output_tree_manifest_and_index(project: Path):
     (project / "config" / "twice.yaml").write_text("demo: false\nscale: 2\n")
     (project / "data" / "processed" / "twice").mkdir()
@@ -122,6 +124,7 @@ def test_each_profile_has_its_own_output_tree_manifest_and_index(project: Path):
     assert again["stages"]["02"]["cache_hit"] is True  # the other profile's run changed nothing
 
 
+@pytest.mark.slow
 def test_a_run_removes_what_it_no_longer_writes_but_never_a_users_file(project: Path):
     mine = project / "figures" / "default" / "hightech_mine.png"
     mine.parent.mkdir(parents=True)
@@ -135,6 +138,7 @@ def test_a_run_removes_what_it_no_longer_writes_but_never_a_users_file(project: 
     assert mine.read_bytes() == b"the user's own file"
 
 
+@pytest.mark.slow
 def test_deleted_output_makes_the_stage_run_again(project: Path):
     run("default", progress=False, log=lambda m: None)
     (project / "figures" / "default" / "hightech_test.png").unlink()
@@ -142,6 +146,7 @@ def test_deleted_output_makes_the_stage_run_again(project: Path):
     assert again["stages"]["02"]["cache_hit"] is False
 
 
+@pytest.mark.slow
 def test_reports_hide_code_unless_asked(project: Path):
     run("default", progress=False, log=lambda m: None)
     report = project / "reports" / "default" / "02_hightech_classification.html"
@@ -165,6 +170,7 @@ def test_a_notebook_opened_before_its_inputs_exist_says_which_stages_to_run(proj
     assert paths.processed_file("trade.parquet").name == "trade.parquet"
 
 
+@pytest.mark.slow
 def test_failing_stage_names_the_cell_and_keeps_earlier_outputs(project: Path):
     run("default", progress=False, log=lambda m: None)
     reports = project / "reports" / "default"
@@ -191,6 +197,7 @@ def test_failing_stage_names_the_cell_and_keeps_earlier_outputs(project: Path):
     assert [p.name for p in (project / "reports" / ".runner").iterdir()] == ["lock"]
 
 
+@pytest.mark.slow
 def test_cell_running_past_the_timeout_fails_its_stage(project: Path):
     _write_notebook(
         project / "notebooks" / "02_hightech_classification.ipynb",
@@ -278,6 +285,7 @@ def test_seminar_pipeline_runs_every_stage_and_is_reproducible(
     assert not differing, f"not byte-identical: {differing}"
 
 
+@pytest.mark.slow
 def test_runs_on_this_interpreter_even_if_a_python3_kernelspec_is_broken(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -177,6 +177,7 @@ def test_tex_to_mathml(text: str, converted: bool):
         assert out == text
 
 
+@pytest.mark.slow
 def test_figures_show_inline_in_a_kernel_even_without_pyplot(tmp_path: Path):
     """A figure built with ``Figure()`` and a ``save_figure`` result display as PNG, once."""
     from nbclient import NotebookClient

@@ -120,6 +120,7 @@ def test_move_file_copies_across_filesystems(tmp_path: Path, monkeypatch: pytest
     assert [p.name for p in (tmp_path / "b").iterdir()] == ["f.bin"], "no temporary file left"
 
 
+@pytest.mark.slow
 def test_failing_stage_restores_outputs_on_another_filesystem(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -135,6 +136,7 @@ def test_failing_stage_restores_outputs_on_another_filesystem(
 # ------------------------------------------------------------------------------ disk full, permissions
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
 def test_disk_full_while_setting_outputs_aside_fails_the_stage_cleanly(
     project: Path, monkeypatch: pytest.MonkeyPatch, code: int
@@ -159,6 +161,7 @@ def test_disk_full_while_setting_outputs_aside_fails_the_stage_cleanly(
     _no_staging_left(project)
 
 
+@pytest.mark.slow
 def test_restore_that_fails_keeps_the_backup_for_the_next_run(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -287,6 +290,7 @@ def test_kill_9_in_the_middle_of_a_stage_then_the_next_run(project: Path):
 # ------------------------------------------------------------------------------ two runs at once
 
 
+@pytest.mark.slow
 def test_a_second_run_refuses_or_waits_for_the_lock(project: Path):
     messages: list[str] = []
     with pipeline.project_lock(project, log=messages.append, what="profile a"):
@@ -355,6 +359,7 @@ def test_cache_key_holds_the_versions_of_computing_packages():
 # ------------------------------------------------------------------------------ independent stages
 
 
+@pytest.mark.slow
 def test_a_failing_stage_stops_only_the_stages_that_depend_on_it(project: Path):
     for notebook in (
         "03_trajectory_tables",
