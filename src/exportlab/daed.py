@@ -18,6 +18,7 @@ The integral index of region ``r`` in year ``t`` is a weighted sum of four norma
 :func:`daed_table` assembles everything per region × year, with the resource specialisation
 (:func:`resource_share`) the typology needs. Because every component is a ratio or is normalised
 across regions, the index does not change when trade values or roubles are expressed in other units.
+The ranking and monitoring charts are drawn by :mod:`exportlab.plot.daed`.
 
 A component whose inputs are absent (no support or ISEU indicators in the indicator table, e.g. for a
 country whose regional statistics were not supplied) is "no data": :func:`component_availability`

@@ -20,7 +20,8 @@ Fitting sorts the regions first and uses a fixed ``random_state``, so the types 
 the input order. Validation: :func:`type_summary` (agreement with the own quadrant per year),
 :func:`agreement` (adjusted Rand index between methods), :func:`silhouette`,
 :func:`bootstrap_stability`. Policy: :data:`POLICY_INSTRUMENTS`, :func:`region_sheet`. Dynamics:
-:func:`transition_matrix`, :func:`moved_regions`.
+:func:`transition_matrix`, :func:`moved_regions`. The scatter of the types, the region sheet's
+bars and the teaching explorer are drawn by :mod:`exportlab.plot.typology`.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"region": list("ABCDEFGH"),
