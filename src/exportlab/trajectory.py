@@ -40,7 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exportlab.labels import check_lang, t
+from exportlab import classify
+from exportlab.labels import check_lang, pick, t
 from exportlab.regions import region_label
 
 METHODS: tuple[str, ...] = ("growth", "rca", "rca_symmetric")
@@ -105,47 +106,46 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 
 #: Status of the region's export in the group relative to the base year.
-STATUSES: dict[str, tuple[str, str]] = {
-    "continuing": ("continuing", "продолжается"),
-    "new": ("new (no export in the base year)", "новый (нет экспорта в базовом году)"),
-    "exited": ("stopped (none this year)", "прекращен (нет экспорта в этом году)"),
-    "absent": ("no export of the group", "нет экспорта группы"),
-    "no_base": ("base year not in the data", "базового года нет в данных"),
+STATUSES: dict[str, dict[str, str]] = {
+    "continuing": {"en": "continuing", "ru": "продолжается"},
+    "new": {"en": "new (no export in the base year)", "ru": "новый (нет экспорта в базовом году)"},
+    "exited": {"en": "stopped (none this year)", "ru": "прекращен (нет экспорта в этом году)"},
+    "absent": {"en": "no export of the group", "ru": "нет экспорта группы"},
+    "no_base": {"en": "base year not in the data", "ru": "базового года нет в данных"},
 }
 
 #: Why a region is or is not export-oriented (the rule of Yakushev's high-tech export paper).
-REASONS: dict[str, tuple[str, str]] = {
-    "oriented": ("high index and a sizeable share", "высокий индекс и значимая доля"),
-    "low_share": ("high index, negligible share", "высокий индекс, незначительная доля"),
-    "low_index": ("large share, low index", "значимая доля, низкий индекс"),
-    "low_both": ("low index and negligible share", "низкий индекс и незначительная доля"),
-    "undefined_index": ("index undefined", "индекс не определен"),
+REASONS: dict[str, dict[str, str]] = {
+    "oriented": {"en": "high index and a sizeable share", "ru": "высокий индекс и значимая доля"},
+    "low_share": {
+        "en": "high index, negligible share",
+        "ru": "высокий индекс, незначительная доля",
+    },
+    "low_index": {"en": "large share, low index", "ru": "значимая доля, низкий индекс"},
+    "low_both": {
+        "en": "low index and negligible share",
+        "ru": "низкий индекс и незначительная доля",
+    },
+    "undefined_index": {"en": "index undefined", "ru": "индекс не определен"},
 }
 
-METHOD_LABELS: dict[str, tuple[str, str]] = {
-    "growth": ("Growth index", "Индекс роста"),
-    "rca": ("RCA (Balassa)", "RCA (Баласса)"),
-    "rca_symmetric": ("Symmetric RCA", "Симметричный RCA"),
-}
-
-_FALLBACK_SEGMENT_LABELS: dict[str, tuple[str, str]] = {
-    "aerospace": ("Aerospace", "Аэрокосмическая промышленность"),
-    "computers_electrical_instruments": (
-        "Computers and office machinery, electrical equipment, scientific instruments",
-        "Компьютеры и оргтехника, электрооборудование и научные приборы",
-    ),
-    "electronics_telecom": ("Electronics and telecommunications", "Электроника и телекоммуникации"),
-    "pharmaceuticals": ("Pharmaceuticals", "Фармацевтика и фармацевтические препараты"),
+METHOD_LABELS: dict[str, dict[str, str]] = {
+    "growth": {"en": "Growth index", "ru": "Индекс роста"},
+    "rca": {"en": "RCA (Balassa)", "ru": "RCA (Баласса)"},
+    "rca_symmetric": {"en": "Symmetric RCA", "ru": "Симметричный RCA"},
 }
 
 
 # --------------------------------------------------------------------------------------- labels
 
-_SHORT_SEGMENT_LABELS: dict[str, tuple[str, str]] = {
-    "aerospace": ("Aerospace", "Авиакосмос"),
-    "computers_electrical_instruments": ("Computers, el. eq., instr.", "Компьютеры, эл., приборы"),
-    "electronics_telecom": ("Electronics, telecom", "Электроника, телеком"),
-    "pharmaceuticals": ("Pharmaceuticals", "Фармацевтика"),
+_SHORT_SEGMENT_LABELS: dict[str, dict[str, str]] = {
+    "aerospace": {"en": "Aerospace", "ru": "Авиакосмос"},
+    "computers_electrical_instruments": {
+        "en": "Computers, el. eq., instr.",
+        "ru": "Компьютеры, эл., приборы",
+    },
+    "electronics_telecom": {"en": "Electronics, telecom", "ru": "Электроника, телеком"},
+    "pharmaceuticals": {"en": "Pharmaceuticals", "ru": "Фармацевтика"},
 }
 
 
@@ -156,48 +156,36 @@ def short_segment_name(segment: str, lang: str = "en") -> str:
     'Фармацевтика'
     """
     if segment in _SHORT_SEGMENT_LABELS:
-        return _pick(_SHORT_SEGMENT_LABELS[segment], lang)
+        return pick(_SHORT_SEGMENT_LABELS[segment], lang)
     return segment_name(segment, lang)
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return t(pair[0], pair[1], lang)
 
 
 def reason_label(reason: str, lang: str = "en") -> str:
     """The English or Russian wording of a verdict id of :data:`REASONS`."""
     if reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}; expected one of {sorted(REASONS)}")
-    return _pick(REASONS[reason], lang)
+    return pick(REASONS[reason], lang)
 
 
 def status_label(status: str, lang: str = "en") -> str:
     """The English or Russian wording of a status id of :data:`STATUSES`."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; expected one of {sorted(STATUSES)}")
-    return _pick(STATUSES[status], lang)
+    return pick(STATUSES[status], lang)
 
 
 def method_label(method: str, lang: str = "en") -> str:
     """The English or Russian name of an index method of :data:`METHODS`."""
     _check_method(method)
-    return _pick(METHOD_LABELS[method], lang)
+    return pick(METHOD_LABELS[method], lang)
 
 
 def segment_name(segment: str, lang: str = "en") -> str:
-    """The name of a segment (from :mod:`exportlab.classify` when it knows it) or a group."""
+    """The name of a segment (:func:`exportlab.classify.segment_label`) or of a high-tech group."""
     check_lang(lang)
-    try:
-        from exportlab import classify
-
-        if segment not in classify.DEFAULT_SEGMENTS and segment in classify.GROUPS:
-            return classify.group_label(segment, lang)
-        return classify.segment_label(segment, lang)
-    except ImportError:
-        pass
-    if segment in _FALLBACK_SEGMENT_LABELS:
-        return _pick(_FALLBACK_SEGMENT_LABELS[segment], lang)
-    return segment
+    if segment not in classify.DEFAULT_SEGMENTS and segment in classify.GROUPS:
+        return classify.group_label(segment, lang)
+    return classify.segment_label(segment, lang)
 
 
 # ------------------------------------------------------------------------------------ the panel
@@ -516,12 +504,7 @@ def available_segments(trade: pd.DataFrame) -> list[str]:
     if "segment" not in trade.columns:
         raise ValueError("the trade table has no 'segment' column: classify it first (stage 02)")
     present = set(trade.loc[trade["flow"] == "export", "segment"].dropna().astype(str).unique())
-    try:
-        from exportlab.classify import DEFAULT_SEGMENTS
-
-        order = list(DEFAULT_SEGMENTS)
-    except ImportError:
-        order = list(_FALLBACK_SEGMENT_LABELS)
+    order = list(classify.DEFAULT_SEGMENTS)
     return [s for s in order if s in present] + sorted(present - set(order))
 
 
