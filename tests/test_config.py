@@ -12,6 +12,7 @@ from exportlab.config import (
     declared_parameters,
     load_profile,
     notebook_parameters,
+    stage_ids,
 )
 from exportlab.errors import ProfileError
 
@@ -169,3 +170,35 @@ def test_demo_is_inherited_only_with_the_raw_dir_it_was_set_with(project: Path):
     assert load_profile("child").demo_mode() is True  # same raw_dir as base
     assert load_profile("off").demo_mode() is False
     assert load_profile("own").origin_file("raw_dir").name == "own.yaml"
+
+
+def test_a_stage_list_with_an_unknown_id_names_the_file_and_the_stages(project: Path):
+    (project / "config" / "lesson.yaml").write_text('stages: ["01", "02", "09"]\n')
+    with pytest.raises(ProfileError) as caught:
+        load_profile("lesson")
+    message = str(caught.value)
+    assert message.startswith("lesson.yaml: parameter 'stages'")
+    assert "unknown stage '09'" in message and "04 (04_daed_index_clusters)" in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("stages: []", "'stages' must be a list of stage ids"),
+        ("stages: true", "'stages' must be a list of stage ids"),
+        ("stages: [null]", "'stages' must list stage ids"),
+        ("stages: {a: 1}", "'stages' must be a list of stage ids"),
+    ],
+)
+def test_a_stage_list_must_list_stages(project: Path, line: str, expected: str):
+    (project / "config" / "bad.yaml").write_text(line + "\n")
+    with pytest.raises(ProfileError, match=re.escape(expected)):
+        load_profile("bad")
+
+
+def test_a_stage_list_takes_ids_numbers_and_notebook_names(project: Path):
+    (project / "config" / "ok.yaml").write_text('stages: ["04", 1, 02_hightech_classification]\n')
+    profile = load_profile("ok")
+    assert stage_ids(profile.runner("stages")) == ["01", "02", "04"]
+    (project / "config" / "all.yaml").write_text("year: 2021\n")
+    assert load_profile("all").runner("stages") is None  # every stage

@@ -14,8 +14,9 @@ from conftest import copy_project
 
 import exportlab
 from exportlab import paths, pipeline
-from exportlab.config import RUNNER_PARAMETERS, load_profile, notebook_parameters
+from exportlab.config import RUNNER_PARAMETERS, load_profile, notebook_parameters, stage_ids
 from exportlab.errors import ProfileError
+from exportlab.stages import stages_writing
 
 REPO = Path(__file__).resolve().parents[1]
 SEMINAR = REPO / "notebooks" / "seminar"
@@ -121,18 +122,61 @@ def test_seminar_notebooks_are_not_pipeline_stages():
     assert "params" not in profile.params
 
 
+# ------------------------------------------------------------------ the lesson's stages
+
+
+def test_the_seminar_runs_the_lessons_stages_and_every_stage_they_need():
+    listed = stage_ids(load_profile("seminar").runner("stages"))
+    # the lesson reads the stage 04 report and the explorer page stage 04 writes
+    lesson = stages_writing("reports/daed_explorer.html")
+    assert "04" in lesson and set(lesson) <= set(listed)
+    by_id = {s.id: s for s in pipeline.STAGES}
+    assert all(set(by_id[i].after) <= set(listed) for i in listed)  # nothing it needs left out
+    assert listed == ["01", "02", "04"]  # and nothing the lesson does not use
+
+
+def _stage_table_project(tmp_path: Path) -> Path:
+    root = copy_project(tmp_path / "project")
+    (root / "config" / "two.yaml").write_text('extends: default\nstages: ["02", "01"]\n')
+    return root
+
+
+@pytest.mark.parametrize(
+    ("profile", "named", "expected"),
+    [
+        ("seminar", None, ["01", "02", "04"]),
+        ("seminar", ["03"], ["03"]),  # make run PROFILE=seminar STAGES=03
+        ("two", None, ["01", "02"]),
+        ("default", None, [s.id for s in pipeline.STAGES]),
+    ],
+)
+def test_a_run_without_named_stages_runs_the_profiles_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile, named, expected
+):
+    root = _stage_table_project(tmp_path)
+    monkeypatch.setenv("EXPORTLAB_ROOT", str(root))
+    monkeypatch.delenv(paths.PROFILE_ENV, raising=False)
+    chosen: list[list[str]] = []
+    monkeypatch.setattr(
+        pipeline, "_run_locked", lambda p, selected, *a: chosen.append([s.id for s in selected])
+    )
+    pipeline.run(profile, named, progress=False, log=lambda m: None)
+    assert chosen == [expected]
+
+
 # ------------------------------------------------------------------ a seminar, for real
 
 
 @pytest.fixture(scope="module")
 def seminar_run(tmp_path_factory: pytest.TempPathFactory):
-    """Stages 01, 02 and 04 of the seminar profile in a scratch project."""
+    """The seminar profile's own stages (01, 02 and 04) in a scratch project."""
     root = copy_project(tmp_path_factory.mktemp("seminar") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("EXPORTLAB_ROOT", str(root))
         mp.delenv(paths.PROFILE_ENV, raising=False)
         mp.setattr(pipeline, "package_hash", lambda: "package")
-        pipeline.run("seminar", ["01", "02", "04"], progress=False, jobs=1, log=lambda m: None)
+        manifest = pipeline.run("seminar", progress=False, jobs=1, log=lambda m: None)
+        assert manifest["run"]["stages"] == ["01", "02", "04"]
         yield root
 
 

@@ -32,6 +32,8 @@ RUNNER_DOCS: dict[str, str] = {
     "demo_seed": "seed of the demo data set (a whole number)",
     "cell_timeout": "seconds a notebook cell may run before its stage fails (> 0; null: no limit)",
     "show_code": "show the code cells in the HTML reports: true or false (default: hidden)",
+    "stages": "stages a run of the profile runs when none are named (--stages, STAGES=): a list "
+    'of ids such as ["01", "02", "04"]; null: every stage',
 }
 
 
@@ -185,7 +187,11 @@ def _main(argv: Sequence[str] | None = None) -> int:
     p_run.add_argument(
         "--profile", default="default", help="profile name in config/ or a YAML path"
     )
-    p_run.add_argument("--stages", nargs="*", help="stage ids or notebook names (default: all)")
+    p_run.add_argument(
+        "--stages",
+        nargs="*",
+        help="stage ids or notebook names (default: the profile's key stages, else all)",
+    )
     p_run.add_argument("--force", action="store_true", help="run stages even if unchanged")
     p_run.add_argument("--quiet", action="store_true", help="no cell progress bars")
     p_run.add_argument(

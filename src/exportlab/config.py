@@ -25,18 +25,22 @@ import yaml
 
 from exportlab import paths
 from exportlab.errors import ProfileError
+from exportlab.stages import STAGES
 
 #: Parameters read by the runner, not by a notebook: ``demo`` (``true``, ``false`` or ``"auto"``) says
 #: whether ``raw_dir`` holds the synthetic demo data set (see :meth:`Profile.demo_mode`);
 #: ``demo_size`` is ``"full"`` or ``"small"``; ``cell_timeout`` is the longest a notebook cell may run
 #: (seconds > 0; ``None``: no limit) before its stage fails; ``show_code`` shows the code cells in the
-#: HTML reports (hidden by default: the reports are written for readers).
+#: HTML reports (hidden by default: the reports are written for readers); ``stages`` lists the stages
+#: a run of the profile runs when none are named (``exportlab run --stages``, ``make run STAGES=``);
+#: ``None``: every stage.
 RUNNER_PARAMETERS: dict[str, Any] = {
     "demo": "auto",
     "demo_size": "full",
     "demo_seed": 2021,
     "cell_timeout": 1800,
     "show_code": False,
+    "stages": None,
 }
 META_KEYS = ("description", "extends")
 #: Where the demo data set lives unless a profile names another folder.
@@ -231,6 +235,8 @@ def _check_value(path: Path, key: str, value: Any) -> None:
         problem = "must be 'full' or 'small'"
     elif key == "demo_seed" and (isinstance(value, bool) or not isinstance(value, int)):
         problem = "must be a whole number"
+    elif key == "stages" and value is not None:
+        problem = _stages_problem(value)
     elif key in SHARE_PARAMETERS and value is not None:
         low, high = SHARE_PARAMETERS[key]
         number = isinstance(value, int | float) and not isinstance(value, bool)
@@ -239,6 +245,38 @@ def _check_value(path: Path, key: str, value: Any) -> None:
             problem = f"is {unit}: it must be between {low:g} and {high:g}"
     if problem:
         raise ProfileError(f"{path.name}: parameter {key!r} {problem}, got {value!r}")
+
+
+def stage_ids(selection: Iterable[str | int]) -> list[str]:
+    """Ids of the stages named by id (``"04"``, ``4``) or notebook name, in stage order.
+
+    >>> stage_ids(["04", 1, "02_hightech_classification"])
+    ['01', '02', '04']
+    """
+    wanted = set()
+    for item in selection:
+        key = str(item).removesuffix(".ipynb")
+        match = [s.id for s in STAGES if key in (s.id, s.id.lstrip("0"), s.name)]
+        if not match:
+            known = ", ".join(f"{s.id} ({s.name})" for s in STAGES)
+            raise ValueError(f"unknown stage {item!r}; stages: {known}")
+        wanted.update(match)
+    return [s.id for s in STAGES if s.id in wanted]
+
+
+def _stages_problem(value: Any) -> str | None:
+    """What is wrong with a profile's ``stages`` list (``None``: nothing)."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        return 'must be a list of stage ids such as ["01", "02", "04"], or null for every stage'
+    if any(isinstance(item, bool) or not isinstance(item, str | int) for item in value):
+        return 'must list stage ids (such as "04") or notebook names'
+    try:
+        stage_ids(value)
+    except ValueError as exc:
+        return f"names an {exc}"
+    return None
 
 
 def _check_key(path: Path, key: str, value: Any, declared: Mapping[str, Mapping[str, Any]]) -> None:

@@ -1041,6 +1041,8 @@ def run(
     Before any kernel starts: the project lock is taken (another run in the project: wait for it, or
     with ``wait=False`` raise :class:`ProjectBusy`), stages an earlier run left in flight are settled
     (:func:`recover`) and the profile is checked against the data (:func:`preflight`).
+    ``stages``: ids or notebook names; none given, the profile's runner key ``stages`` (e.g. the
+    seminar's lesson stages), and without it every stage.
     Stages run as soon as the stages they depend on (``Stage.after``) are done, up to ``jobs`` at a
     time in worker processes (default: the number of CPU cores, at most 4); ``jobs=1`` runs them one by
     one in order. A failing stage stops only the stages that depend on it; the others still run, and
@@ -1053,6 +1055,9 @@ def run(
         profile = load_profile(profile)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    if not stages:  # none named: the profile's own list (runner key ``stages``), else every stage
+        stages = profile.runner("stages")
+        stages = [stages] if isinstance(stages, str | int) else stages
     selected = select_stages(stages, root)
     with (
         _profile_env(paths.tree_name(profile.name)),  # kernels and workers use its tree
