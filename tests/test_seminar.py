@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import copy_project
@@ -162,6 +163,29 @@ def test_a_run_without_named_stages_runs_the_profiles_list(
     )
     pipeline.run(profile, named, progress=False, log=lambda m: None)
     assert chosen == [expected]
+
+
+def test_k_means_on_one_thread_gives_the_types_of_any_thread_count():
+    """typology fits k-means on one thread (fast on a busy machine): the same clusters."""
+    from sklearn.cluster import KMeans
+
+    from exportlab import typology
+
+    rng = np.random.default_rng(7)
+    panel = pd.DataFrame(
+        {
+            "region": [f"R{i:02d}" for i in range(60)] * 4,
+            "year": np.repeat([2018, 2019, 2020, 2021], 60),
+            "daed_index": rng.uniform(0.0, 1.0, 240),
+            "resource_share": rng.beta(0.6, 1.2, 240),
+        }
+    )
+    model = typology.RegionTypes("kmeans").fit(panel)
+    unit = model.units_[None]
+    z = unit.transform(panel.sort_values(["region", "year"])[list(typology.FEATURES)].to_numpy())
+    labels = KMeans(n_clusters=4, n_init=50, random_state=0).fit_predict(z)  # threads as found
+    cents = np.array([z[labels == k].mean(axis=0) for k in range(4)])
+    assert np.array_equal(unit.centroids, cents)
 
 
 # ------------------------------------------------------------------ a seminar, for real

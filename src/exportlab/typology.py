@@ -33,6 +33,7 @@ bars and the teaching explorer are drawn by :mod:`exportlab.plot.typology`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -244,6 +245,18 @@ def name_clusters(
     return {clusters[r]: TYPES[c] for r, c in zip(rows, cols, strict=True)}
 
 
+def _one_thread() -> contextlib.AbstractContextManager[Any]:
+    """OpenMP and BLAS limited to one thread for a block (threadpoolctl, installed with
+    scikit-learn). k-means on a few hundred region-years gains nothing from threads, and their
+    spin-waits cost seconds on a busy machine; scikit-learn's k-means gives the same result for
+    any number of threads."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+
+
 def _standardise(data: pd.DataFrame) -> np.ndarray:
     return StandardScaler().fit_transform(data.to_numpy(dtype="float64"))
 
@@ -421,7 +434,8 @@ class RegionTypes:
         z = unit.fit_scaling(x)
         if self.method == "kmeans":
             km = KMeans(n_clusters=4, n_init=self.n_init, random_state=self.random_state)
-            labels = km.fit_predict(z)
+            with _one_thread():
+                labels = km.fit_predict(z)
         else:
             labels = AgglomerativeClustering(n_clusters=4, linkage="ward").fit_predict(z)
         cents = np.array([z[labels == k].mean(axis=0) for k in range(4)])
