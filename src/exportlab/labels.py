@@ -14,10 +14,21 @@ or a table. Nothing here draws: the plotting layer is :mod:`exportlab.plot`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, TypedDict
 
 Lang = Literal["en", "ru"]
 LANGS: tuple[str, ...] = ("en", "ru")
+
+
+class Label(TypedDict):
+    """The one shape of a bilingual label: ``{"en": "Region", "ru": "Регион"}``, read with :func:`pick`.
+
+    A plain dict (so vocabulary tables are literals, JSON and YAML as they are) whose keys the type
+    checker knows.
+    """
+
+    en: str
+    ru: str
 
 
 def check_lang(lang: str) -> Lang:
@@ -30,6 +41,20 @@ def check_lang(lang: str) -> Lang:
 def t(en: str, ru: str, lang: str) -> str:
     """The English or the Russian text, by ``lang``."""
     return en if check_lang(lang) == "en" else ru
+
+
+def number(value: float, spec: str, lang: str) -> str:
+    """``format(value, spec)`` with the separators of ``lang``: ``1,234.5`` in English, ``1 234,5``
+    (no-break space, decimal comma) in Russian — for numbers inside figure texts and sentences, as the
+    tables have them.
+
+    >>> number(0.05812, ".3g", "ru"), number(7.2, ".1f", "en"), number(12345.6, ",.1f", "ru")
+    ('0,0581', '7.2', '12\\xa0345,6')
+    """
+    text = format(value, spec)
+    if check_lang(lang) == "ru":
+        text = text.replace(",", "\xa0").replace(".", ",")
+    return text
 
 
 def pick(label: Mapping[str, str], lang: str) -> str:

@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.patheffects import withStroke
 
 from exportlab.hs_sections import section_order
-from exportlab.labels import t
+from exportlab.labels import number, t
 from exportlab.plot._common import finish, section_legend_handles
 from exportlab.plot.colors import section_color
 
@@ -129,7 +129,7 @@ def treemap(
     halo = [withStroke(linewidth=1.6, foreground="#00000066")]
     for row in layout[layout["level"] == label_level].itertuples():
         share = row.value_usd / total
-        text = f"{names[label_level].get(row.key, row.key)} {100 * share:.1f}%"
+        text = f"{names[label_level].get(row.key, row.key)} {number(100 * share, '.1f', lang)}%"
         fontsize = float(np.clip(5.5 + 10 * np.sqrt(share), 5.5, 11))
         fitted = _fit(text, row.dx * per_x - 0.06, row.dy * per_y - 0.05, fontsize)
         if fitted is None:

@@ -21,7 +21,7 @@ from exportlab.complexity import (
     eci_daed_correlation,
     opportunities,
 )
-from exportlab.labels import check_lang, t
+from exportlab.labels import check_lang, number, t
 from exportlab.plot.colors import TYPE_COLORS, type_colors
 from exportlab.plot.style import name_points, spread_labels
 from exportlab.regions import region_label
@@ -170,10 +170,10 @@ def eci_vs_daed(
             1.02,
             0.0,
             t(
-                "Spearman ρ = {r:.2f}\n(n = {n} regions)",
-                "ρ Спирмена = {r:.2f}\n(n = {n} регионов)",
+                "Spearman ρ = {r}\n(n = {n} regions)",
+                "ρ Спирмена = {r}\n(n = {n} регионов)",
                 lang,
-            ).format(r=corr["rho"], n=int(corr["n"])),
+            ).format(r=number(corr["rho"], ".2f", lang), n=int(corr["n"])),
             transform=ax.transAxes,
             ha="left",
             va="bottom",

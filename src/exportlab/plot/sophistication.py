@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from exportlab.labels import t
+from exportlab.labels import number, t
 from exportlab.plot._common import finish
 from exportlab.plot.charts import no_data_figure
 from exportlab.plot.style import name_points
@@ -55,7 +55,7 @@ def expy_vs_eci(
         xs = np.linspace(data["eci"].min(), data["eci"].max(), 2)
         r = float(np.corrcoef(data["eci"], data[y])[0, 1])
         ax.plot(xs, intercept + slope * xs, color="#555555", lw=1, ls="--", zorder=1,
-                label=t(f"Least squares, r = {r:.2f}", f"МНК, r = {r:.2f}", lang))  # fmt: skip
+                label=t("Least squares, r = ", "МНК, r = ", lang) + number(r, ".2f", lang))  # fmt: skip
         ax.legend(loc="upper left")
     names = dict(zip(data["region"], data["region_name"], strict=True))
     name_points(

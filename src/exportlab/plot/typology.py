@@ -23,7 +23,7 @@ from exportlab.daed import (
     daed_index,
     default_weights,
 )
-from exportlab.labels import check_lang, t
+from exportlab.labels import check_lang, number, t
 from exportlab.plot.colors import TYPE_COLORS, type_colors
 from exportlab.plot.style import name_points
 from exportlab.regions import region_label
@@ -140,7 +140,7 @@ def scatter_types(
     ax.axvline(x_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(y_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.annotate(
-        f"{x_line:.3g}",
+        number(x_line, ".3g", lang),
         (x_line, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(2, -10),
@@ -149,7 +149,7 @@ def scatter_types(
         color="#444444",
     )
     ax.annotate(
-        f"{y_line:.1f}%",
+        number(y_line, ".1f", lang) + "%",
         (1.0, y_line),
         xycoords=("axes fraction", "data"),
         xytext=(-30, 2),
