@@ -240,6 +240,7 @@ def full_dcw() -> gpd.GeoDataFrame:
 
 
 @needs_dcw
+@pytest.mark.slow  # reads and projects the full DCW-GMT file (about a minute)
 def test_agrees_with_the_full_dcw_file(shipped, full_dcw):
     assert set(shipped.index) == set(full_dcw.index)
     ratio = shipped.area / full_dcw.loc[shipped.index].area

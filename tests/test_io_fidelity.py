@@ -334,23 +334,45 @@ CLI_CASES = {
     "36_code_name_conflict.tsv": "the code 92000",
     "38_formula_errors.xlsx": "#DIV/0!",
 }
+#: The case the fast tier runs; each other case starts one more interpreter (slow tier).
+CLI_FAST_CASE = "35_underscore_number.tsv"
 
 
-def test_cli_exit_2_without_traceback(tmp_path):
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=() if name == CLI_FAST_CASE else pytest.mark.slow)
+        for name in CLI_CASES
+    ],
+)
+def test_cli_exit_2_without_traceback(tmp_path, name):
+    fragment = CLI_CASES[name]
     exportlab = Path(sys.executable).with_name("exportlab")
     command = [str(exportlab)] if exportlab.exists() else [sys.executable, "-m", "exportlab.cli"]
-    for name, fragment in CLI_CASES.items():
-        done = subprocess.run(
-            [*command, "ingest", str(BAD / name), "--out", str(tmp_path / "out")],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 2, (name, done.stderr)
-        assert "Traceback" not in done.stderr and done.stdout == "", (name, done.stderr)
-        assert done.stderr.startswith("exportlab ingest: error: ") and name in done.stderr
-        assert fragment in done.stderr, (name, done.stderr)
-        assert not (tmp_path / "out" / "trade.parquet").exists()
+    done = subprocess.run(
+        [*command, "ingest", str(BAD / name), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, (name, done.stderr)
+    assert "Traceback" not in done.stderr and done.stdout == "", (name, done.stderr)
+    assert done.stderr.startswith("exportlab ingest: error: ") and name in done.stderr
+    assert fragment in done.stderr, (name, done.stderr)
+    assert not (tmp_path / "out" / "trade.parquet").exists()
+
+
+@pytest.mark.parametrize("name", list(CLI_CASES))
+def test_cli_main_exits_2_with_one_message_in_process(tmp_path, capsys, name):
+    # the same command as above, through exportlab.cli.main: an exception would fail the test
+    from exportlab import cli
+
+    assert cli.main(["ingest", str(BAD / name), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err, captured.err
+    assert captured.err.startswith("exportlab ingest: error: ") and name in captured.err
+    assert CLI_CASES[name] in captured.err, captured.err
+    assert not (tmp_path / "out" / "trade.parquet").exists()
 
 
 def test_cli_skip_invalid_reads_the_folder_and_names_the_skipped_file(tmp_path, capsys):

@@ -123,6 +123,7 @@ def test_map_layers_user_file_relative_to_root(tmp_path):
 
 
 @needs_dcw
+@pytest.mark.slow  # reads the full DCW-GMT file (cache=False)
 def test_map_layers_auto_with_dcw(tmp_path):
     layers, note = maps.map_layers("auto", cache=False)
     assert "(DCW-GMT)" in note and list(layers) == ["polygons", "tiles"]
