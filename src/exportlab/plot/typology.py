@@ -23,7 +23,7 @@ from exportlab.daed import (
     daed_index,
     default_weights,
 )
-from exportlab.labels import check_lang, number, t
+from exportlab.labels import check_lang, number, pick, t
 from exportlab.plot.colors import TYPE_COLORS, type_colors
 from exportlab.plot.style import name_points
 from exportlab.regions import region_label
@@ -64,7 +64,7 @@ def region_sheet_figure(
             .to_numpy(),
             t("Median of regions", "Медиана регионов", lang): year_df[cols].median().to_numpy(),
         },
-        index=[t(*COMPONENT_LABELS[c], lang) for c in COMPONENTS],
+        index=[pick(COMPONENT_LABELS[c], lang) for c in COMPONENTS],
     )
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     width = 0.27
@@ -253,34 +253,33 @@ def interactive_explorer(
             max=1.0,
             step=0.05,
             description=c.upper(),
-            tooltip=t(*COMPONENT_LABELS[c], lang),
+            tooltip=pick(COMPONENT_LABELS[c], lang),
             continuous_update=False,
             disabled=c not in use,
         )
         for c in COMPONENTS
     }
-    quantile = {
-        "daed": widgets.FloatSlider(
-            value=round(q0[0], 2),
-            min=0.05,
-            max=0.95,
-            step=0.01,
-            continuous_update=False,
-            description=t("DAED q", "ДАЭД q", lang),
-            tooltip=t("quantile of the DAED threshold", "квантиль порога ДАЭД", lang),
-        ),
-        "resource": widgets.FloatSlider(
-            value=round(q0[1], 2),
-            min=0.05,
-            max=0.95,
-            step=0.01,
-            continuous_update=False,
-            description=t("Resource q", "Сырьё q", lang),
-            tooltip=t("quantile of the resource threshold", "квантиль порога сырья", lang),
+    slider_words = {
+        "daed": (("DAED q", "ДАЭД q"), ("quantile of the DAED threshold", "квантиль порога ДАЭД")),
+        "resource": (
+            ("Resource q", "Сырьё q"),
+            ("quantile of the resource threshold", "квантиль порога сырья"),
         ),
     }
+    quantile = {
+        key: widgets.FloatSlider(
+            value=round(start, 2),
+            min=0.05,
+            max=0.95,
+            step=0.01,
+            continuous_update=False,
+            description=t(*name, lang),
+            tooltip=t(*tip, lang),
+        )
+        for (key, (name, tip)), start in zip(slider_words.items(), q0, strict=True)
+    }
     choice = widgets.Dropdown(
-        options=[(t(*METHOD_LABELS[m], lang), m) for m in METHODS],
+        options=[(pick(METHOD_LABELS[m], lang), m) for m in METHODS],
         value=model.method,
         description=t("Method", "Метод", lang),
     )
