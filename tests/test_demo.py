@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -30,8 +32,21 @@ def exports(small_trade: pd.DataFrame) -> pd.DataFrame:
     ].sum()
 
 
-def test_same_seed_writes_identical_files(tmp_path: Path):
-    a = demo.write_demo(tmp_path / "a", size="small", seed=3)
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo of seed 3, written once; tests that change a demo folder change a copy."""
+    return demo.write_demo(tmp_path_factory.mktemp("written") / "d", size="small", seed=3)
+
+
+def _copy(folder: Path, target: Path) -> Path:
+    """A copy of a written demo folder (the demo's own: its files match PROVENANCE.json)."""
+    shutil.copytree(folder, target)
+    assert demo.inspect_folder(target).state == "demo"
+    return target
+
+
+def test_same_seed_writes_identical_files(tmp_path: Path, written: Path):
+    a = written
     b = demo.write_demo(tmp_path / "b", size="small", seed=3)
     names = sorted(p.name for p in a.iterdir())
     assert names == sorted(p.name for p in b.iterdir())
@@ -40,8 +55,10 @@ def test_same_seed_writes_identical_files(tmp_path: Path):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
-def test_rewriting_replaces_an_own_folder_whole_and_records_size_and_seed(tmp_path: Path):
-    target = demo.write_demo(tmp_path / "d", size="small", seed=3)
+def test_rewriting_replaces_an_own_folder_whole_and_records_size_and_seed(
+    tmp_path: Path, written: Path
+):
+    target = _copy(written, tmp_path / "d")
     first = (target / "dattsvt_2020.csv").read_bytes()
     assert demo.inspect_folder(target).state == "demo"
     assert (demo.inspect_folder(target).size, demo.inspect_folder(target).seed) == ("small", 3)
@@ -51,8 +68,10 @@ def test_rewriting_replaces_an_own_folder_whole_and_records_size_and_seed(tmp_pa
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary folder left"
 
 
-def test_a_folder_with_a_file_the_demo_did_not_write_is_never_modified(tmp_path: Path):
-    target = demo.write_demo(tmp_path / "d", size="small", seed=3)
+def test_a_folder_with_a_file_the_demo_did_not_write_is_never_modified(
+    tmp_path: Path, written: Path
+):
+    target = _copy(written, tmp_path / "d")
     (target / "mine.csv").write_text("x")
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     with pytest.raises(demo.DemoFolderError, match="mine.csv"):
@@ -67,8 +86,8 @@ def test_a_folder_with_a_file_the_demo_did_not_write_is_never_modified(tmp_path:
     assert (target / "experts.csv").read_text() == "expert,component,rank\n"
 
 
-def test_files_follow_the_dattsvt_layout_and_say_synthetic(tmp_path: Path):
-    target = demo.write_demo(tmp_path / "d", size="small", seed=3)
+def test_files_follow_the_dattsvt_layout_and_say_synthetic(written: Path):
+    target = written
     provenance = json.loads((target / "PROVENANCE.json").read_text(encoding="utf-8"))
     assert provenance["synthetic"] is True
     assert "SYNTHETIC" in (target / "README.txt").read_text(encoding="utf-8")
@@ -149,13 +168,20 @@ def test_every_demo_product_gets_exactly_one_resource_class(small_trade: pd.Data
     assert list(classes) == [classify.resource_class(c) for c in codes]
 
 
+@functools.cache
+def _demo_exports(size: str, seed: int) -> pd.DataFrame:
+    """The demo's export rows with an ``hs6`` column (generated once per size and seed)."""
+    trade = demo.generate_trade(size=size, seed=seed)
+    trade = trade[(trade["tnved"] != "XXXXXXXXXX") & (trade["flow"] == "export")].copy()
+    trade["hs6"] = trade["tnved"].str[:6]
+    return trade
+
+
 def _eci_diagnostics(size: str, seed: int, level: str = "hs4") -> dict:
     """ECI diagnostics of the demo as stage 07 computes them (export matrix of 2021)."""
     from exportlab import complexity as cx
 
-    trade = demo.generate_trade(size=size, seed=seed)
-    trade = trade[(trade["tnved"] != "XXXXXXXXXX") & (trade["flow"] == "export")].copy()
-    trade["hs6"] = trade["tnved"].str[:6]
+    trade = _demo_exports(size, seed)
     return cx.eci_diagnostics(cx.complexity(cx.export_matrix(trade, 2021, level=level)))
 
 
