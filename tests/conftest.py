@@ -21,6 +21,19 @@ def realdata() -> Path:
     return REALDATA
 
 
+@pytest.fixture(scope="session")
+def dcw_layer(tmp_path_factory: pytest.TempPathFactory):
+    """The full DCW-GMT layer of Russia (``geo.load_dcw``), read once per session; skips without it.
+
+    Tests that change the frame change a copy (``dcw_layer.copy()``).
+    """
+    from exportlab import geo
+
+    if geo.find_dcw() is None:
+        pytest.skip("DCW-GMT not installed (apt install gmt-dcw)")
+    return geo.load_dcw(cache_dir=tmp_path_factory.mktemp("dcw"))
+
+
 def copy_project(target: Path) -> Path:
     """A scratch copy of the project (pyproject, notebooks, profiles) for whole-pipeline runs."""
     target.mkdir(parents=True)

@@ -51,11 +51,8 @@ needs_dcw = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def dcw(tmp_path_factory) -> gpd.GeoDataFrame:
-    if geo.find_dcw() is None:
-        pytest.skip("DCW-GMT not installed (apt install gmt-dcw)")
-    cache_dir = tmp_path_factory.mktemp("processed")
-    return geo.load_dcw(cache_dir=cache_dir).set_index("iso", drop=False)
+def dcw(dcw_layer) -> gpd.GeoDataFrame:
+    return dcw_layer.copy().set_index("iso", drop=False)
 
 
 @pytest.fixture(scope="module")

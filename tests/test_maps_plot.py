@@ -40,10 +40,8 @@ def values(codes) -> pd.Series:
 
 
 @pytest.fixture(scope="module")
-def polygons(tmp_path_factory):
-    if geo.find_dcw() is None:
-        pytest.skip("DCW-GMT not installed (apt install gmt-dcw)")
-    return geo.load_dcw(cache_dir=tmp_path_factory.mktemp("processed"))
+def polygons(dcw_layer):
+    return dcw_layer.copy()
 
 
 def _texts(fig) -> str:
