@@ -33,7 +33,7 @@ def test_all_zero_data_give_the_no_data_figure():
     fig = charts.structure_bars(zeros, title="T", xlabel="%", no_data="нет данных")
     assert _message(fig) == "нет данных"
     fig = charts.ranked_bars(pd.Series(dtype=float), title="T", xlabel="%")
-    assert _message(fig) == charts.NO_DATA[0]
+    assert _message(fig) == charts.NO_DATA["en"]
 
 
 def test_structure_bars_drop_rows_without_export():

@@ -555,8 +555,8 @@ def test_daed_table_without_indicators_uses_k1_k2_only():
 
     fig = plot_daed.ranking_chart(table, 2021, weights)  # draws only the available components
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
-        daed.COMPONENT_LABELS["k1"][0],
-        daed.COMPONENT_LABELS["k2"][0],
+        daed.COMPONENT_LABELS["k1"]["en"],
+        daed.COMPONENT_LABELS["k2"]["en"],
     ]
 
 

@@ -52,7 +52,10 @@ def table() -> pd.DataFrame:
     return pd.DataFrame({"region": ["RU-TA", "RU-MOW"], "export_kusd": [1234.56, 98765.4]})
 
 
-HEADERS = {"region": ("Region", "Регион"), "export_kusd": ("Export, kUSD", "Экспорт, тыс. долл.")}
+HEADERS = {
+    "region": {"en": "Region", "ru": "Регион"},
+    "export_kusd": {"en": "Export, kUSD", "ru": "Экспорт, тыс. долл."},
+}
 
 
 def test_write_table_all_formats_with_russian_headers(tmp_path: Path, table: pd.DataFrame):
@@ -128,7 +131,9 @@ def test_show_localizes_headers_drops_a_bare_index_and_formats_numbers():
         ["RU-TA", "2021", "159,181", "0.123", "1"],
         ["RU-MOW", "2021", "—", "0.500", "2"],
     ]
-    ru = tables.show(frame, "ru", headers={"value_usd": ("Export, USD", "Экспорт, долл. США")})
+    ru = tables.show(
+        frame, "ru", headers={"value_usd": {"en": "Export, USD", "ru": "Экспорт, долл. США"}}
+    )
     assert list(ru.data.columns)[2] == "Экспорт, долл. США"
     assert _cells(ru)[0][2:4] == ["159\xa0181", "0,123"]
     html = en.to_html()
@@ -152,7 +157,12 @@ def test_show_dates_booleans_coded_values_and_row_limit():
             "status": ["met", "not_met"],
         }
     )
-    labels = {"status": {"met": ("met", "выполнено"), "not_met": ("not met", "не выполнено")}}
+    labels = {
+        "status": {
+            "met": {"en": "met", "ru": "выполнено"},
+            "not_met": {"en": "not met", "ru": "не выполнено"},
+        }
+    }
     shown = tables.show(frame, "ru", values=labels, max_rows=1)
     assert _cells(shown) == [["2022-06-30", "да", "выполнено"]]
     assert "первые 1 из 2 строк" in shown.to_html()
@@ -161,10 +171,29 @@ def test_show_dates_booleans_coded_values_and_row_limit():
 
 def test_show_says_what_an_empty_table_means():
     empty = pd.DataFrame(columns=["file", "line", "reason"])
-    shown = tables.show(empty, "ru", empty=("No rejected rows", "Отклонённых строк нет"))
+    shown = tables.show(
+        empty, "ru", empty={"en": "No rejected rows", "ru": "Отклонённых строк нет"}
+    )
     assert shown.message == "Отклонённых строк нет"
     assert "Отклонённых строк нет" in shown._repr_html_()
     assert tables.show(empty, "en").message == "No rows"
+
+
+def test_labels_in_the_old_tuple_shape_fail_loudly_naming_the_key(tmp_path: Path, table):
+    old = {"region": ("Region", "Регион")}
+    message = r"headers\['region'\] must be a label \{'en': \.\.\., 'ru': \.\.\.\}, got the tuple"
+    with pytest.raises(TypeError, match=message):
+        tables.localize(table, old, "en")
+    with pytest.raises(TypeError, match=message):
+        tables.write_table(table, "t", tmp_path, headers=old)
+    with pytest.raises(TypeError, match=message):
+        tables.show(table, "en", headers=old)
+    with pytest.raises(TypeError, match=r"values\['status'\]\['met'\] must be a label"):
+        tables.show(table, "en", values={"status": {"met": ("met", "выполнен")}})
+    with pytest.raises(TypeError, match=r"empty must be a label"):
+        tables.show(table.iloc[:0], "en", empty=("No rows", "Нет строк"))
+    assert not list(tmp_path.iterdir())  # nothing written before the error
+    assert tables.show(table.iloc[:0], "en", empty="No rows").message == "No rows"
 
 
 def test_written_files_are_no_cell_output(tmp_path: Path):

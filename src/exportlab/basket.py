@@ -23,29 +23,32 @@ import pandas as pd
 
 from exportlab import complexity as cx
 from exportlab.hs_sections import chapter_name, section_name, section_of, section_order
-from exportlab.labels import check_lang
+from exportlab.labels import Label, check_lang
 
 __all__ = ["HEADERS", "basket", "basket_change", "product_labels"]
 
 #: Bilingual column headers of the tables of this module (for ``tables.write_table``).
-HEADERS: dict[str, tuple[str, str]] = {
-    "section": ("HS section", "Раздел ТН ВЭД"),
-    "section_name": ("Section", "Раздел"),
-    "chapter": ("HS chapter", "Группа ТН ВЭД"),
-    "chapter_name": ("Chapter", "Группа"),
-    "product": ("Product code", "Код товара"),
-    "name": ("Name", "Наименование"),
-    "value_usd": ("Export, USD", "Экспорт, долл. США"),
-    "share": ("Share of export", "Доля в экспорте"),
-    "key": ("Code", "Код"),
-    "value_base": ("Export in base year, USD", "Экспорт в базовом году, долл. США"),
-    "value": ("Export, USD", "Экспорт, долл. США"),
-    "change_usd": ("Change, USD", "Изменение, долл. США"),
-    "growth_pct": ("Growth, %", "Прирост, %"),
-    "share_base_pct": ("Share in base year, %", "Доля в базовом году, %"),
-    "share_pct": ("Share, %", "Доля, %"),
-    "share_change_pp": ("Change of share, p.p.", "Изменение доли, п. п."),
-    "contribution_pct": ("Contribution to export growth, p.p.", "Вклад в прирост экспорта, п. п."),
+HEADERS: dict[str, Label] = {
+    "section": {"en": "HS section", "ru": "Раздел ТН ВЭД"},
+    "section_name": {"en": "Section", "ru": "Раздел"},
+    "chapter": {"en": "HS chapter", "ru": "Группа ТН ВЭД"},
+    "chapter_name": {"en": "Chapter", "ru": "Группа"},
+    "product": {"en": "Product code", "ru": "Код товара"},
+    "name": {"en": "Name", "ru": "Наименование"},
+    "value_usd": {"en": "Export, USD", "ru": "Экспорт, долл. США"},
+    "share": {"en": "Share of export", "ru": "Доля в экспорте"},
+    "key": {"en": "Code", "ru": "Код"},
+    "value_base": {"en": "Export in base year, USD", "ru": "Экспорт в базовом году, долл. США"},
+    "value": {"en": "Export, USD", "ru": "Экспорт, долл. США"},
+    "change_usd": {"en": "Change, USD", "ru": "Изменение, долл. США"},
+    "growth_pct": {"en": "Growth, %", "ru": "Прирост, %"},
+    "share_base_pct": {"en": "Share in base year, %", "ru": "Доля в базовом году, %"},
+    "share_pct": {"en": "Share, %", "ru": "Доля, %"},
+    "share_change_pp": {"en": "Change of share, p.p.", "ru": "Изменение доли, п. п."},
+    "contribution_pct": {
+        "en": "Contribution to export growth, p.p.",
+        "ru": "Вклад в прирост экспорта, п. п.",
+    },
 }
 
 

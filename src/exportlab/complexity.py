@@ -75,6 +75,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from exportlab.classify import RESOURCE_SPECIALISATION
+from exportlab.labels import Label
 from exportlab.regions import region_label
 
 __all__ = [
@@ -2004,43 +2005,46 @@ def resource_regions(
 # ----------------------------------------------------------------------------------------------
 
 #: Table headers: column → (English, Russian), for :func:`exportlab.tables.write_table`.
-HEADERS: dict[str, tuple[str, str]] = {
-    "rank": ("Rank", "Место"),
-    "region": ("Code", "Код"),
-    "region_name": ("Region", "Регион"),
-    "eci": ("ECI", "ECI"),
-    "diversity": ("Diversity (products with RCA ≥ 1)", "Диверсифицированность (товаров с RCA ≥ 1)"),
-    "coi": ("Complexity outlook (COI)", "Перспективы роста сложности (COI)"),
-    "daed_index": ("DAED index", "Индекс ДАЭД"),
-    "daed_rank": ("DAED rank", "Место по ДАЭД"),
-    "type": ("Type", "Тип"),
-    "type_name": ("Region type", "Тип региона"),
-    "product": ("HS code", "Код ГС"),
-    "name": ("Product", "Товар"),
-    "rca": ("RCA", "RCA"),
-    "exported": ("Exported already", "Уже экспортируется"),
-    "density": ("Relatedness density", "Плотность связанности"),
-    "pci": ("PCI", "PCI"),
-    "cog": ("Complexity gain (COG)", "Прирост сложности (COG)"),
-    "score": ("Score", "Оценка"),
-    "hightech_group": ("High-tech group", "Высокотехнологичная группа"),
-    "resource": ("Resource class", "Сырьевой класс"),
-    "nne": ("NNE", "ННЭ"),
-    "similarity": ("Similarity (cosine)", "Сходство (косинусное)"),
-    "rank_low": ("Rank, bootstrap 5 %", "Место, бутстреп 5 %"),
-    "rank_high": ("Rank, bootstrap 95 %", "Место, бутстреп 95 %"),
-    "export_musd": ("Export, million USD", "Экспорт, млн долл. США"),
-    "mining_share_pct": ("Mining, % of GRP", "Добыча, % ВРП"),
-    "n_years": ("Years with GRP data", "Лет с данными ВРП"),
-    "by_grp": ("Resource by GRP", "Ресурсный по ВРП"),
-    "raw_export_share_pct": (
-        "Raw materials and energy, % of export",
-        "Сырьё и энергоносители, % экспорта",
-    ),
-    "by_export": ("Resource by export", "Ресурсный по экспорту"),
-    "resource_region": ("Resource region", "Ресурсный регион"),
+HEADERS: dict[str, Label] = {
+    "rank": {"en": "Rank", "ru": "Место"},
+    "region": {"en": "Code", "ru": "Код"},
+    "region_name": {"en": "Region", "ru": "Регион"},
+    "eci": {"en": "ECI", "ru": "ECI"},
+    "diversity": {
+        "en": "Diversity (products with RCA ≥ 1)",
+        "ru": "Диверсифицированность (товаров с RCA ≥ 1)",
+    },
+    "coi": {"en": "Complexity outlook (COI)", "ru": "Перспективы роста сложности (COI)"},
+    "daed_index": {"en": "DAED index", "ru": "Индекс ДАЭД"},
+    "daed_rank": {"en": "DAED rank", "ru": "Место по ДАЭД"},
+    "type": {"en": "Type", "ru": "Тип"},
+    "type_name": {"en": "Region type", "ru": "Тип региона"},
+    "product": {"en": "HS code", "ru": "Код ГС"},
+    "name": {"en": "Product", "ru": "Товар"},
+    "rca": {"en": "RCA", "ru": "RCA"},
+    "exported": {"en": "Exported already", "ru": "Уже экспортируется"},
+    "density": {"en": "Relatedness density", "ru": "Плотность связанности"},
+    "pci": {"en": "PCI", "ru": "PCI"},
+    "cog": {"en": "Complexity gain (COG)", "ru": "Прирост сложности (COG)"},
+    "score": {"en": "Score", "ru": "Оценка"},
+    "hightech_group": {"en": "High-tech group", "ru": "Высокотехнологичная группа"},
+    "resource": {"en": "Resource class", "ru": "Сырьевой класс"},
+    "nne": {"en": "NNE", "ru": "ННЭ"},
+    "similarity": {"en": "Similarity (cosine)", "ru": "Сходство (косинусное)"},
+    "rank_low": {"en": "Rank, bootstrap 5 %", "ru": "Место, бутстреп 5 %"},
+    "rank_high": {"en": "Rank, bootstrap 95 %", "ru": "Место, бутстреп 95 %"},
+    "export_musd": {"en": "Export, million USD", "ru": "Экспорт, млн долл. США"},
+    "mining_share_pct": {"en": "Mining, % of GRP", "ru": "Добыча, % ВРП"},
+    "n_years": {"en": "Years with GRP data", "ru": "Лет с данными ВРП"},
+    "by_grp": {"en": "Resource by GRP", "ru": "Ресурсный по ВРП"},
+    "raw_export_share_pct": {
+        "en": "Raw materials and energy, % of export",
+        "ru": "Сырьё и энергоносители, % экспорта",
+    },
+    "by_export": {"en": "Resource by export", "ru": "Ресурсный по экспорту"},
+    "resource_region": {"en": "Resource region", "ru": "Ресурсный регион"},
     **{
-        key: (f"{lab['en']}, % of export", f"{lab['ru']}, % экспорта")
+        key: {"en": f"{lab['en']}, % of export", "ru": f"{lab['ru']}, % экспорта"}
         for key, lab in SECTOR_LABELS.items()
     },
 }

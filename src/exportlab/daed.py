@@ -46,38 +46,41 @@ import pandas as pd
 from scipy import stats
 
 from exportlab import classify
-from exportlab.labels import t
+from exportlab.labels import Label, pick, t
 from exportlab.schema import exports, require
 
 COMPONENTS: tuple[str, ...] = ("k1", "k2", "k3", "k4")
 
 #: English / Russian names of the components, for tables and figures.
-COMPONENT_LABELS: dict[str, tuple[str, str]] = {
-    "k1": ("K1 new goods share", "K1 доля новых товаров"),
-    "k2": ("K2 new markets share", "K2 доля новых рынков"),
-    "k3": ("K3 NNE export support", "K3 поддержка ННЭ"),
-    "k4": ("K4 socio-economic conditions (ISEU)", "K4 ИСЭУ"),
+COMPONENT_LABELS: dict[str, Label] = {
+    "k1": {"en": "K1 new goods share", "ru": "K1 доля новых товаров"},
+    "k2": {"en": "K2 new markets share", "ru": "K2 доля новых рынков"},
+    "k3": {"en": "K3 NNE export support", "ru": "K3 поддержка ННЭ"},
+    "k4": {"en": "K4 socio-economic conditions (ISEU)", "ru": "K4 ИСЭУ"},
 }
 
 #: Column headers of the DAED table (``column -> (english, russian)``) for ``tables.write_table``.
-HEADERS: dict[str, tuple[str, str]] = {
-    "rank": ("Rank", "Место"),
-    "region": ("Code", "Код"),
-    "region_name": ("Region", "Регион"),
-    "year": ("Year", "Год"),
-    "k1": ("K1 new goods, share", "K1 новые товары, доля"),
-    "k2": ("K2 new markets, share", "K2 новые рынки, доля"),
-    "k3": ("K3 NNE support", "K3 поддержка ННЭ"),
-    "k4": ("K4 ISEU", "K4 ИСЭУ"),
-    "daed_index": ("DAED index", "Индекс ДАЭД"),
-    "resource_share": ("Resource specialisation, share", "Сырьевая специализация, доля"),
-    "type": ("Type no.", "Номер типа"),
-    "type_label": ("Type", "Тип"),
-    "history_complete": ("Full history", "Полная история"),
-    "k3_basis": ("K3 scale", "Шкала K3"),
-    "index_components": ("Components used", "Использованные компоненты"),
-    "quadrant": ("Own quadrant", "Собственный квадрант"),
-    "borderline": ("Borderline", "Пограничный"),
+HEADERS: dict[str, Label] = {
+    "rank": {"en": "Rank", "ru": "Место"},
+    "region": {"en": "Code", "ru": "Код"},
+    "region_name": {"en": "Region", "ru": "Регион"},
+    "year": {"en": "Year", "ru": "Год"},
+    "k1": {"en": "K1 new goods, share", "ru": "K1 новые товары, доля"},
+    "k2": {"en": "K2 new markets, share", "ru": "K2 новые рынки, доля"},
+    "k3": {"en": "K3 NNE support", "ru": "K3 поддержка ННЭ"},
+    "k4": {"en": "K4 ISEU", "ru": "K4 ИСЭУ"},
+    "daed_index": {"en": "DAED index", "ru": "Индекс ДАЭД"},
+    "resource_share": {
+        "en": "Resource specialisation, share",
+        "ru": "Сырьевая специализация, доля",
+    },
+    "type": {"en": "Type no.", "ru": "Номер типа"},
+    "type_label": {"en": "Type", "ru": "Тип"},
+    "history_complete": {"en": "Full history", "ru": "Полная история"},
+    "k3_basis": {"en": "K3 scale", "ru": "Шкала K3"},
+    "index_components": {"en": "Components used", "ru": "Использованные компоненты"},
+    "quadrant": {"en": "Own quadrant", "ru": "Собственный квадрант"},
+    "borderline": {"en": "Borderline", "ru": "Пограничный"},
 }
 
 Normalisation = Literal["minmax", "zscore", "rank"]
@@ -622,7 +625,8 @@ class ExpertWeights:
         df = pd.DataFrame(
             {
                 t("Component", "Компонента", lang): [
-                    t(*COMPONENT_LABELS.get(c, (c, c)), lang) for c in self.weights.index
+                    pick(COMPONENT_LABELS[c], lang) if c in COMPONENT_LABELS else c
+                    for c in self.weights.index
                 ],
                 t("Mean rank", "Средний ранг", lang): self.mean_rank.to_numpy(),
                 t("Weight", "Вес", lang): self.weights.to_numpy(),
@@ -940,11 +944,11 @@ def available_components(table: pd.DataFrame) -> list[str]:
 
 
 #: Names of the K3 scales, for the availability line.
-K3_BASIS_LABELS: dict[str, tuple[str, str]] = {
-    "per_nne_export": ("per USD of NNE export", "на долл. экспорта ННЭ"),
-    "per_total_export": ("per USD of total export", "на долл. всего экспорта"),
-    "per_capita": ("per capita", "на душу населения"),
-    "absolute": ("RUB a year", "руб. в год"),
+K3_BASIS_LABELS: dict[str, Label] = {
+    "per_nne_export": {"en": "per USD of NNE export", "ru": "на долл. экспорта ННЭ"},
+    "per_total_export": {"en": "per USD of total export", "ru": "на долл. всего экспорта"},
+    "per_capita": {"en": "per capita", "ru": "на душу населения"},
+    "absolute": {"en": "RUB a year", "ru": "руб. в год"},
 }
 
 
@@ -1028,7 +1032,7 @@ def availability_note(
             if len(bases) > 1:
                 part += (
                     " ("
-                    + ", ".join(f"{row[b]} {t(*K3_BASIS_LABELS[b], lang)}" for b in bases)
+                    + ", ".join(f"{row[b]} {pick(K3_BASIS_LABELS[b], lang)}" for b in bases)
                     + ")"
                 )
         parts.append(part)
@@ -1046,10 +1050,10 @@ def availability_note(
         if main and len(other):
             text += " " + t(
                 f"K3 of {_region_list(other['region'])} (zero denominator at the chosen scale, "
-                f"e.g. no NNE export) is taken {t(*K3_BASIS_LABELS[other['k3_basis'].iloc[0]], 'en')}.",
+                f"e.g. no NNE export) is taken {K3_BASIS_LABELS[other['k3_basis'].iloc[0]]['en']}.",
                 f"K3 для {_region_list(other['region'])} (нулевой знаменатель выбранной шкалы, "
                 f"например нет экспорта ННЭ) рассчитан "
-                f"{t(*K3_BASIS_LABELS[other['k3_basis'].iloc[0]], 'ru')}.",
+                f"{K3_BASIS_LABELS[other['k3_basis'].iloc[0]]['ru']}.",
                 lang,
             )
     partial = df[df["daed_index"].notna() & df[[f"{c}_norm" for c in used]].isna().any(axis=1)]

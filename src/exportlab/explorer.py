@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.daed import COMPONENT_LABELS, COMPONENTS, check_weights
-from exportlab.labels import check_lang, t
+from exportlab.labels import check_lang, pick, t
 from exportlab.plot.colors import TYPE_COLORS
 
 #: Parameter names of the page's controls: the four weights and the two threshold quantiles.
@@ -318,7 +318,7 @@ def explorer_spec(
         slider(
             WEIGHT_PARAMS[c],
             float(w_use[c]),  # exact: the page starts at the report's numbers
-            t(*COMPONENT_LABELS[c], lang),
+            pick(COMPONENT_LABELS[c], lang),
             WEIGHT_RANGE,
         )
         for c in use

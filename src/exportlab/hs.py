@@ -56,7 +56,7 @@ import pandas as pd
 
 from exportlab.classify import EDITIONS, hs_editions
 from exportlab.hs_sections import chapter_titles_ru
-from exportlab.labels import check_lang
+from exportlab.labels import Label, check_lang
 
 __all__ = [
     "AS_REPORTED",
@@ -293,19 +293,19 @@ REPORT_COLUMNS = (
 )
 
 #: Labels (English, Russian) of the report columns, for :func:`exportlab.tables.write_table`.
-REPORT_LABELS: dict[str, tuple[str, str]] = {
-    "year": ("Year", "Год"),
-    "flow": ("Flow", "Поток"),
-    "hs_edition": ("Reported edition", "Редакция в данных"),
-    "n_codes": ("Codes reported", "Кодов в данных"),
-    "n_changed": ("Codes converted", "Кодов перекодировано"),
-    "n_split": ("of them split", "из них разделено"),
-    "n_unknown": ("Codes not in the concordance", "Кодов нет в таблице соответствия"),
-    "value_usd": ("Value, million USD", "Стоимость, млн долл. США"),
-    "changed_usd": ("Value converted, million USD", "Перекодировано, млн долл. США"),
-    "split_usd": ("Value split, million USD", "Разделено, млн долл. США"),
-    "changed_share": ("Value converted, %", "Доля перекодированной стоимости, %"),
-    "split_share": ("Value split, %", "Доля разделённой стоимости, %"),
+REPORT_LABELS: dict[str, Label] = {
+    "year": {"en": "Year", "ru": "Год"},
+    "flow": {"en": "Flow", "ru": "Поток"},
+    "hs_edition": {"en": "Reported edition", "ru": "Редакция в данных"},
+    "n_codes": {"en": "Codes reported", "ru": "Кодов в данных"},
+    "n_changed": {"en": "Codes converted", "ru": "Кодов перекодировано"},
+    "n_split": {"en": "of them split", "ru": "из них разделено"},
+    "n_unknown": {"en": "Codes not in the concordance", "ru": "Кодов нет в таблице соответствия"},
+    "value_usd": {"en": "Value, million USD", "ru": "Стоимость, млн долл. США"},
+    "changed_usd": {"en": "Value converted, million USD", "ru": "Перекодировано, млн долл. США"},
+    "split_usd": {"en": "Value split, million USD", "ru": "Разделено, млн долл. США"},
+    "changed_share": {"en": "Value converted, %", "ru": "Доля перекодированной стоимости, %"},
+    "split_share": {"en": "Value split, %", "ru": "Доля разделённой стоимости, %"},
 }
 
 

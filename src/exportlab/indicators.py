@@ -32,6 +32,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from exportlab.labels import Label, pick
 from exportlab.schema import coerce_indicators
 
 #: K4 of the russia2021 profile: ``indicator -> (direction, weight)`` for :func:`exportlab.daed.iseu`.
@@ -126,20 +127,23 @@ def values(indicators: pd.DataFrame, indicator: str, year: int) -> pd.Series:
 
 
 #: Columns of :func:`profile_table`: column -> (indicator or computed, english, russian).
-PROFILE_COLUMNS: dict[str, tuple[str, str]] = {
-    "export_per_capita_usd": ("Export per capita, USD", "Экспорт на душу, долл. США"),
-    "export_noncis_share_pct": ("Export to non-CIS, %", "Экспорт в дальнее зарубежье, %"),
-    "grp_per_capita_rub": ("GRP per capita, thou. RUB", "ВРП на душу, тыс. руб."),
-    "unemployment_pct": ("Unemployment, %", "Безработица, %"),
-    "investment_per_capita_rub": (
-        "Fixed investment per capita, thou. RUB",
-        "Инвестиции в основной капитал на душу, тыс. руб.",
-    ),
-    "k4": ("K4 (ISEU, 0–1)", "K4 (ИСЭУ, 0–1)"),
-    "mining_share_shipments_pct": (
-        "Mining share of industrial shipments, %",
-        "Доля добычи в отгрузке промышленности, %",
-    ),
+PROFILE_COLUMNS: dict[str, Label] = {
+    "export_per_capita_usd": {"en": "Export per capita, USD", "ru": "Экспорт на душу, долл. США"},
+    "export_noncis_share_pct": {
+        "en": "Export to non-CIS, %",
+        "ru": "Экспорт в дальнее зарубежье, %",
+    },
+    "grp_per_capita_rub": {"en": "GRP per capita, thou. RUB", "ru": "ВРП на душу, тыс. руб."},
+    "unemployment_pct": {"en": "Unemployment, %", "ru": "Безработица, %"},
+    "investment_per_capita_rub": {
+        "en": "Fixed investment per capita, thou. RUB",
+        "ru": "Инвестиции в основной капитал на душу, тыс. руб.",
+    },
+    "k4": {"en": "K4 (ISEU, 0–1)", "ru": "K4 (ИСЭУ, 0–1)"},
+    "mining_share_shipments_pct": {
+        "en": "Mining share of industrial shipments, %",
+        "ru": "Доля добычи в отгрузке промышленности, %",
+    },
 }
 _THOUSANDS = ("grp_per_capita_rub", "investment_per_capita_rub")
 
@@ -174,12 +178,12 @@ def profile_table(
     return table
 
 
-def profile_headers() -> dict[str, tuple[str, str]]:
+def profile_headers() -> dict[str, Label]:
     """Bilingual headers of :func:`profile_table` for :func:`exportlab.tables.write_table`."""
     return {
-        "rank": ("Rank", "Место"),
-        "region": ("Code", "Код"),
-        "name": ("Region", "Регион"),
+        "rank": {"en": "Rank", "ru": "Место"},
+        "region": {"en": "Code", "ru": "Код"},
+        "name": {"en": "Region", "ru": "Регион"},
         **PROFILE_COLUMNS,
     }
 
@@ -367,28 +371,26 @@ def tables_read(report, lang: str = "en") -> pd.DataFrame:
 
 def checks_table(report, lang: str = "en") -> pd.DataFrame:
     """The total checks of :meth:`exportlab.io.rosstat.IndicatorReport.checks_frame`, labelled."""
-    from exportlab.labels import t
 
     checks = report.checks_frame()
     names = {
-        "file": ("file", "файл"),
-        "table": ("table", "таблица"),
-        "indicator": ("indicator", "показатель"),
-        "year": ("year", "год"),
-        "subjects": ("sum of subjects", "сумма по субъектам"),
-        "n": ("subjects summed", "число субъектов"),
-        "country": ("Russian Federation", "Российская Федерация"),
-        "difference": ("difference", "разница"),
-        "tolerance": ("rounding tolerance", "допуск округления"),
-        "missing": ("missing cells", "пропуски"),
-        "status": ("status", "результат"),
+        "file": {"en": "file", "ru": "файл"},
+        "table": {"en": "table", "ru": "таблица"},
+        "indicator": {"en": "indicator", "ru": "показатель"},
+        "year": {"en": "year", "ru": "год"},
+        "subjects": {"en": "sum of subjects", "ru": "сумма по субъектам"},
+        "n": {"en": "subjects summed", "ru": "число субъектов"},
+        "country": {"en": "Russian Federation", "ru": "Российская Федерация"},
+        "difference": {"en": "difference", "ru": "разница"},
+        "tolerance": {"en": "rounding tolerance", "ru": "допуск округления"},
+        "missing": {"en": "missing cells", "ru": "пропуски"},
+        "status": {"en": "status", "ru": "результат"},
     }
-    return checks.rename(columns={k: t(en, ru, lang) for k, (en, ru) in names.items()})
+    return checks.rename(columns={k: pick(label, lang) for k, label in names.items()})
 
 
 def reconciliation_table(reconciliation: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """:func:`reconcile_exports` with region names and labelled columns, values in mln USD."""
-    from exportlab.labels import t
     from exportlab.regions import region_names
 
     out = reconciliation.copy()
@@ -397,13 +399,16 @@ def reconciliation_table(reconciliation: pd.DataFrame, lang: str = "en") -> pd.D
     names = region_names(lang=lang, short=True)
     out.insert(1, "name", [names.get(code, code) for code in out["region"]])
     names = {
-        "region": ("code", "код"),
-        "name": ("region", "регион"),
-        "year": ("year", "год"),
-        "fcs_export_usd": ("FCS export, mln USD", "экспорт по ФТС, млн долл."),
-        "rosstat_export_usd": ("Rosstat export, mln USD", "экспорт по Росстату, млн долл."),
-        "difference_usd": ("difference, mln USD", "разница, млн долл."),
-        "difference_pct": ("difference, %", "разница, %"),
-        "flagged": ("above threshold", "выше порога"),
+        "region": {"en": "code", "ru": "код"},
+        "name": {"en": "region", "ru": "регион"},
+        "year": {"en": "year", "ru": "год"},
+        "fcs_export_usd": {"en": "FCS export, mln USD", "ru": "экспорт по ФТС, млн долл."},
+        "rosstat_export_usd": {
+            "en": "Rosstat export, mln USD",
+            "ru": "экспорт по Росстату, млн долл.",
+        },
+        "difference_usd": {"en": "difference, mln USD", "ru": "разница, млн долл."},
+        "difference_pct": {"en": "difference, %", "ru": "разница, %"},
+        "flagged": {"en": "above threshold", "ru": "выше порога"},
     }
-    return out.rename(columns={k: t(en, ru, lang) for k, (en, ru) in names.items()})
+    return out.rename(columns={k: pick(label, lang) for k, label in names.items()})

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import geo as _geo
-from exportlab.labels import check_lang, t
+from exportlab.labels import check_lang, pick, t
 
 SCHEMES = ("quantiles", "fisher_jenks", "user")
 
@@ -346,8 +346,8 @@ def compare_schemes(
     """
     check_lang(lang)
     names = {
-        "quantiles": ("Quantiles", "Квантили"),
-        "fisher_jenks": ("Fisher–Jenks", "Фишер–Дженкс"),
+        "quantiles": {"en": "Quantiles", "ru": "Квантили"},
+        "fisher_jenks": {"en": "Fisher–Jenks", "ru": "Фишер–Дженкс"},
     }
     finite = pd.to_numeric(region_series(values), errors="coerce")
     finite = finite[np.isfinite(finite)]
@@ -361,7 +361,7 @@ def compare_schemes(
         classes, bounds = classify(finite, scheme=scheme, k=k)
         labels = class_labels(bounds, float(finite.min()), lang)
         counts = classes.value_counts()
-        name = t(*names[scheme], lang)
+        name = pick(names[scheme], lang)
         columns[name + t(": bounds", ": границы", lang)] = labels
         columns[name + t(": regions", ": регионов", lang)] = [
             int(counts.get(i, 0)) for i in range(len(bounds))

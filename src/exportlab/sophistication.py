@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
-from exportlab.labels import check_lang
+from exportlab.labels import Label, check_lang
 
 __all__ = [
     "COUNTRY_COLUMNS",
@@ -49,17 +49,17 @@ __all__ = [
 #: Columns of the country-level table (one row per year × exporter × product).
 COUNTRY_COLUMNS: tuple[str, ...] = ("year", "exporter", "product", "value", "gdp_per_capita")
 
-HEADERS: dict[str, tuple[str, str]] = {
-    "rank": ("Rank", "Место"),
-    "region": ("Region code", "Код региона"),
-    "region_name": ("Region", "Регион"),
-    "expy": ("EXPY (own regions)", "EXPY (по регионам)"),
-    "expy_world": ("EXPY (countries), USD", "EXPY (по странам), долл. США"),
-    "coverage": ("Export with world PRODY, share", "Доля экспорта с мировым PRODY"),
-    "income": ("GRP per capita", "ВРП на душу населения"),
-    "eci": ("ECI", "ECI"),
-    "product": ("Product code", "Код товара"),
-    "prody": ("PRODY", "PRODY"),
+HEADERS: dict[str, Label] = {
+    "rank": {"en": "Rank", "ru": "Место"},
+    "region": {"en": "Region code", "ru": "Код региона"},
+    "region_name": {"en": "Region", "ru": "Регион"},
+    "expy": {"en": "EXPY (own regions)", "ru": "EXPY (по регионам)"},
+    "expy_world": {"en": "EXPY (countries), USD", "ru": "EXPY (по странам), долл. США"},
+    "coverage": {"en": "Export with world PRODY, share", "ru": "Доля экспорта с мировым PRODY"},
+    "income": {"en": "GRP per capita", "ru": "ВРП на душу населения"},
+    "eci": {"en": "ECI", "ru": "ECI"},
+    "product": {"en": "Product code", "ru": "Код товара"},
+    "prody": {"en": "PRODY", "ru": "PRODY"},
 }
 
 

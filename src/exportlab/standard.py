@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.hs_sections import load_sections
-from exportlab.labels import check_lang, t
+from exportlab.labels import Label, check_lang, pick, t
 from exportlab.regions import region_label
 from exportlab.schema import SPECIAL_PARTNERS, exports, require
 
@@ -141,38 +141,47 @@ def industry_of(hs6: pd.Series, level: IndustryLevel = "section") -> pd.Series:
 # ----------------------------------------------------------------------------------------------------
 
 #: Target indicators of the Standard (keys of ``res_strategic_targets.csv``) with labels.
-TARGET_LABELS: dict[str, tuple[str, str]] = {
-    "nne_export_growth_vs_2020": (
-        "NNE export, % of base year",
-        "Несырьевой экспорт, % к базовому году",
-    ),
-    "sme_nne_exporters_growth_vs_2020": (
-        "SME exporters, % of base year",
-        "МСП-экспортёры, % к базовому году",
-    ),
-    "sme_share_in_nne_export": ("SME share of NNE export, %", "Доля МСП в несырьевом экспорте, %"),
-    "export_geography_expansion": (
-        "Progress to 100 export countries, %",
-        "Продвижение к 100 странам экспорта, %",
-    ),
-    "leading_industry_share_in_nne_export": (
-        "Leading industry, % of NNE export",
-        "Доля ведущей отрасли в ННЭ, %",
-    ),
-    "top5_industries_share_in_nne_export": (
-        "Five leading industries, % of NNE export",
-        "Доля 5 ведущих отраслей в ННЭ, %",
-    ),
-    "hs6_product_positions_growth_vs_2020": (
-        "HS6 lines exported, % of base year",
-        "Товарные позиции (6 знаков), % к базовому году",
-    ),
+TARGET_LABELS: dict[str, Label] = {
+    "nne_export_growth_vs_2020": {
+        "en": "NNE export, % of base year",
+        "ru": "Несырьевой экспорт, % к базовому году",
+    },
+    "sme_nne_exporters_growth_vs_2020": {
+        "en": "SME exporters, % of base year",
+        "ru": "МСП-экспортёры, % к базовому году",
+    },
+    "sme_share_in_nne_export": {
+        "en": "SME share of NNE export, %",
+        "ru": "Доля МСП в несырьевом экспорте, %",
+    },
+    "export_geography_expansion": {
+        "en": "Progress to 100 export countries, %",
+        "ru": "Продвижение к 100 странам экспорта, %",
+    },
+    "leading_industry_share_in_nne_export": {
+        "en": "Leading industry, % of NNE export",
+        "ru": "Доля ведущей отрасли в ННЭ, %",
+    },
+    "top5_industries_share_in_nne_export": {
+        "en": "Five leading industries, % of NNE export",
+        "ru": "Доля 5 ведущих отраслей в ННЭ, %",
+    },
+    "hs6_product_positions_growth_vs_2020": {
+        "en": "HS6 lines exported, % of base year",
+        "ru": "Товарные позиции (6 знаков), % к базовому году",
+    },
 }
 #: Indicators computed along the targets for information (no target).
-INFO_LABELS: dict[str, tuple[str, str]] = {
-    "nne_export_usd": ("NNE export, USD", "Несырьевой неэнергетический экспорт, долл. США"),
-    "export_countries": ("Export countries", "Число стран экспорта"),
-    "hs6_product_positions": ("HS6 lines exported", "Число товарных позиций (6 знаков)"),
+INFO_LABELS: dict[str, Label] = {
+    "nne_export_usd": {
+        "en": "NNE export, USD",
+        "ru": "Несырьевой неэнергетический экспорт, долл. США",
+    },
+    "export_countries": {"en": "Export countries", "ru": "Число стран экспорта"},
+    "hs6_product_positions": {
+        "en": "HS6 lines exported",
+        "ru": "Число товарных позиций (6 знаков)",
+    },
 }
 #: How a value is compared with its target, by the unit of the target table.
 COMPARISON: dict[str, str] = {
@@ -182,31 +191,31 @@ COMPARISON: dict[str, str] = {
     "pct_max": "<",
 }
 #: Status of a scorecard cell.
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "met": ("met", "выполнено"),
-    "not_met": ("not met", "не выполнено"),
-    "no_data": ("no data", "нет данных"),
-    "no_target": ("no target", "нет целевого значения"),
-    "no_base_year": ("no base-year data", "нет данных за базовый год"),
+STATUS_LABELS: dict[str, Label] = {
+    "met": {"en": "met", "ru": "выполнено"},
+    "not_met": {"en": "not met", "ru": "не выполнено"},
+    "no_data": {"en": "no data", "ru": "нет данных"},
+    "no_target": {"en": "no target", "ru": "нет целевого значения"},
+    "no_base_year": {"en": "no base-year data", "ru": "нет данных за базовый год"},
 }
 #: Units of the target table whose value is measured against the base year.
 BASE_YEAR_UNITS: tuple[str, ...] = ("pct_of_2020", "pct_of_gap_to_100_countries")
-SCORECARD_HEADERS: dict[str, tuple[str, str]] = {
-    "region": ("Region code", "Код региона"),
-    "region_name": ("Region", "Регион"),
-    "indicator": ("Indicator id", "Код показателя"),
-    "indicator_name": ("Indicator", "Показатель"),
-    "value": ("Value", "Значение"),
-    "target": ("Target", "Целевое значение"),
-    "comparison": ("Rule", "Условие"),
-    "lower": ("Lower bound", "Нижняя граница"),
-    "upper": ("Upper bound", "Верхняя граница"),
-    "block": ("Block", "Блок"),
-    "status": ("Status", "Статус"),
-    "targets_met": ("Targets met", "Выполнено целей"),
-    "targets_assessed": ("Targets assessed", "Оценено целей"),
-    "share_met": ("Share met, %", "Доля выполненных, %"),
-    "rank": ("Rank", "Место"),
+SCORECARD_HEADERS: dict[str, Label] = {
+    "region": {"en": "Region code", "ru": "Код региона"},
+    "region_name": {"en": "Region", "ru": "Регион"},
+    "indicator": {"en": "Indicator id", "ru": "Код показателя"},
+    "indicator_name": {"en": "Indicator", "ru": "Показатель"},
+    "value": {"en": "Value", "ru": "Значение"},
+    "target": {"en": "Target", "ru": "Целевое значение"},
+    "comparison": {"en": "Rule", "ru": "Условие"},
+    "lower": {"en": "Lower bound", "ru": "Нижняя граница"},
+    "upper": {"en": "Upper bound", "ru": "Верхняя граница"},
+    "block": {"en": "Block", "ru": "Блок"},
+    "status": {"en": "Status", "ru": "Статус"},
+    "targets_met": {"en": "Targets met", "ru": "Выполнено целей"},
+    "targets_assessed": {"en": "Targets assessed", "ru": "Оценено целей"},
+    "share_met": {"en": "Share met, %", "ru": "Доля выполненных, %"},
+    "rank": {"en": "Rank", "ru": "Место"},
 }
 COUNTRY_GAP_GOAL = 100
 
@@ -435,17 +444,22 @@ def rank_regions(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def localize_card(
-    card: pd.DataFrame, lang: str = "en", labels: Mapping[str, tuple[str, str]] | None = None
+    card: pd.DataFrame, lang: str = "en", labels: Mapping[str, Label] | None = None
 ) -> pd.DataFrame:
     """``card`` with readable indicator names, region names and statuses in ``lang`` (for tables)."""
     check_lang(lang)
-    pick = 0 if lang == "en" else 1
-    names = {**TARGET_LABELS, **INFO_LABELS, **{k.id: (k.name_en, k.name_ru) for k in KPI.values()}}
+    names = {
+        **TARGET_LABELS,
+        **INFO_LABELS,
+        **{k.id: {"en": k.name_en, "ru": k.name_ru} for k in KPI.values()},
+    }
     names.update(labels or {})
     out = card.copy()
     out.insert(1, "region_name", [region_label(r, lang) for r in out["region"]])
-    out.insert(3, "indicator_name", [names.get(i, (i, i))[pick] for i in out["indicator"]])
-    out["status"] = [STATUS_LABELS[s][pick] for s in out["status"]]
+    out.insert(
+        3, "indicator_name", [pick(names[i], lang) if i in names else i for i in out["indicator"]]
+    )
+    out["status"] = [pick(STATUS_LABELS[s], lang) for s in out["status"]]
     return out
 
 
@@ -827,16 +841,16 @@ GROUP_PRIORITY: tuple[str, ...] = (
     "asia_pacific",
     "rest_of_world",
 )
-GROUP_NAMES: dict[str, tuple[str, str]] = {
-    "eu": ("European Union (EU27)", "Европейский союз (ЕС-27)"),
-    "west": ("G7 and other Western economies", "G7 и другие западные экономики"),
-    "eaeu_cis": ("EAEU and CIS", "ЕАЭС и СНГ"),
-    "china": ("China", "Китай"),
-    "other_brics": ("Other BRICS", "Другие страны БРИКС"),
-    "asia_pacific": ("Asia-Pacific", "Азиатско-Тихоокеанский регион"),
-    "mena": ("Middle East and North Africa", "Ближний Восток и Северная Африка"),
-    "rest_of_world": ("Rest of the world", "Остальной мир"),
-    "unspecified": ("Unspecified or confidential", "Не указано или конфиденциально"),
+GROUP_NAMES: dict[str, Label] = {
+    "eu": {"en": "European Union (EU27)", "ru": "Европейский союз (ЕС-27)"},
+    "west": {"en": "G7 and other Western economies", "ru": "G7 и другие западные экономики"},
+    "eaeu_cis": {"en": "EAEU and CIS", "ru": "ЕАЭС и СНГ"},
+    "china": {"en": "China", "ru": "Китай"},
+    "other_brics": {"en": "Other BRICS", "ru": "Другие страны БРИКС"},
+    "asia_pacific": {"en": "Asia-Pacific", "ru": "Азиатско-Тихоокеанский регион"},
+    "mena": {"en": "Middle East and North Africa", "ru": "Ближний Восток и Северная Африка"},
+    "rest_of_world": {"en": "Rest of the world", "ru": "Остальной мир"},
+    "unspecified": {"en": "Unspecified or confidential", "ru": "Не указано или конфиденциально"},
 }
 #: Members fixed by treaty that country_converter does not classify.
 EAEU: tuple[str, ...] = ("AM", "BY", "KG", "KZ", "RU")
@@ -912,7 +926,11 @@ def build_partner_groups(classification: pd.DataFrame | None = None) -> dict[str
         taken |= own
     return {
         "groups": {
-            g: {"name_en": GROUP_NAMES[g][0], "name_ru": GROUP_NAMES[g][1], "members": members[g]}
+            g: {
+                "name_en": GROUP_NAMES[g]["en"],
+                "name_ru": GROUP_NAMES[g]["ru"],
+                "members": members[g],
+            }
             for g in PARTNER_GROUPS
         }
     }

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
-from exportlab.labels import check_lang
+from exportlab.labels import Label, check_lang
 
 __all__ = [
     "APPROACHES",
@@ -89,22 +89,22 @@ SUGGESTED_PRESET: dict[str, str] = {
     "technological_frontier": "long_jumps",
 }
 
-HEADERS: dict[str, tuple[str, str]] = {
-    "region": ("Region code", "Код региона"),
-    "region_name": ("Region", "Регион"),
-    "eci": ("ECI", "ECI"),
-    "coi": ("COI", "COI"),
-    "approach": ("Strategic approach", "Стратегический подход"),
-    "type": ("Type", "Тип"),
-    "type_name": ("DAED region type", "Тип региона по ДАЭД"),
-    "preset": ("Suggested preset", "Рекомендуемый набор"),
-    "rank": ("Rank", "Место"),
-    "product": ("Product code", "Код товара"),
-    "name": ("Name", "Наименование"),
-    "density": ("Density", "Плотность"),
-    "pci": ("PCI", "PCI"),
-    "cog": ("COG", "COG"),
-    "score": ("Score", "Оценка"),
+HEADERS: dict[str, Label] = {
+    "region": {"en": "Region code", "ru": "Код региона"},
+    "region_name": {"en": "Region", "ru": "Регион"},
+    "eci": {"en": "ECI", "ru": "ECI"},
+    "coi": {"en": "COI", "ru": "COI"},
+    "approach": {"en": "Strategic approach", "ru": "Стратегический подход"},
+    "type": {"en": "Type", "ru": "Тип"},
+    "type_name": {"en": "DAED region type", "ru": "Тип региона по ДАЭД"},
+    "preset": {"en": "Suggested preset", "ru": "Рекомендуемый набор"},
+    "rank": {"en": "Rank", "ru": "Место"},
+    "product": {"en": "Product code", "ru": "Код товара"},
+    "name": {"en": "Name", "ru": "Наименование"},
+    "density": {"en": "Density", "ru": "Плотность"},
+    "pci": {"en": "PCI", "ru": "PCI"},
+    "cog": {"en": "COG", "ru": "COG"},
+    "score": {"en": "Score", "ru": "Оценка"},
 }
 
 

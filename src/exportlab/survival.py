@@ -34,24 +34,24 @@ import pandas as pd
 from scipy.stats import norm
 
 from exportlab import complexity as cx
-from exportlab.labels import check_lang
+from exportlab.labels import Label, check_lang
 
 __all__ = ["ALL", "HEADERS", "hazard_table", "kaplan_meier", "spells"]
 
 #: Group label of all new relationships of the data (the country).
 ALL = "all"
 
-HEADERS: dict[str, tuple[str, str]] = {
-    "group": ("Group", "Группа"),
-    "group_name": ("Regions", "Регионы"),
-    "n_spells": ("New relationships", "Новых связей"),
-    "n_ended": ("Ended", "Прекратились"),
-    "survival_1": ("Survival, 1 year", "Выживаемость, 1 год"),
-    "survival_2": ("Survival, 2 years", "Выживаемость, 2 года"),
-    "survival_3": ("Survival, 3 years", "Выживаемость, 3 года"),
-    "hazard_1": ("Hazard, year 1", "Риск прекращения, 1-й год"),
-    "hazard_2": ("Hazard, year 2", "Риск прекращения, 2-й год"),
-    "hazard_3": ("Hazard, year 3", "Риск прекращения, 3-й год"),
+HEADERS: dict[str, Label] = {
+    "group": {"en": "Group", "ru": "Группа"},
+    "group_name": {"en": "Regions", "ru": "Регионы"},
+    "n_spells": {"en": "New relationships", "ru": "Новых связей"},
+    "n_ended": {"en": "Ended", "ru": "Прекратились"},
+    "survival_1": {"en": "Survival, 1 year", "ru": "Выживаемость, 1 год"},
+    "survival_2": {"en": "Survival, 2 years", "ru": "Выживаемость, 2 года"},
+    "survival_3": {"en": "Survival, 3 years", "ru": "Выживаемость, 3 года"},
+    "hazard_1": {"en": "Hazard, year 1", "ru": "Риск прекращения, 1-й год"},
+    "hazard_2": {"en": "Hazard, year 2", "ru": "Риск прекращения, 2-й год"},
+    "hazard_3": {"en": "Hazard, year 3", "ru": "Риск прекращения, 3-й год"},
 }
 
 

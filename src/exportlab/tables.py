@@ -2,7 +2,10 @@
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"region": ["RU-TA"], "export_kusd": [1234.5]})
->>> headers = {"region": ("Region", "Регион"), "export_kusd": ("Export, thousand USD", "Экспорт, тыс. долл.")}
+>>> headers = {
+...     "region": {"en": "Region", "ru": "Регион"},
+...     "export_kusd": {"en": "Export, thousand USD", "ru": "Экспорт, тыс. долл."},
+... }
 >>> list(localize(df, headers, "ru").columns)
 ['Регион', 'Экспорт, тыс. долл.']
 
@@ -26,20 +29,43 @@ from typing import Any
 import pandas as pd
 
 from exportlab.files import atomic_write_bytes
-from exportlab.labels import check_lang, t
+from exportlab.labels import Label, check_lang, pick, t
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "tex", "md")
 
 
-def localize(
-    df: pd.DataFrame, headers: Mapping[str, tuple[str, str]] | None, lang: str
-) -> pd.DataFrame:
-    """Rename the columns of ``df`` by ``headers`` (``column -> (english, russian)``)."""
+def localize(df: pd.DataFrame, headers: Mapping[str, Label] | None, lang: str) -> pd.DataFrame:
+    """Rename the columns of ``df`` by ``headers`` (``column -> Label``, ``{"en": ..., "ru": ...}``).
+
+    A header in any other shape (e.g. an ``(english, russian)`` tuple) is a ``TypeError`` naming it.
+    """
     check_lang(lang)
     if not headers:
         return df
-    pick = 0 if lang == "en" else 1
-    return df.rename(columns={c: pair[pick] for c, pair in headers.items() if c in df.columns})
+    check_labels(headers, "headers")
+    return df.rename(
+        columns={c: pick(label, lang) for c, label in headers.items() if c in df.columns}
+    )
+
+
+def check_label(label: Any, where: str) -> None:
+    """Raise ``TypeError`` naming ``where`` unless ``label`` is a :class:`~exportlab.labels.Label`.
+
+    >>> check_label(("Region", "Регион"), "headers['region']")
+    Traceback (most recent call last):
+    ...
+    TypeError: headers['region'] must be a label {'en': ..., 'ru': ...}, got the tuple ('Region', 'Регион')
+    """
+    if not (isinstance(label, Mapping) and "en" in label and "ru" in label):
+        raise TypeError(
+            f"{where} must be a label {{'en': ..., 'ru': ...}}, got the {type(label).__name__} {label!r}"
+        )
+
+
+def check_labels(table: Mapping[Any, Any], name: str) -> None:
+    """:func:`check_label` for every entry of ``table`` (``name[key]`` in the message)."""
+    for key, label in table.items():
+        check_label(label, f"{name}[{key!r}]")
 
 
 def _xlsx_bytes(df: pd.DataFrame, title: str | None, note: str | None, float_format: str) -> bytes:
@@ -134,7 +160,7 @@ def write_table(
     out_dir: str | os.PathLike[str] | None = None,
     *,
     formats: Iterable[str] = FORMATS,
-    headers: Mapping[str, tuple[str, str]] | None = None,
+    headers: Mapping[str, Label] | None = None,
     lang: str = "en",
     title: str | None = None,
     note: str | None = None,
@@ -142,7 +168,7 @@ def write_table(
 ) -> WrittenTable:
     """Write ``df`` as ``<out_dir>/<stem>.<ext>`` for each of ``formats``, atomically.
 
-    Column headers are translated by ``headers`` (``column -> (english, russian)``); ``note`` (source,
+    Column headers are translated by ``headers`` (``column -> Label``); ``note`` (source,
     "synthetic demo data") goes under the table in XLSX, LaTeX and Markdown, while the CSV holds the
     data only. ``out_dir`` defaults to ``reports/tables/``. Output is byte-identical for identical input.
     """
@@ -180,43 +206,46 @@ def write_table(
 
 # ------------------------------------------------------------------------------ tables for readers
 
-#: Headers of columns that many tables share (``column -> (english, russian)``); a table's own
+#: Headers of columns that many tables share (``column -> Label``); a table's own
 #: ``headers`` come first.
-COMMON_HEADERS: dict[str, tuple[str, str]] = {
-    "region": ("Region", "Регион"),
-    "region_name": ("Region", "Регион"),
-    "name": ("Name", "Название"),
-    "year": ("Year", "Год"),
-    "type": ("Type", "Тип"),
-    "group": ("Group", "Группа"),
-    "segment": ("Segment", "Сегмент"),
-    "product": ("Product", "Товар"),
-    "partner": ("Partner", "Партнёр"),
-    "indicator": ("Indicator", "Показатель"),
-    "value": ("Value", "Значение"),
-    "value_usd": ("Value, USD", "Стоимость, долл. США"),
-    "share": ("Share", "Доля"),
-    "count": ("Number", "Число"),
-    "rank": ("Rank", "Место"),
-    "status": ("Status", "Статус"),
-    "stability": ("Type stability (bootstrap share)", "Устойчивость типа (доля бутстреп-выборок)"),
-    "file": ("File", "Файл"),
-    "line": ("Line", "Строка"),
-    "column": ("Column", "Столбец"),
-    "reason": ("Reason", "Причина"),
-    "rows": ("Rows", "Строк"),
-    "weight": ("Weight", "Вес"),
-    "component": ("Component", "Компонент"),
-    "instrument": ("Instrument", "Инструмент"),
-    "implemented_on": ("Implemented on", "Дата внедрения"),
-    "type_from": ("Type before", "Тип до"),
-    "type_to": ("Type after", "Тип после"),
-    "k1": ("K1 new products", "K1 новые товары"),
-    "k2": ("K2 new markets", "K2 новые рынки"),
-    "k3": ("K3 export support", "K3 поддержка экспорта"),
-    "k4": ("K4 socio-economic conditions", "K4 социально-экономические условия"),
-    "daed_index": ("DAED index", "Индекс ДАЭД"),
-    "resource_share": ("Resource share of export", "Доля сырья в экспорте"),
+COMMON_HEADERS: dict[str, Label] = {
+    "region": {"en": "Region", "ru": "Регион"},
+    "region_name": {"en": "Region", "ru": "Регион"},
+    "name": {"en": "Name", "ru": "Название"},
+    "year": {"en": "Year", "ru": "Год"},
+    "type": {"en": "Type", "ru": "Тип"},
+    "group": {"en": "Group", "ru": "Группа"},
+    "segment": {"en": "Segment", "ru": "Сегмент"},
+    "product": {"en": "Product", "ru": "Товар"},
+    "partner": {"en": "Partner", "ru": "Партнёр"},
+    "indicator": {"en": "Indicator", "ru": "Показатель"},
+    "value": {"en": "Value", "ru": "Значение"},
+    "value_usd": {"en": "Value, USD", "ru": "Стоимость, долл. США"},
+    "share": {"en": "Share", "ru": "Доля"},
+    "count": {"en": "Number", "ru": "Число"},
+    "rank": {"en": "Rank", "ru": "Место"},
+    "status": {"en": "Status", "ru": "Статус"},
+    "stability": {
+        "en": "Type stability (bootstrap share)",
+        "ru": "Устойчивость типа (доля бутстреп-выборок)",
+    },
+    "file": {"en": "File", "ru": "Файл"},
+    "line": {"en": "Line", "ru": "Строка"},
+    "column": {"en": "Column", "ru": "Столбец"},
+    "reason": {"en": "Reason", "ru": "Причина"},
+    "rows": {"en": "Rows", "ru": "Строк"},
+    "weight": {"en": "Weight", "ru": "Вес"},
+    "component": {"en": "Component", "ru": "Компонент"},
+    "instrument": {"en": "Instrument", "ru": "Инструмент"},
+    "implemented_on": {"en": "Implemented on", "ru": "Дата внедрения"},
+    "type_from": {"en": "Type before", "ru": "Тип до"},
+    "type_to": {"en": "Type after", "ru": "Тип после"},
+    "k1": {"en": "K1 new products", "ru": "K1 новые товары"},
+    "k2": {"en": "K2 new markets", "ru": "K2 новые рынки"},
+    "k3": {"en": "K3 export support", "ru": "K3 поддержка экспорта"},
+    "k4": {"en": "K4 socio-economic conditions", "ru": "K4 социально-экономические условия"},
+    "daed_index": {"en": "DAED index", "ru": "Индекс ДАЭД"},
+    "resource_share": {"en": "Resource share of export", "ru": "Доля сырья в экспорте"},
 }
 #: Missing values in tables for readers.
 MISSING = "—"
@@ -291,17 +320,17 @@ def show(
     df: pd.DataFrame | pd.Series,
     lang: str = "en",
     *,
-    headers: Mapping[str, tuple[str, str]] | None = None,
+    headers: Mapping[str, Label] | None = None,
     formats: Mapping[str, int | Callable[[Any], str]] | None = None,
-    values: Mapping[str, Mapping[Any, tuple[str, str]]] | None = None,
-    empty: tuple[str, str] | str | None = None,
+    values: Mapping[str, Mapping[Any, Label]] | None = None,
+    empty: Label | str | None = None,
     index: bool | None = None,
     max_rows: int | None = None,
     caption: str | None = None,
 ) -> Any:
     """A table formatted for readers: a pandas ``Styler`` that notebooks and reports show as HTML.
 
-    - headers: ``headers`` (``column -> (english, russian)``), then :data:`COMMON_HEADERS`;
+    - headers: ``headers`` (``column -> Label``, ``{"en": ..., "ru": ...}``), then :data:`COMMON_HEADERS`;
       columns already localized are kept;
     - the row index is shown as a column only when it carries labels (a named or non-default index;
       ``index=True`` / ``False`` forces it), never as a bare 0, 1, 2 … column;
@@ -309,19 +338,23 @@ def show(
       fixed decimals by column: ``formats[column]`` (decimals, or a function of the value), else
       :func:`auto_decimals`; year columns without separators; missing values, ``NaN`` and ``NaT``
       as "—"; ``True`` / ``False`` as yes / no;
-    - ``values``: labels of coded values by column (``{"status": {"met": ("met", "выполнен")}}``);
+    - ``values``: labels of coded values by column (``{"status": {"met": {"en": "met", "ru": "выполнен"}}}``);
     - text is never cut; ``max_rows`` shows the first rows and says how many there are;
     - an empty table is an :class:`EmptyTable` saying what it means (``empty``, e.g.
-      ``("No rejected rows", "Отклонённых строк нет")``).
+      ``{"en": "No rejected rows", "ru": "Отклонённых строк нет"}``).
 
     >>> frame = pd.DataFrame({"year": [2021], "share": [0.1234], "n": [12345]})
     >>> show(frame, "en").data.iloc[0].tolist()
     ['2021', '0.123', '12,345']
-    >>> show(frame.iloc[:0], "en", empty=("No rows", "Нет строк")).message
+    >>> show(frame.iloc[:0], "en", empty={"en": "No rows", "ru": "Нет строк"}).message
     'No rows'
     """
     check_lang(lang)
-    pick = 0 if lang == "en" else 1
+    check_labels(headers or {}, "headers")
+    for column, mapping in (values or {}).items():
+        check_labels(mapping, f"values[{column!r}]")
+    if empty is not None and not isinstance(empty, str):
+        check_label(empty, "empty")
     if isinstance(df, pd.Series):
         df = df.to_frame(name=df.name if df.name is not None else "value")
         if index is None:
@@ -332,7 +365,7 @@ def show(
         elif isinstance(empty, str):
             message = empty
         else:
-            message = empty[pick]
+            message = pick(empty, lang)
         return EmptyTable(message)
     frame = df.copy()
     # a bare row number (0, 1, 2 … or the positions a filter left) is no column for readers
@@ -363,10 +396,10 @@ def show(
     for position, column in enumerate(frame.columns):
         series = frame.iloc[:, position]
         key = column if isinstance(column, str) else _flat(column)
-        label = lookup[key][pick] if key in lookup else key
+        label = pick(lookup[key], lang) if key in lookup else key
         if key in values:
             mapping = values[key]
-            series = series.map(lambda v, m=mapping: m[v][pick] if v in m else v)
+            series = series.map(lambda v, m=mapping: pick(m[v], lang) if v in m else v)
         shown_label = label
         while shown_label in shown:
             shown_label += " "

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import classify
-from exportlab.labels import check_lang, pick, t
+from exportlab.labels import Label, check_lang, pick, t
 from exportlab.regions import region_label
 
 METHODS: tuple[str, ...] = ("growth", "rca", "rca_symmetric")
@@ -63,46 +63,49 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 #: Column headers for :func:`exportlab.tables.write_table`: ``column -> (english, russian)``.
-HEADERS: dict[str, tuple[str, str]] = {
-    "rank": ("No.", "№ п/п"),
-    "region": ("Region code", "Код региона"),
-    "region_name": ("Region", "Регион"),
-    "trajectory_index": (
-        "High-tech export trajectory index",
-        "Индекс высокотехнологичной экспортной траектории",
-    ),
-    "export_kusd": (
-        "Export of the group, thousand USD",
-        "Объем экспорта по товарной группе, тыс. долл.",
-    ),
-    "region_share_of_country_export_pct": (
-        "Region's share of the country's export, %",
-        "Доля экспорта региона в общем объеме экспорта страны, %",
-    ),
-    "group_share_of_region_export_pct": (
-        "Group's share of the region's export, %",
-        "Доля высокотехнологичного экспорта региона в общем объеме экспорта региона, %",
-    ),
-    "region_share_of_group_export_pct": (
-        "Region's share of the country's export of the group, %",
-        "Доля региона в экспорте страны по товарной группе, %",
-    ),
-    "growth_pct": ("Growth over the base year, %", "Прирост к базовому году, %"),
-    "status": ("Status", "Статус"),
-    "export_oriented": ("Export-oriented", "Экспортоориентированный"),
-    "reason": ("Verdict", "Обоснование"),
+HEADERS: dict[str, Label] = {
+    "rank": {"en": "No.", "ru": "№ п/п"},
+    "region": {"en": "Region code", "ru": "Код региона"},
+    "region_name": {"en": "Region", "ru": "Регион"},
+    "trajectory_index": {
+        "en": "High-tech export trajectory index",
+        "ru": "Индекс высокотехнологичной экспортной траектории",
+    },
+    "export_kusd": {
+        "en": "Export of the group, thousand USD",
+        "ru": "Объем экспорта по товарной группе, тыс. долл.",
+    },
+    "region_share_of_country_export_pct": {
+        "en": "Region's share of the country's export, %",
+        "ru": "Доля экспорта региона в общем объеме экспорта страны, %",
+    },
+    "group_share_of_region_export_pct": {
+        "en": "Group's share of the region's export, %",
+        "ru": "Доля высокотехнологичного экспорта региона в общем объеме экспорта региона, %",
+    },
+    "region_share_of_group_export_pct": {
+        "en": "Region's share of the country's export of the group, %",
+        "ru": "Доля региона в экспорте страны по товарной группе, %",
+    },
+    "growth_pct": {"en": "Growth over the base year, %", "ru": "Прирост к базовому году, %"},
+    "status": {"en": "Status", "ru": "Статус"},
+    "export_oriented": {"en": "Export-oriented", "ru": "Экспортоориентированный"},
+    "reason": {"en": "Verdict", "ru": "Обоснование"},
     # trend and comparison tables
-    "n_years": ("Years with export", "Лет с экспортом"),
-    "rate_pct": ("Trend growth rate, % a year", "Среднегодовой темп прироста (тренд), %"),
-    "ci_low_pct": ("CI low, %", "Нижняя граница ДИ, %"),
-    "ci_high_pct": ("CI high, %", "Верхняя граница ДИ, %"),
-    "segment": ("Segment", "Сегмент"),
-    "segment_name": ("Segment", "Сегмент"),
-    "method_a": ("Method A", "Метод A"),
-    "method_b": ("Method B", "Метод B"),
-    "spearman": ("Spearman rank correlation", "Ранговая корреляция Спирмена"),
-    "top_overlap": ("Common regions in the top", "Общих регионов в лидерах"),
-    "n_regions": ("Regions", "Регионов"),
+    "n_years": {"en": "Years with export", "ru": "Лет с экспортом"},
+    "rate_pct": {
+        "en": "Trend growth rate, % a year",
+        "ru": "Среднегодовой темп прироста (тренд), %",
+    },
+    "ci_low_pct": {"en": "CI low, %", "ru": "Нижняя граница ДИ, %"},
+    "ci_high_pct": {"en": "CI high, %", "ru": "Верхняя граница ДИ, %"},
+    "segment": {"en": "Segment", "ru": "Сегмент"},
+    "segment_name": {"en": "Segment", "ru": "Сегмент"},
+    "method_a": {"en": "Method A", "ru": "Метод A"},
+    "method_b": {"en": "Method B", "ru": "Метод B"},
+    "spearman": {"en": "Spearman rank correlation", "ru": "Ранговая корреляция Спирмена"},
+    "top_overlap": {"en": "Common regions in the top", "ru": "Общих регионов в лидерах"},
+    "n_regions": {"en": "Regions", "ru": "Регионов"},
 }
 
 #: Status of the region's export in the group relative to the base year.
@@ -809,10 +812,10 @@ def format_trends(trends: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     ]
     headers = {
         **HEADERS,
-        "last_export_kusd": (
-            "Export in the last year, thousand USD",
-            "Экспорт в последнем году, тыс. долл.",
-        ),
-        "flag": ("Trend", "Тренд"),
+        "last_export_kusd": {
+            "en": "Export in the last year, thousand USD",
+            "ru": "Экспорт в последнем году, тыс. долл.",
+        },
+        "flag": {"en": "Trend", "ru": "Тренд"},
     }
     return localize(shown, headers, lang)

@@ -49,16 +49,16 @@ from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_
 from sklearn.preprocessing import StandardScaler
 
 from exportlab.daed import COMPONENT_LABELS, COMPONENTS
-from exportlab.labels import check_lang, t
+from exportlab.labels import Label, check_lang, pick, t
 from exportlab.regions import region_label
 
 Method = Literal["kmeans", "ward", "quadrants"]
 METHODS: tuple[str, ...] = ("kmeans", "ward", "quadrants")
 #: Feature scalings clusters are found on: percentile ranks or z-scores.
 SCALINGS: tuple[str, ...] = ("rank", "standard")
-SCALING_LABELS: dict[str, tuple[str, str]] = {
-    "rank": ("on percentile ranks", "по процентильным рангам"),
-    "standard": ("on z-scores", "по z-оценкам"),
+SCALING_LABELS: dict[str, Label] = {
+    "rank": {"en": "on percentile ranks", "ru": "по процентильным рангам"},
+    "standard": {"en": "on z-scores", "ru": "по z-оценкам"},
 }
 TYPES: tuple[int, ...] = (1, 2, 3, 4)
 #: Columns :meth:`RegionTypes.predict` adds to a table.
@@ -68,10 +68,10 @@ FEATURES: tuple[str, str] = ("daed_index", "resource_share")
 #: Position of each type's corner in the (DAED, resource share) plane: +1 high, −1 low.
 TYPE_CORNERS: dict[int, tuple[int, int]] = {1: (1, -1), 2: (1, 1), 3: (-1, -1), 4: (-1, 1)}
 
-METHOD_LABELS: dict[str, tuple[str, str]] = {
-    "kmeans": ("k-means", "k-средних"),
-    "ward": ("Ward", "Уорд"),
-    "quadrants": ("Quadrants of the thresholds", "Квадранты по порогам"),
+METHOD_LABELS: dict[str, Label] = {
+    "kmeans": {"en": "k-means", "ru": "k-средних"},
+    "ward": {"en": "Ward", "ru": "Уорд"},
+    "quadrants": {"en": "Quadrants of the thresholds", "ru": "Квадранты по порогам"},
 }
 
 
@@ -579,8 +579,8 @@ class RegionTypes:
                 lang,
             )
         else:
-            name = t(*METHOD_LABELS[self.method], lang)
-            scaled = t(*SCALING_LABELS[self.scaling], lang)
+            name = pick(METHOD_LABELS[self.method], lang)
+            scaled = pick(SCALING_LABELS[self.scaling], lang)
             head = t(
                 f"Types by {name} clustering (4 clusters, {scaled}) fitted on "
                 f"{fitted}; each cluster takes, one-to-one, the type of the quadrant most of its "
@@ -943,7 +943,7 @@ def region_sheet(
         med = year_df[f"{c}_norm"].median() if f"{c}_norm" in year_df else np.nan
         cells = [f"{v:.4g}" if c == "raw" else f"{v:.3f}" for c, v in (("raw", r[c]), ("n", norm))]
         cells = ["—" if cell == "nan" else cell for cell in cells]
-        lines.append(f"| {t(*COMPONENT_LABELS[c], lang)} | {cells[0]} | {cells[1]} | {med:.3f} |")
+        lines.append(f"| {pick(COMPONENT_LABELS[c], lang)} | {cells[0]} | {cells[1]} | {med:.3f} |")
     peers = year_df[(year_df["type"] == type_) & (year_df["region"] != region)].copy()
     peers["distance"] = (peers["daed_index"] - r["daed_index"]).abs()
     peers = peers.sort_values(["distance", "region"]).head(n_peers)

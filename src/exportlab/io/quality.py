@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.errors import Rejection
-from exportlab.labels import t
+from exportlab.labels import Label, pick, t
 
 #: What each rejection reason means (the key of ``rejected_by_reason``) and what was expected.
 REASONS: dict[str, str] = {
@@ -155,9 +155,9 @@ class IngestReport:
 # ------------------------------------------------------------------------ tables for readers
 
 #: Names of the flows in tables and figures (English, Russian).
-FLOW_NAMES: dict[str, tuple[str, str]] = {
-    "export": ("Export", "Экспорт"),
-    "import": ("Import", "Импорт"),
+FLOW_NAMES: dict[str, Label] = {
+    "export": {"en": "Export", "ru": "Экспорт"},
+    "import": {"en": "Import", "ru": "Импорт"},
 }
 
 #: Russian wording of each rejection reason of :data:`REASONS`.
@@ -184,8 +184,7 @@ def flow_label(flow: str, lang: str = "en") -> str:
     >>> flow_label("export", "ru")
     'Экспорт'
     """
-    en, ru = FLOW_NAMES.get(flow, (flow, flow))
-    return t(en, ru, lang)
+    return pick(FLOW_NAMES[flow], lang) if flow in FLOW_NAMES else flow
 
 
 def files_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:

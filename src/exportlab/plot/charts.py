@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from exportlab.labels import Label
 from exportlab.plot._common import finish
 from exportlab.plot.colors import PALETTE
 
-NO_DATA: tuple[str, str] = ("No data", "Нет данных")
-"""Default message of :func:`no_data_figure` (English, Russian)."""
+NO_DATA: Label = {"en": "No data", "ru": "Нет данных"}
+"""Default message of :func:`no_data_figure`."""
 
 
 def no_data_figure(
@@ -71,7 +72,7 @@ def stacked_bars(
     share: pd.Series | None = None,
     share_label: str = "",
     figsize: tuple[float, float] = (8.0, 4.6),
-    no_data: str = NO_DATA[0],
+    no_data: str = NO_DATA["en"],
     note: str = "",
 ) -> Figure:
     """Bars stacked by column over the index (years); optional share line (%) on a second axis.
@@ -115,7 +116,7 @@ def structure_bars(
     labels: Mapping[str, str] | None = None,
     row_labels: Mapping[str, str] | None = None,
     figsize: tuple[float, float] | None = None,
-    no_data: str = NO_DATA[0],
+    no_data: str = NO_DATA["en"],
     note: str = "",
 ) -> Figure:
     """Horizontal 100 % bars: the composition of each row (rows = regions, columns = categories).
@@ -155,7 +156,7 @@ def ranked_bars(
     highlight_label: str = "",
     color: str = PALETTE[0],
     figsize: tuple[float, float] | None = None,
-    no_data: str = NO_DATA[0],
+    no_data: str = NO_DATA["en"],
     note: str = "",
 ) -> Figure:
     """Horizontal bars sorted from the largest value down; ``highlight`` (bool) colours some rows."""

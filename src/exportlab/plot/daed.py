@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from exportlab.daed import COMPONENT_LABELS, COMPONENTS, available_components, row_weights
-from exportlab.labels import t
+from exportlab.labels import pick, t
 from exportlab.plot.colors import TYPE_COLORS
 from exportlab.typology import type_label
 
@@ -54,7 +54,7 @@ def ranking_chart(
             if c not in use:  # "no data": not drawn, its weight went to the others
                 continue
             part = (df[f"{c}_norm"].fillna(0.0) * per_row[c]).to_numpy()
-            ax.barh(names, part, left=left, color=color, label=t(*COMPONENT_LABELS[c], lang))
+            ax.barh(names, part, left=left, color=color, label=pick(COMPONENT_LABELS[c], lang))
             left += part
         ax.legend(loc="lower right", fontsize=7)
     ax.set_xlabel(

@@ -566,11 +566,14 @@ def _no_data_handle(lang: str) -> Patch:
 
 def _scheme_note(scheme: str, lang: str) -> str:
     names = {
-        "quantiles": ("quantiles", "квантили"),
-        "fisher_jenks": ("Fisher–Jenks natural breaks", "естественные интервалы Фишера–Дженкса"),
-        "user": ("fixed bounds", "заданные границы"),
+        "quantiles": {"en": "quantiles", "ru": "квантили"},
+        "fisher_jenks": {
+            "en": "Fisher–Jenks natural breaks",
+            "ru": "естественные интервалы Фишера–Дженкса",
+        },
+        "user": {"en": "fixed bounds", "ru": "заданные границы"},
     }
-    en, ru = names[scheme]
+    en, ru = names[scheme]["en"], names[scheme]["ru"]
     return t(
         f"Classes: {en}; in brackets, the number of regions.",
         f"Классы: {ru}; в скобках — число регионов.",

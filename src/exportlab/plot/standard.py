@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from exportlab.labels import check_lang, t
+from exportlab.labels import Label, check_lang, pick, t
 from exportlab.regions import region_label
 from exportlab.standard import (
     GROUP_NAMES,
@@ -43,14 +43,14 @@ GROUP_COLORS: dict[str, str] = {
 def scorecard_heatmap(
     card: pd.DataFrame,
     lang: str = "en",
-    labels: Mapping[str, tuple[str, str]] | None = None,
+    labels: Mapping[str, Label] | None = None,
     title: str | None = None,
 ) -> Figure:
     """Heatmap of a scorecard (regions ranked by targets met × indicators): green met, red not met,
     grey no data or no target; each cell shows the value.
 
     ``card`` is :func:`exportlab.standard.scorecard` or :func:`exportlab.standard.kpi_scorecard`;
-    ``labels`` adds or overrides indicator names (``{indicator: (en, ru)}``).
+    ``labels`` adds or overrides indicator names (``{indicator: Label}``).
 
     >>> card = pd.DataFrame({"region": ["RU-TA", "RU-BA"], "indicator": "nne_export_growth_vs_2020",
     ...                      "value": [112.0, 95.0], "status": ["met", "not_met"]})
@@ -60,10 +60,9 @@ def scorecard_heatmap(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    pick = 0 if lang == "en" else 1
     names = {
         **TARGET_LABELS,
-        **{k.id: (k.name_en, k.name_ru) for k in KPI.values()},
+        **{k.id: {"en": k.name_en, "ru": k.name_ru} for k in KPI.values()},
         **(labels or {}),
     }
     order = rank_regions(card)["region"].tolist()
@@ -90,15 +89,17 @@ def scorecard_heatmap(
         linecolor="white",
     )
     ax.set_xticklabels(
-        [textwrap.fill(names.get(i, (i, i))[pick], 18) for i in indicators], rotation=0, fontsize=7
+        [textwrap.fill(pick(names[i], lang) if i in names else i, 18) for i in indicators],
+        rotation=0,
+        fontsize=7,
     )
     ax.set_yticklabels([region_label(r, lang) for r in order], rotation=0, fontsize=7)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.grid(False)
     handles = [
-        Patch(color="#92c5de", label=STATUS_LABELS["met"][pick]),
-        Patch(color="#f4a582", label=STATUS_LABELS["not_met"][pick]),
+        Patch(color="#92c5de", label=pick(STATUS_LABELS["met"], lang)),
+        Patch(color="#f4a582", label=pick(STATUS_LABELS["not_met"], lang)),
         Patch(
             color="#d9d9d9",
             label=t(
@@ -130,7 +131,6 @@ def reorientation_area(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    pick = 0 if lang == "en" else 1
     if region is None:
         regions = shares["region"].unique()
         if len(regions) != 1:
@@ -141,11 +141,11 @@ def reorientation_area(
     groups = [g for g in (*PARTNER_GROUPS, "uncovered") if g in wide.columns]
     fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))  # room for the source note
-    names = {**GROUP_NAMES, "uncovered": ("Not in any group", "Вне групп")}
+    names = {**GROUP_NAMES, "uncovered": {"en": "Not in any group", "ru": "Вне групп"}}
     ax.stackplot(
         wide.index,
         [100 * wide[g] for g in groups],
-        labels=[names[g][pick] for g in groups],
+        labels=[pick(names[g], lang) for g in groups],
         colors=[GROUP_COLORS.get(g, "#7f7f7f") for g in groups],
         alpha=0.9,
     )
