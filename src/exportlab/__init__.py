@@ -41,4 +41,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     from pkgutil import iter_modules
 
-    return sorted({*globals(), *(m.name for m in iter_modules(__path__) if not m.name.startswith("_"))})
+    return sorted(
+        {*globals(), *(m.name for m in iter_modules(__path__) if not m.name.startswith("_"))}
+    )
