@@ -8,12 +8,10 @@
 * :func:`load_quality` — the quality report written by :func:`ingest`;
 * :func:`load_provenance` / :func:`write_provenance` — the provenance file of the processed data.
 
-Errors are in :mod:`exportlab.errors` (:class:`~exportlab.errors.IngestError`), the atomic writers in
-:mod:`exportlab.files`; :func:`write_parquet` and :func:`write_json` are named here too, for the
-notebooks that write stage data.
+Errors are in :mod:`exportlab.errors` (:class:`~exportlab.errors.IngestError`), the atomic writers
+(``write_parquet``, ``write_json``) in :mod:`exportlab.files`.
 """
 
-from exportlab.files import write_json, write_parquet
 from exportlab.io.fedstat import read_indicators, wide_to_long
 from exportlab.io.ingest import ingest, load_quality
 from exportlab.io.partners import FCS_EXTRA_PARTNERS, is_partner, partner_codes
@@ -35,7 +33,5 @@ __all__ = [
     "unit_warnings",
     "wide_to_long",
     "write_indicators",
-    "write_json",
-    "write_parquet",
     "write_provenance",
 ]
