@@ -255,7 +255,7 @@ def test_errors(trade):
         tr.trajectory_table(trade, 2030, segment="aerospace")
     with pytest.raises(ValueError, match="does not occur"):
         tr.trajectory_table(trade, 2019, segment="armament")
-    with pytest.raises(ValueError, match="lacks columns"):
+    with pytest.raises(ValueError, match=r"trade table lacks column\(s\) \['flow'\]"):
         tr.trajectory_table(trade.drop(columns="flow"), 2019, segment="aerospace")
     with pytest.raises(ValueError, match="no 'segment' column"):
         tr.trajectory_table(trade.drop(columns="segment"), 2019, segment="aerospace")

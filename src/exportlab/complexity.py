@@ -77,6 +77,7 @@ import scipy.sparse as sp
 from exportlab.classify import RESOURCE_SPECIALISATION
 from exportlab.labels import Label
 from exportlab.regions import region_label
+from exportlab.schema import exports
 
 __all__ = [
     "world_reference",
@@ -1961,9 +1962,7 @@ def resource_regions(
         grp["by_grp"] = grp["mining_share_pct"] > threshold
         parts.append(grp)
     if trade_classified is not None:
-        t = trade_classified
-        if "flow" in t.columns:
-            t = t[t["flow"] == "export"]
+        t = exports(trade_classified, needs=("region", "value_usd", "resource"), positive=False)
         raw = t["resource"].isin(RESOURCE_SPECIALISATION).to_numpy()
         val = pd.to_numeric(t["value_usd"]).to_numpy(dtype=np.float64)
         agg = pd.DataFrame({"region": t["region"].to_numpy(), "raw": val * raw, "all": val})

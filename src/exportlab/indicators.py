@@ -33,7 +33,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from exportlab.labels import Label, pick
-from exportlab.schema import coerce_indicators
+from exportlab.schema import coerce_indicators, exports
 
 #: K4 of the russia2021 profile: ``indicator -> (direction, weight)`` for :func:`exportlab.daed.iseu`.
 K4_SPEC: dict[str, tuple[int, float]] = {
@@ -273,8 +273,8 @@ def reconcile_exports(
     ]
     if trade.empty or indicators.empty:
         return pd.DataFrame(columns=cols)
-    exports = trade[trade["flow"] == "export"]
-    fcs = exports.groupby(["region", "year"])["value_usd"].sum().rename("fcs_export_usd")
+    fcs = exports(trade, positive=False).groupby(["region", "year"])["value_usd"].sum()
+    fcs = fcs.rename("fcs_export_usd")
     ros = indicators[indicators["indicator"] == "total_export_usd"]
     ros = ros.groupby(["region", "year"])["value"].sum().rename("rosstat_export_usd")
     years = set(fcs.index.get_level_values("year").astype(int)) & set(

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exportlab import classify
+from exportlab import classify, schema
 from exportlab.labels import Label, check_lang, pick, t
 from exportlab.regions import region_label
 
@@ -240,10 +240,7 @@ def export_panel(
     ``segment`` (the ``segment`` column, or the groups listed in ``segment_groups[segment]``) or one
     ``group``.
     """
-    missing = {"year", "region", "flow", "value_usd"} - set(trade.columns)
-    if missing:
-        raise ValueError(f"the trade table lacks columns {sorted(missing)}")
-    exports = trade.loc[trade["flow"] == "export"]
+    exports = schema.exports(trade, needs=("year", "region", "flow", "value_usd"), positive=False)
     if exports.empty:
         raise ValueError("the trade table has no export rows")
     if (exports["value_usd"] < 0).any():
