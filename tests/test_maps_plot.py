@@ -204,12 +204,12 @@ def test_year_values_keeps_categories():
     assert any(label.startswith("4 Mono-resource") for label in _legend_labels(fig))
 
 
-def test_draw_on_layers_keys_figures_by_file_name_and_save_maps_writes_them(tmp_path, values):
+def test_draw_on_layers_keys_figures_by_file_name_and_save_figures_writes_them(tmp_path, values):
     layers, _ = maps.map_layers("tiles")
     figures = pmaps.draw_on_layers(pmaps.choropleth, layers, "daed_index", values, unit="index")
     assert list(figures) == ["map_daed_index_tiles"]
     assert not list(tmp_path.iterdir())  # drawing writes nothing
-    written = pmaps.save_maps(figures, tmp_path)
+    written = style.save_figures(figures, tmp_path)
     assert [p.name for p in written] == ["map_daed_index_tiles.png", "map_daed_index_tiles.svg"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in written]
 

@@ -203,6 +203,21 @@ def test_written_files_are_no_cell_output(tmp_path: Path):
     assert saved == [tmp_path / "f.png"] and saved.figure is not None
 
 
+def test_save_figures_writes_a_dict_of_figures_in_order_and_displays_each(
+    tmp_path: Path, monkeypatch
+):
+    first, second = _figure(), _figure()
+    saved = style.save_figures({"b": first, "a": second}, tmp_path, formats=("png", "svg"))
+    names = ["b.png", "b.svg", "a.png", "a.svg"]
+    assert [p.name for p in saved] == names
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    saved._ipython_display_()
+    assert shown == [first, second]
+    assert style.save_figures({}, tmp_path) == []
+
+
 @given(st.floats(1e-3, 1e9), st.integers(0, 4))
 def test_format_number_round_trips_in_both_languages(value: float, decimals: int):
     en = tables.format_number(value, decimals, "en")

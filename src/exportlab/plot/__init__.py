@@ -20,7 +20,7 @@ import importlib
 from typing import Any
 
 #: Functions of :mod:`exportlab.plot.style` reachable as ``plot.<name>`` (a notebook's short form).
-_STYLE = ("add_note", "apply_style", "name_points", "save_figure", "spread_labels")
+_STYLE = ("add_note", "apply_style", "name_points", "save_figure", "save_figures", "spread_labels")
 
 __all__ = ["colors", "style", *_STYLE]
 

@@ -6,7 +6,7 @@
   multiples with one common classification, so the panels can be compared;
 * :func:`categorical` — categories with a fixed colour each (the four region types by default);
 * :func:`draw_on_layers` — one map on every layer of :func:`exportlab.maps.map_layers`, keyed by
-  file name; :func:`save_maps` writes such a dict of figures.
+  file name; :func:`exportlab.plot.style.save_figures` writes such a dict of figures.
 
 Every map takes a layer from :func:`exportlab.geo.load_regions` (or a source for it: ``"auto"``,
 ``"dcw"``, ``"tiles"`` or a file path) and a ``pandas.Series`` indexed by ISO 3166-2 code; the classes
@@ -16,17 +16,15 @@ the regions added in 2022 in DCW-GMT) are listed under the map with their values
 or Russian (``lang``); a map of synthetic demo data says so. The functions return figures and write
 nothing; the caller writes them with :func:`exportlab.plot.save_figure` as
 ``map_<what>_<polygons|tiles>.png|svg`` (:func:`exportlab.maps.map_name`), or all the maps of a cell
-at once with :func:`save_maps` (notebooks hold no loops).
+at once with :func:`exportlab.plot.style.save_figures` (notebooks hold no loops).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import textwrap
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -49,7 +47,6 @@ from exportlab.maps import (
     region_series,
 )
 from exportlab.plot.colors import PALETTE, TYPE_COLORS
-from exportlab.plot.style import save_figure
 from exportlab.typology import TYPES, type_label
 
 __all__ = [
@@ -58,7 +55,6 @@ __all__ = [
     "choropleth_grid",
     "draw_on_layers",
     "geometry_path",
-    "save_maps",
 ]
 
 NO_DATA_COLOR = "#f2f2f2"
@@ -778,7 +774,7 @@ def draw_on_layers(
     ``draw`` is :func:`choropleth`, :func:`choropleth_grid` or :func:`categorical`; ``layers`` comes
     from :func:`exportlab.maps.map_layers`. The keys are ``map_<what>_<polygons|tiles>``
     (:func:`exportlab.maps.map_name`): the caller writes each figure under its key with
-    :func:`exportlab.plot.save_figure` (the figures stay open for display).
+    :func:`exportlab.plot.style.save_figures` (the figures stay open for display).
 
     >>> from exportlab import maps
     >>> layers, _ = maps.map_layers("tiles")
@@ -788,28 +784,3 @@ def draw_on_layers(
     >>> plt.close("all")
     """
     return {map_name(what, layer): draw(layer, *args, **kwargs) for layer in layers.values()}
-
-
-def save_maps(
-    figures: Mapping[str, Figure], figures_dir: str | os.PathLike[str] | None = None
-) -> list[Path]:
-    """Write every figure of ``figures`` (file name → figure) with :func:`exportlab.plot.save_figure`.
-
-    ``figures`` is what :func:`draw_on_layers` or :func:`exportlab.plot.indicators.indicator_maps`
-    return: one map on each layer, so a notebook cell writes them in one call (notebooks hold no
-    loops). ``figures_dir`` defaults to the profile's ``figures/``. Returns the paths written; the
-    figures stay open for display.
-
-    >>> import tempfile
-    >>> from exportlab import maps
-    >>> layers, _ = maps.map_layers("tiles")
-    >>> figures = draw_on_layers(categorical, layers, "types", pd.Series({"RU-TA": 1, "RU-BA": 4}))
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     [p.name for p in save_maps(figures, folder)]
-    ['map_types_tiles.png', 'map_types_tiles.svg']
-    >>> plt.close("all")
-    """
-    written: list[Path] = []
-    for name, fig in figures.items():
-        written += save_figure(fig, name, figures_dir)
-    return written

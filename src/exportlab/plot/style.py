@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,19 @@ class SavedFigure(list):
 
         display(self.figure)
         plt.close(self.figure)  # pyplot would show it again at the end of the cell
+
+
+class SavedFigures(list):
+    """The files :func:`save_figures` wrote (one list of paths) that displays as the figures, in order."""
+
+    def __init__(self, saved: Iterable[SavedFigure]):
+        saved = list(saved)
+        super().__init__(path for one in saved for path in one)
+        self.saved = saved
+
+    def _ipython_display_(self) -> None:
+        for one in self.saved:
+            one._ipython_display_()
 
 
 def add_note(fig: Figure, text: str, *, fontsize: float = 7) -> None:
@@ -292,3 +305,28 @@ def save_figure(
     if close:
         plt.close(fig)
     return SavedFigure(written, fig)
+
+
+def save_figures(
+    figures: Mapping[str, Figure],
+    figures_dir: str | os.PathLike[str] | None = None,
+    formats: Iterable[str] = ("png", "svg"),
+    *,
+    close: bool = False,
+) -> SavedFigures:
+    """Write every figure of ``figures`` (file name → figure) with :func:`save_figure`, in order.
+
+    For the plot functions that return a dict of figures keyed by file name (one map on each layer,
+    one trend chart per segment), so a notebook cell writes them in one call. Returns every path
+    written (a :class:`SavedFigures`: as the last line of a cell it shows the figures, not the paths).
+
+    >>> import tempfile
+    >>> figures = {"a": plt.figure(), "b": plt.figure()}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in save_figures(figures, folder, formats=("png",), close=True)]
+    ['a.png', 'b.png']
+    """
+    formats = tuple(formats)
+    return SavedFigures(
+        save_figure(fig, name, figures_dir, formats, close=close) for name, fig in figures.items()
+    )
