@@ -72,6 +72,48 @@ def tiny_trade() -> pd.DataFrame:
     return coerce_trade(frame)
 
 
+#: What a fast test tried to run (``"stage"``, ``"kernel"``), kept in the test item's stash.
+NOTEBOOK_ATTEMPTS = pytest.StashKey[list]()
+
+
+@pytest.fixture(autouse=True)
+def _notebooks_run_only_in_the_slow_tier(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+):
+    """Outside the slow tier a test that would run a notebook fails and says why.
+
+    Refused unless the test carries ``@pytest.mark.slow``: the runner's ``pipeline.execute_stage``
+    (papermill) in this process or in its pool of worker processes, and starting a Jupyter kernel
+    in this process (nbclient, papermill). A test that stands in its own ``execute_stage`` (a
+    monkeypatch in the test) still runs in the fast tier.
+    """
+    if request.node.get_closest_marker("slow") is not None:
+        yield
+        return
+    from jupyter_client.manager import KernelManager
+
+    from exportlab import pipeline
+
+    message = f"{request.node.nodeid} runs a notebook (starts a kernel): mark it @pytest.mark.slow"
+    attempts: list[str] = []
+    request.node.stash[NOTEBOOK_ATTEMPTS] = attempts  # tests/test_tiers.py reads it
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append("stage")
+        pytest.fail(message, pytrace=False)
+
+    async def refuse_kernel(self: object, *args: object, **kwargs: object) -> None:
+        attempts.append("kernel")
+        raise RuntimeError(message)
+
+    monkeypatch.setattr(pipeline, "execute_stage", refuse)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(KernelManager, "_async_launch_kernel", refuse_kernel)
+    yield
+    if attempts:  # also when the test caught the error
+        pytest.fail(message, pytrace=False)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a failure, never a silent success."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
