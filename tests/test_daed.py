@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -453,6 +454,13 @@ def test_daed_table_columns_and_history():
     assert mining["resource_share"].max() <= 0.6
 
 
+@functools.cache
+def _currency_base(scale: str, norm: str):
+    """The panel of the currency test and its index in the original units (computed once each)."""
+    trade, ind = _panel(seed=1, n_regions=6, years=range(2017, 2021))
+    return trade, ind, daed.daed_table(trade, ind, support_scale=scale, normalisation=norm)
+
+
 @settings(max_examples=10, deadline=None)
 @given(
     usd=st.floats(min_value=1e-3, max_value=1e3),
@@ -461,8 +469,7 @@ def test_daed_table_columns_and_history():
     norm=st.sampled_from(["minmax", "zscore", "rank"]),
 )
 def test_index_invariant_to_currency_units(usd, rub, scale, norm):
-    trade, ind = _panel(seed=1, n_regions=6, years=range(2017, 2021))
-    base = daed.daed_table(trade, ind, support_scale=scale, normalisation=norm)
+    trade, ind, base = _currency_base(scale, norm)
     trade2 = trade.assign(value_usd=trade["value_usd"] * usd)
     is_rub = ind["indicator"].str.endswith("_rub")
     ind2 = ind.assign(value=ind["value"].where(~is_rub, ind["value"] * rub))
