@@ -111,6 +111,25 @@ def test_concept_modules_do_not_import_the_plot_layer(graph):
     assert up == [], f"computing modules import the plot layer: {up}"
 
 
+#: What the readers in ``exportlab.io`` may import: the ground and their own layer (DEVELOPING "Layers").
+READER_DEPENDENCIES = {
+    f"exportlab.{m}"
+    for m in ("paths", "config", "schema", "stages", "labels", "errors", "files", "regions", "hs")
+}
+
+
+def test_readers_import_only_the_ground_and_their_layer(graph):
+    """``io`` reads; it never reaches up into a concept module (e.g. ``indicators``)."""
+    up = sorted(
+        (m, t)
+        for m, t in graph.edges
+        if m.startswith("exportlab.io")
+        and not t.startswith("exportlab.io")
+        and t not in READER_DEPENDENCIES
+    )
+    assert up == [], f"readers import modules above them: {up}"
+
+
 COMPUTING = sorted(
     m
     for m in modules()

@@ -2,7 +2,8 @@
 resource specialisation proxy, the regional profile table and its maps, and the reconciliation of
 FCS trade with Rosstat's export totals.
 
-Derived indicators (:func:`derive`, same region and year; units of :data:`exportlab.schema.INDICATORS`):
+Derived indicators (:func:`exportlab.schema.derive`, also named :func:`derive` here; same region and
+year; units of :data:`exportlab.schema.INDICATORS`):
 
 * ``export_per_capita_usd = total_export_usd / population``;
 * ``export_noncis_share_pct = 100 · export_noncis_usd / total_export_usd``;
@@ -33,7 +34,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from exportlab.labels import Label, pick
-from exportlab.schema import coerce_indicators, exports
+from exportlab.schema import DERIVED, SHIPMENTS, derive, exports  # noqa: F401 (derive is named here too)
 
 #: K4 of the russia2021 profile: ``indicator -> (direction, weight)`` for :func:`exportlab.daed.iseu`.
 K4_SPEC: dict[str, tuple[int, float]] = {
@@ -41,50 +42,6 @@ K4_SPEC: dict[str, tuple[int, float]] = {
     "unemployment_pct": (-1, 1 / 3),
     "investment_per_capita_rub": (+1, 1 / 3),
 }
-
-SHIPMENTS: tuple[str, ...] = (
-    "shipped_mining_rub",
-    "shipped_manufacturing_rub",
-    "shipped_energy_rub",
-    "shipped_water_rub",
-)
-
-#: derived indicator -> (numerator, denominators summed, factor)
-DERIVED: dict[str, tuple[str, tuple[str, ...], float]] = {
-    "export_per_capita_usd": ("total_export_usd", ("population",), 1.0),
-    "export_noncis_share_pct": ("export_noncis_usd", ("total_export_usd",), 100.0),
-    "investment_per_capita_rub": ("fixed_investment_rub", ("population",), 1.0),
-    "mining_share_shipments_pct": ("shipped_mining_rub", SHIPMENTS, 100.0),
-}
-
-
-def derive(indicators: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Add the :data:`DERIVED` indicators that the table lacks and its inputs allow.
-
-    Returns the table and the keys added. A ratio is computed only where its numerator and every
-    denominator are present for the region and year and the denominator is positive.
-    """
-    if indicators.empty:
-        return coerce_indicators(indicators), []
-    wide = indicators.pivot_table(
-        index=["region", "year"], columns="indicator", values="value", aggfunc="last"
-    )
-    present = set(indicators["indicator"].astype(str))
-    parts, added = [indicators], []
-    for key, (num, dens, factor) in DERIVED.items():
-        if key in present or num not in wide or any(d not in wide for d in dens):
-            continue
-        denom = wide[list(dens)].sum(axis=1, min_count=len(dens))
-        denom = denom.where(wide[list(dens)].notna().all(axis=1))
-        value = (factor * wide[num] / denom.where(denom > 0)).dropna()
-        if value.empty:
-            continue
-        frame = value.rename("value").reset_index()
-        frame["indicator"] = key
-        parts.append(frame)
-        added.append(key)
-    out = pd.concat(parts, ignore_index=True)
-    return coerce_indicators(out), added
 
 
 def k4(

@@ -143,7 +143,7 @@ INDICATORS: dict[str, Indicator] = {
     "registered_unemployment_pct": Indicator(
         "%", "Registered unemployment rate", "Уровень зарегистрированной безработицы"
     ),
-    # derived from the above (exportlab.indicators.derive)
+    # derived from the above (exportlab.schema.derive)
     "export_per_capita_usd": Indicator("USD per person", "Export per capita", "Экспорт на душу"),
     "export_noncis_share_pct": Indicator(
         "% of export", "Export to non-CIS countries, share", "Доля экспорта в дальнее зарубежье"
@@ -224,6 +224,53 @@ def coerce_indicators(df: pd.DataFrame) -> pd.DataFrame:
     """Return the indicator table's columns in order, with their dtypes."""
     require(df, INDICATOR_COLUMNS, "indicator table", f"expected {list(INDICATOR_COLUMNS)}")
     return df.loc[:, list(INDICATOR_COLUMNS)].astype(INDICATOR_DTYPES)
+
+
+#: Shipments by activity (Rosstat's industrial table 16.3): the denominator of the mining share.
+SHIPMENTS: tuple[str, ...] = (
+    "shipped_mining_rub",
+    "shipped_manufacturing_rub",
+    "shipped_energy_rub",
+    "shipped_water_rub",
+)
+
+#: derived indicator -> (numerator, denominators summed, factor)
+DERIVED: dict[str, tuple[str, tuple[str, ...], float]] = {
+    "export_per_capita_usd": ("total_export_usd", ("population",), 1.0),
+    "export_noncis_share_pct": ("export_noncis_usd", ("total_export_usd",), 100.0),
+    "investment_per_capita_rub": ("fixed_investment_rub", ("population",), 1.0),
+    "mining_share_shipments_pct": ("shipped_mining_rub", SHIPMENTS, 100.0),
+}
+
+
+def derive(indicators: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Add the :data:`DERIVED` indicators that the table lacks and its inputs allow.
+
+    The formulas are listed in :mod:`exportlab.indicators` (which names this function too). Returns
+    the table and the keys added. A ratio is computed only where its numerator and every
+    denominator are present for the region and year and the denominator is positive.
+    """
+    if indicators.empty:
+        return coerce_indicators(indicators), []
+    wide = indicators.pivot_table(
+        index=["region", "year"], columns="indicator", values="value", aggfunc="last"
+    )
+    present = set(indicators["indicator"].astype(str))
+    parts, added = [indicators], []
+    for key, (num, dens, factor) in DERIVED.items():
+        if key in present or num not in wide or any(d not in wide for d in dens):
+            continue
+        denom = wide[list(dens)].sum(axis=1, min_count=len(dens))
+        denom = denom.where(wide[list(dens)].notna().all(axis=1))
+        value = (factor * wide[num] / denom.where(denom > 0)).dropna()
+        if value.empty:
+            continue
+        frame = value.rename("value").reset_index()
+        frame["indicator"] = key
+        parts.append(frame)
+        added.append(key)
+    out = pd.concat(parts, ignore_index=True)
+    return coerce_indicators(out), added
 
 
 def indicator_wide(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFrame:

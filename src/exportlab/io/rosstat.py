@@ -67,6 +67,7 @@ from exportlab.regions import (
     without_less_ao,
 )
 from exportlab.schema import INDICATORS, coerce_indicators
+from exportlab.schema import derive as derive_indicators
 
 # ------------------------------------------------------------------------------------ table specs
 
@@ -1199,7 +1200,7 @@ def read_regional_indicators(
     ``inputs``: files or folders (a folder gives :func:`indicator_files`). ``regions``: the region
     reference (default: the shipped Russian one). ``indicator``: the key of a spreadsheet with years
     as columns whose title is not one of :data:`TABLES`. ``derive``: add the indicators computed
-    from others (:func:`exportlab.indicators.derive`: export per capita, non-CIS share, fixed
+    from others (:func:`exportlab.schema.derive`: export per capita, non-CIS share, fixed
     investment per capita, mining share of shipments). Later files win on duplicates (a later
     yearbook revises an earlier one); differing values are listed in the warnings.
     """
@@ -1281,9 +1282,7 @@ def read_regional_indicators(
             )
     table = table.drop_duplicates(["region", "year", "indicator"], keep="last")
     if derive:
-        from exportlab import indicators as ind
-
-        table, report.derived = ind.derive(table)
+        table, report.derived = derive_indicators(table)
     report.table = coerce_indicators(
         table.sort_values(["indicator", "region", "year"]).reset_index(drop=True)
     )
