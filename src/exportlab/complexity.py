@@ -2003,7 +2003,7 @@ def resource_regions(
 # Stage tables: bilingual headers, region names, ECI vs DAED, sector mix
 # ----------------------------------------------------------------------------------------------
 
-#: Table headers: column → (English, Russian), for :func:`exportlab.tables.write_table`.
+#: Table headers: column → :class:`~exportlab.labels.Label`, for :func:`exportlab.tables.write_table`.
 HEADERS: dict[str, Label] = {
     "rank": {"en": "Rank", "ru": "Место"},
     "region": {"en": "Code", "ru": "Код"},

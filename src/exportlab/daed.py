@@ -59,7 +59,7 @@ COMPONENT_LABELS: dict[str, Label] = {
     "k4": {"en": "K4 socio-economic conditions (ISEU)", "ru": "K4 ИСЭУ"},
 }
 
-#: Column headers of the DAED table (``column -> (english, russian)``) for ``tables.write_table``.
+#: Column headers of the DAED table (``column -> Label``) for ``tables.write_table``.
 HEADERS: dict[str, Label] = {
     "rank": {"en": "Rank", "ru": "Место"},
     "region": {"en": "Code", "ru": "Код"},

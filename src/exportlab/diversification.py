@@ -43,7 +43,7 @@ from scipy.special import xlogy
 from exportlab.labels import Label, check_lang
 from exportlab.regions import region_names
 
-#: Column labels (English, Russian) of :func:`diversification_table`.
+#: Column labels (:class:`~exportlab.labels.Label`) of :func:`diversification_table`.
 LABELS: dict[str, Label] = {
     "region": {"en": "Region", "ru": "Регион"},
     "year": {"en": "Year", "ru": "Год"},
@@ -278,7 +278,7 @@ def diversification_table(
     ]
 
 
-#: Column labels (English, Russian) of :func:`resource_structure_table`.
+#: Column labels (:class:`~exportlab.labels.Label`) of :func:`resource_structure_table`.
 RESOURCE_HEADERS: dict[str, Label] = {
     "region": {"en": "Region", "ru": "Регион"},
     "total_usd": {"en": "Export, million USD", "ru": "Экспорт, млн долл. США"},

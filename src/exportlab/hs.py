@@ -292,7 +292,7 @@ REPORT_COLUMNS = (
     "split_share",
 )
 
-#: Labels (English, Russian) of the report columns, for :func:`exportlab.tables.write_table`.
+#: Labels (:class:`~exportlab.labels.Label`) of the report columns, for :func:`exportlab.tables.write_table`.
 REPORT_LABELS: dict[str, Label] = {
     "year": {"en": "Year", "ru": "Год"},
     "flow": {"en": "Flow", "ru": "Поток"},

@@ -62,7 +62,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "reason",
 )
 
-#: Column headers for :func:`exportlab.tables.write_table`: ``column -> (english, russian)``.
+#: Column headers for :func:`exportlab.tables.write_table`: ``column -> Label``.
 HEADERS: dict[str, Label] = {
     "rank": {"en": "No.", "ru": "№ п/п"},
     "region": {"en": "Region code", "ru": "Код региона"},

@@ -154,7 +154,7 @@ class IngestReport:
 
 # ------------------------------------------------------------------------ tables for readers
 
-#: Names of the flows in tables and figures (English, Russian).
+#: Names of the flows in tables and figures (:class:`~exportlab.labels.Label`).
 FLOW_NAMES: dict[str, Label] = {
     "export": {"en": "Export", "ru": "Экспорт"},
     "import": {"en": "Import", "ru": "Импорт"},
