@@ -159,7 +159,9 @@ def test_a_run_without_named_stages_runs_the_profiles_list(
     monkeypatch.delenv(paths.PROFILE_ENV, raising=False)
     chosen: list[list[str]] = []
     monkeypatch.setattr(
-        pipeline, "_run_locked", lambda p, selected, *a: chosen.append([s.id for s in selected])
+        pipeline,
+        "_run_locked",
+        lambda p, selected, *a, **k: chosen.append([s.id for s in selected]),
     )
     pipeline.run(profile, named, progress=False, log=lambda m: None)
     assert chosen == [expected]

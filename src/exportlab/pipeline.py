@@ -1064,7 +1064,16 @@ def run(
         project_lock(root, wait=wait, log=log, what=f"profile {profile.name}"),
     ):
         recover(root, log)
-        return _run_locked(profile, selected, root, force, progress, jobs, log, show_code)
+        return _run_locked(
+            profile,
+            selected,
+            root,
+            force=force,
+            progress=progress,
+            jobs=jobs,
+            log=log,
+            show_code=show_code,
+        )
 
 
 @contextlib.contextmanager
@@ -1082,19 +1091,17 @@ def _profile_env(tree: str):
 
 
 def _run_locked(
-    profile: Profile,
-    selected: list[Stage],
-    root: Path,
-    force: bool,
-    progress: bool,
-    jobs: int | None,
-    log: Callable[[str], None],
-    show_code: bool | None = None,
+    profile: Profile, selected: list[Stage], root: Path, **options: Any
 ) -> dict[str, Any]:
-    """Run ``selected`` under the project lock: plan, execute and record each stage, then the index."""
+    """Run ``selected`` under the project lock: plan, execute and record each stage, then the index.
+
+    ``options`` are the keyword arguments of :class:`_Run` (``force``, ``progress``, ``jobs``, ``log``,
+    ``show_code``).
+    """
+    log = options["log"]
     started_all = time.perf_counter()
     prepare_inputs(profile, log, selected, root)
-    state = _Run(profile, selected, root, force, progress, jobs, log, show_code)
+    state = _Run(profile, selected, root, **options)
     state.loop()
     manifest = state.manifest
     ran = [
@@ -1128,6 +1135,7 @@ class _Run:
         profile: Profile,
         selected: list[Stage],
         root: Path,
+        *,
         force: bool,
         progress: bool,
         jobs: int | None,
