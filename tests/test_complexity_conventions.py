@@ -176,3 +176,27 @@ def test_tiled_sparse_times_equals_the_plain_product():
     out32 = np.empty((150, 131))
     cx._sparse_times(left, right.astype(np.float32), out32, 1)  # mixed dtypes: plain product
     np.testing.assert_allclose(out32, expected, rtol=1e-6)
+
+
+def test_small_pages_restores_numpy_setting_and_changes_no_value():
+    from numpy._core import multiarray
+
+    setter = multiarray._set_madvise_hugepage
+    before = setter(True)
+    try:
+        x = _nested(150, 90, 4)
+        with cx._small_pages():
+            assert setter(False) is False  # off inside
+            with cx._small_pages():  # nested blocks keep it off
+                pass
+            assert setter(False) is False
+        assert setter(True) is True  # the setting before the first block is back
+        setter(True)
+        with cx._blas_limit(1):  # as complexity() does, so that only the pages differ
+            huge = cx._complexity(*cx._as_sparse(x), 1.0, None, True, threads=2)
+        small = cx.complexity(x, threads=2)  # inside _small_pages
+        assert setter(True) is True
+        for name in ("eci", "pci", "coi", *QUANTITIES, "proximity"):
+            np.testing.assert_array_equal(getattr(small, name), getattr(huge, name))
+    finally:
+        setter(before)

@@ -64,8 +64,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -351,6 +352,42 @@ def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[Any]:
     return threadpool_limits(limits=threads, user_api="blas")
 
 
+_PAGES_LOCK = threading.Lock()
+_PAGES_DEPTH = [0, True]  # active blocks, NumPy's setting before the first
+
+
+@contextlib.contextmanager
+def _small_pages() -> Iterator[None]:
+    """Inside the block NumPy does not ask the kernel for transparent huge pages
+    (``madvise(MADV_HUGEPAGE)``) for new arrays; the setting before is restored after the last of
+    concurrent blocks.
+
+    With the kernel's usual ``defrag=madvise``, each huge-page fault of a fresh process may first
+    compact memory: on a busy machine the first 5,570 × 5,000 :func:`complexity` spent 1.9-2.6 s of
+    system time in it, against 0.6 s for ordinary pages (``benchmarks/complexity.py``, first run).
+    Only where memory lands changes; every value is the same.
+    """
+    try:
+        from numpy._core import multiarray as _ma
+    except ImportError:  # pragma: no cover - NumPy 1.x
+        from numpy.core import multiarray as _ma  # type: ignore[no-redef]
+    setter = getattr(_ma, "_set_madvise_hugepage", None)
+    if setter is None:  # pragma: no cover - a NumPy without the switch
+        yield
+        return
+    with _PAGES_LOCK:
+        if _PAGES_DEPTH[0] == 0:
+            _PAGES_DEPTH[1] = setter(False)
+        _PAGES_DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        with _PAGES_LOCK:
+            _PAGES_DEPTH[0] -= 1
+            if _PAGES_DEPTH[0] == 0:
+                setter(_PAGES_DEPTH[1])
+
+
 def _like_input(arr: np.ndarray, template: Any, r_index: pd.Index, p_index: pd.Index) -> Any:
     """Return ``arr`` in the container type of ``template``."""
     if isinstance(template, tuple) or isinstance(template, pd.DataFrame):
@@ -575,14 +612,21 @@ def _sparse_times(left: sp.csr_matrix, right: np.ndarray, out: np.ndarray, threa
     n_cols = right.shape[1]
     direct = _csr_matvecs is not None and left.dtype == right.dtype == out.dtype
     tiles = _column_tiles(left, _TILE) if direct else []
+    local = threading.local()  # one block and one accumulator buffer per thread, reused
 
     def task(start: int) -> None:
         stop = min(start + _BLOCK, n_cols)
-        block = np.ascontiguousarray(right[:, start:stop])
+        width = stop - start
         if not direct:
-            out[:, start:stop] = left @ block
+            out[:, start:stop] = left @ np.ascontiguousarray(right[:, start:stop])
             return
-        acc = np.zeros((left.shape[0], stop - start), dtype=out.dtype)
+        if not hasattr(local, "block"):
+            local.block = np.empty(right.shape[0] * _BLOCK, dtype=out.dtype)
+            local.acc = np.empty(left.shape[0] * _BLOCK, dtype=out.dtype)
+        block = local.block[: right.shape[0] * width].reshape(right.shape[0], width)
+        np.copyto(block, right[:, start:stop])
+        acc = local.acc[: left.shape[0] * width].reshape(left.shape[0], width)
+        acc.fill(0.0)
         _add_tiled(tiles, left.shape[0], block, acc)
         out[:, start:stop] = acc
 
@@ -1041,7 +1085,7 @@ def complexity(
         raise ValueError(f"threshold must be positive, got {threshold}")
     x, r_index, p_index = _as_sparse(matrix, regions, products)
     n_threads = min(4, os.cpu_count() or 1) if threads is None else max(1, int(threads))
-    with _blas_limit(blas_threads):
+    with _blas_limit(blas_threads), _small_pages():
         return _complexity(
             x, r_index, p_index, threshold, proximity_matrix, relatedness, convention, n_threads
         )
