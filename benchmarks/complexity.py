@@ -18,10 +18,12 @@ Prints a table on stderr and one JSON object on its last line (``sizes``: one en
 ``regions, products, nonzero_share, seconds, cpu_seconds, peak_mb, load_average, ecomplexity_seconds,
 ratio, max_abs_diff, max_abs_diff_by`` and, with ``--phases``, ``phase_cpu_seconds``; ``ok``: targets
 met — 89 regions under 0.3 s, 5,570 under 10 s and 4 GB, differences under ``--tol``). ``seconds``
-is the best wall time of ``--repeat`` runs and ``cpu_seconds`` the CPU time of that run (every
-thread of the process): on a shared, loaded machine the wall time grows with the load while the
-CPU time stays close to the work done, so both are reported, with the 1-minute load average
-during the size::
+is the best wall time of ``--repeat`` runs and ``cpu_seconds`` the CPU time (user + system, every
+thread of the process) of that run, ``sys_seconds`` its system part; ``first_seconds``,
+``first_cpu_seconds`` and ``first_sys_seconds`` are those of the first run, the one call a
+pipeline makes in a fresh process (its memory comes from the kernel, not reused from an earlier
+call). On a shared, loaded machine the wall time grows with the load while the CPU time stays
+close to the work done, so both are reported, with the 1-minute load average during the size::
 
     .venv/bin/python benchmarks/complexity.py                        # short: 89 and 400 regions
     .venv/bin/python benchmarks/complexity.py --full                 # 89, 400, 1,000, 5,570
@@ -65,13 +67,18 @@ import numpy as np, scipy.sparse as sp
 from exportlab import complexity as cx
 mat = sp.load_npz(sys.argv[1])
 repeat, threads = int(sys.argv[2]), (None if sys.argv[3] == "auto" else int(sys.argv[3]))
+import resource
 best = cpu = float("inf")
+first = None
 for _ in range(repeat):
-    t0, c0 = time.perf_counter(), time.process_time()
+    r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     res = cx.complexity(mat, threads=threads)
-    wall, used = time.perf_counter() - t0, time.process_time() - c0
+    wall, r1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF)
+    user, system = r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime
+    if first is None:  # the first call of a fresh process: memory not yet reused
+        first = {"seconds": wall, "cpu_seconds": user + system, "sys_seconds": system}
     if wall < best:
-        best, cpu = wall, used
+        best, cpu, sys_cpu = wall, user + system, system
     del res
 phases = {}
 if sys.argv[4] == "1":  # one more run under cProfile: CPU seconds (all threads) per phase
@@ -85,7 +92,8 @@ if sys.argv[4] == "1":  # one more run under cProfile: CPU seconds (all threads)
             phases[name] = round(phases.get(name, 0.0) + cum, 3)
     order = list(dict.fromkeys(PHASES.values()))
     phases = {k: phases[k] for k in order if k in phases}
-print("RESULT", json.dumps({"seconds": best, "cpu_seconds": cpu, "phases": phases}))
+print("RESULT", json.dumps({"seconds": best, "cpu_seconds": cpu, "sys_seconds": sys_cpu,
+      "first": first, "phases": phases}))
 """
 
 #: Functions of exportlab.complexity timed as the phases of ``--phases``.
@@ -307,6 +315,10 @@ def main(argv=None) -> int:
             row.update(
                 seconds=round(ours["seconds"], 3),
                 cpu_seconds=round(ours["cpu_seconds"], 3),
+                sys_seconds=round(ours["sys_seconds"], 3),
+                first_seconds=round(ours["first"]["seconds"], 3),
+                first_cpu_seconds=round(ours["first"]["cpu_seconds"], 3),
+                first_sys_seconds=round(ours["first"]["sys_seconds"], 3),
                 peak_mb=round(ours["peak_mb"], 1),
                 load_average=round((load + os.getloadavg()[0]) / 2, 2),
             )
@@ -333,7 +345,9 @@ def main(argv=None) -> int:
             rows.append(row)
             print(
                 f"{row['regions']:>6} × {row['products']}: {row['seconds']:8.3f} s "
-                f"(CPU {row['cpu_seconds']:.3f} s), peak {row['peak_mb']:8.1f} MB, "
+                f"(CPU {row['cpu_seconds']:.3f} s, system {row['sys_seconds']:.3f} s; first call "
+                f"{row['first_seconds']:.3f} s, CPU {row['first_cpu_seconds']:.3f} s), "
+                f"peak {row['peak_mb']:8.1f} MB, "
                 f"load {row['load_average']:.1f}"
                 + (
                     f"; phases (CPU s) {row['phase_cpu_seconds']}"
