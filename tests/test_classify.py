@@ -419,7 +419,27 @@ _rows = st.lists(
 )
 
 
-@settings(max_examples=30, deadline=None)
+def test_shares_hand_computed_in_thousands_of_dollars(trade6: pd.DataFrame) -> None:
+    # the same table in thousands of USD: every share above is unchanged
+    kusd = trade6.assign(value_usd=trade6["value_usd"] / 1000)
+    ht = cl.hightech_share(kusd).set_index(["region", "year"])
+    assert ht.loc[("RU-TA", 2019)].tolist() == pytest.approx([0.15, 0.45, 1 / 3])
+    assert ht.loc[("RU-MOW", 2022), "share"] == pytest.approx(0.4)
+    ta = cl.group_shares(kusd).set_index(["region", "group"]).loc["RU-TA"]
+    assert ta.loc["aerospace", "share"] == pytest.approx(100 / 450)
+    assert ta.loc["pharmacy", "share"] == pytest.approx(50 / 450)
+    res = cl.resource_share(kusd).set_index(["region", "year"])
+    assert res.loc[("RU-TA", 2019), ["resource_share", "nne_share"]].tolist() == pytest.approx(
+        [2 / 3, 1 / 3]
+    )
+    assert res.loc[("RU-MOW", 2022), ["energy_share", "raw_share"]].tolist() == pytest.approx(
+        [0.0, 0.6]
+    )
+
+
+# 15 examples (each classifies and computes six share tables); the unit change is also checked
+# on the hand-computed table (test_shares_hand_computed_in_thousands_of_dollars)
+@settings(max_examples=15, deadline=None)
 @given(rows=_rows, factor=st.floats(min_value=1e-3, max_value=1e6))
 def test_shares_bounded_and_scale_invariant(rows, factor: float) -> None:
     raw = pd.DataFrame(rows, columns=["region", "year", "hs6", "value_usd"]).assign(flow="export")
