@@ -34,6 +34,7 @@ RUNNER_DOCS: dict[str, str] = {
     "show_code": "show the code cells in the HTML reports: true or false (default: hidden)",
     "stages": "stages a run of the profile runs when none are named (--stages, STAGES=): a list "
     'of ids such as ["01", "02", "04"]; null: every stage',
+    "figures": '"publication" (PNG 300 dpi and SVG) or "screen" (PNG 150 dpi only, faster)',
 }
 
 

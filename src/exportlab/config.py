@@ -33,7 +33,8 @@ from exportlab.stages import STAGES
 #: (seconds > 0; ``None``: no limit) before its stage fails; ``show_code`` shows the code cells in the
 #: HTML reports (hidden by default: the reports are written for readers); ``stages`` lists the stages
 #: a run of the profile runs when none are named (``exportlab run --stages``, ``make run STAGES=``);
-#: ``None``: every stage.
+#: ``None``: every stage; ``figures`` is ``"publication"`` (PNG 300 dpi and SVG) or ``"screen"`` (PNG
+#: 150 dpi only; :data:`exportlab.paths.FIGURE_MODES`).
 RUNNER_PARAMETERS: dict[str, Any] = {
     "demo": "auto",
     "demo_size": "full",
@@ -41,6 +42,7 @@ RUNNER_PARAMETERS: dict[str, Any] = {
     "cell_timeout": 1800,
     "show_code": False,
     "stages": None,
+    "figures": "publication",
 }
 META_KEYS = ("description", "extends")
 #: Where the demo data set lives unless a profile names another folder.
@@ -235,6 +237,8 @@ def _check_value(path: Path, key: str, value: Any) -> None:
         problem = "must be 'full' or 'small'"
     elif key == "demo_seed" and (isinstance(value, bool) or not isinstance(value, int)):
         problem = "must be a whole number"
+    elif key == "figures" and value not in paths.FIGURE_MODES:
+        problem = f"must be one of {', '.join(map(repr, paths.FIGURE_MODES))}"
     elif key == "stages" and value is not None:
         problem = _stages_problem(value)
     elif key in SHARE_PARAMETERS and value is not None:

@@ -73,6 +73,27 @@ def tree_name(profile: str | os.PathLike[str]) -> str:
     return name
 
 
+#: How a run writes its figures (runner key ``figures``): ``publication`` — PNG at 300 dpi and SVG;
+#: ``screen`` — PNG at 150 dpi only (for a projector or a browser: a third of the time).
+FIGURE_MODES: dict[str, tuple[tuple[str, ...], int]] = {
+    "publication": (("png", "svg"), 300),
+    "screen": (("png",), 150),
+}
+FIGURES_ENV = "EXPORTLAB_FIGURES"
+
+
+def figure_mode() -> str:
+    """The figure mode of this run: ``$EXPORTLAB_FIGURES`` (set by the runner) or ``publication``.
+
+    >>> figure_mode() in FIGURE_MODES
+    True
+    """
+    mode = os.environ.get(FIGURES_ENV) or "publication"
+    if mode not in FIGURE_MODES:
+        raise ValueError(f"{FIGURES_ENV} must be one of {', '.join(FIGURE_MODES)}, got {mode!r}")
+    return mode
+
+
 def current_profile() -> str:
     """The profile whose tree the package reads and writes: ``$EXPORTLAB_PROFILE`` or ``default``."""
     return tree_name(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)

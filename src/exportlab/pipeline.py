@@ -1060,7 +1060,8 @@ def run(
         stages = [stages] if isinstance(stages, str | int) else stages
     selected = select_stages(stages, root)
     with (
-        _profile_env(paths.tree_name(profile.name)),  # kernels and workers use its tree
+        # kernels and workers use its tree and its figure mode
+        _profile_env(paths.tree_name(profile.name), profile.runner("figures")),
         project_lock(root, wait=wait, log=log, what=f"profile {profile.name}"),
     ):
         recover(root, log)
@@ -1077,17 +1078,22 @@ def run(
 
 
 @contextlib.contextmanager
-def _profile_env(tree: str):
-    """``EXPORTLAB_PROFILE`` set to ``tree`` for the block, then as it was."""
-    before = os.environ.get(paths.PROFILE_ENV)
-    os.environ[paths.PROFILE_ENV] = tree
+def _profile_env(tree: str, figures: str | None = None):
+    """``EXPORTLAB_PROFILE`` set to ``tree`` (and ``EXPORTLAB_FIGURES`` to ``figures`` if given) for
+    the block, then as they were: the kernels and worker processes started in it inherit them."""
+    values = {paths.PROFILE_ENV: tree}
+    if figures is not None:
+        values[paths.FIGURES_ENV] = figures
+    before = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
     try:
         yield tree
     finally:
-        if before is None:
-            os.environ.pop(paths.PROFILE_ENV, None)
-        else:
-            os.environ[paths.PROFILE_ENV] = before
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _run_locked(
@@ -1201,6 +1207,7 @@ class _Run:
             _expand(in_tree(stage.inputs, tree), root, {**declared, **params}), root
         )
         environment = stage_environment(stage, params, declared, root)
+        environment["figures"] = self.profile.runner("figures")
         key = cache_key(stage, params, inputs, self.code, root, environment)
         old = self.previous.get(stage.id, {})
         outputs_ok = bool(old.get("outputs")) and all(

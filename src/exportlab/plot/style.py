@@ -93,20 +93,33 @@ def inline_figures() -> bool:
     return True
 
 
+#: The largest PNG resolution shown in a notebook as written (screen figures); larger ones are drawn
+#: again at the notebook's resolution, so reports stay small.
+SCREEN_DPI = 150
+
+
 class SavedFigure(list):
     """The files :func:`save_figure` wrote (a list of paths) that displays as the figure itself.
 
     As the last line of a notebook cell it shows the figure inline, once, instead of the paths.
     """
 
-    def __init__(self, paths: Iterable[Path], figure: Figure):
+    def __init__(self, paths: Iterable[Path], figure: Figure, dpi: int = 300):
         super().__init__(paths)
         self.figure = figure
+        self.dpi = dpi
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import Image, display
 
-        display(self.figure)
+        png = next((p for p in self if Path(p).suffix == ".png"), None)
+        if png is not None and self.dpi <= SCREEN_DPI:
+            # a screen-sized PNG was just written: show it instead of drawing the figure again
+            data = Path(png).read_bytes()
+            width = int.from_bytes(data[16:20], "big")  # the PNG header's width in pixels
+            display(Image(data=data, format="png", width=round(width * self.figure.dpi / self.dpi)))
+        else:
+            display(self.figure)
         plt.close(self.figure)  # pyplot would show it again at the end of the cell
 
 
@@ -273,21 +286,26 @@ def save_figure(
     fig: Figure,
     name: str,
     figures_dir: str | os.PathLike[str] | None = None,
-    formats: Iterable[str] = ("png", "svg"),
+    formats: Iterable[str] | None = None,
     *,
     close: bool = False,
+    dpi: int | None = None,
 ) -> SavedFigure:
     """Write ``fig`` as ``<figures_dir>/<name>.<format>`` for each format, atomically.
 
-    PNG at 300 dpi and SVG, with no timestamps, so the files are byte-identical when the same figure
-    is drawn again. ``figures_dir`` defaults to the project's ``figures/``. Returns the paths written
-    (a :class:`SavedFigure`: in a notebook it shows the figure, not the paths).
+    By default as the run's figure mode says (:func:`exportlab.paths.figure_mode`): PNG at 300 dpi and
+    SVG for publication, PNG at 150 dpi for the screen; with no timestamps, so the files are
+    byte-identical when the same figure is drawn again. ``figures_dir`` defaults to the profile's
+    ``figures/``. Returns the paths written (a :class:`SavedFigure`: in a notebook it shows the figure,
+    not the paths).
     """
+    from exportlab import paths
     from exportlab.files import atomic_path
 
+    mode_formats, mode_dpi = paths.FIGURE_MODES[paths.figure_mode()]
+    formats = mode_formats if formats is None else tuple(formats)
+    dpi = mode_dpi if dpi is None else dpi
     if figures_dir is None:
-        from exportlab import paths
-
         figures_dir = paths.figures_dir()
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -298,19 +316,19 @@ def save_figure(
         if fmt == "pdf":
             metadata = {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
         with atomic_path(target) as tmp, mpl.rc_context({"svg.hashsalt": "exportlab"}):
-            fig.savefig(tmp, format=fmt, metadata=metadata, dpi=300, bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, metadata=metadata, dpi=dpi, bbox_inches="tight")
             if fmt == "svg":
                 tmp.write_text(_renumber_svg_ids(tmp.read_text(encoding="utf-8")), encoding="utf-8")
         written.append(target)
     if close:
         plt.close(fig)
-    return SavedFigure(written, fig)
+    return SavedFigure(written, fig, dpi)
 
 
 def save_figures(
     figures: Mapping[str, Figure],
     figures_dir: str | os.PathLike[str] | None = None,
-    formats: Iterable[str] = ("png", "svg"),
+    formats: Iterable[str] | None = None,
     *,
     close: bool = False,
 ) -> SavedFigures:
@@ -326,7 +344,7 @@ def save_figures(
     ...     [p.name for p in save_figures(figures, folder, formats=("png",), close=True)]
     ['a.png', 'b.png']
     """
-    formats = tuple(formats)
+    formats = None if formats is None else tuple(formats)
     return SavedFigures(
         save_figure(fig, name, figures_dir, formats, close=close) for name, fig in figures.items()
     )
