@@ -200,3 +200,15 @@ def test_small_pages_restores_numpy_setting_and_changes_no_value():
             np.testing.assert_array_equal(getattr(small, name), getattr(huge, name))
     finally:
         setter(before)
+
+
+def test_to_dense_equals_toarray():
+    rng = np.random.default_rng(8)
+    for mat in (
+        sp.random(37, 53, density=0.2, random_state=rng, format="csr"),
+        sp.csr_matrix((3, 4)),  # no non-zero
+        sp.csr_array(sp.random(5, 6, density=0.5, random_state=rng)),
+    ):
+        dense = cx._to_dense(mat)
+        assert dense.flags.c_contiguous and dense.dtype == mat.dtype
+        np.testing.assert_array_equal(dense, mat.toarray())

@@ -176,6 +176,10 @@ try:  # SciPy's kernel behind ``csr @ dense`` (y += A x for many vectors), to ac
     from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
 except ImportError:  # pragma: no cover - a SciPy without it: plain products
     _csr_matvecs = None
+try:  # and the one behind ``csr.toarray()``, to fill an array this module allocates
+    from scipy.sparse._sparsetools import csr_todense as _csr_todense
+except ImportError:  # pragma: no cover - a SciPy without it: ``toarray``
+    _csr_todense = None
 
 _LABEL_COLUMNS = ("name", "name_en", "name_ru", "label", "label_en", "label_ru")
 
@@ -663,6 +667,19 @@ def _column_tiles(left: sp.csr_matrix, width: int) -> list[tuple[int, sp.csr_mat
     return out
 
 
+def _to_dense(mat: sp.csr_matrix) -> np.ndarray:
+    """``mat.toarray()`` (C order) with each page of the result faulted in once: ``toarray``
+    adds into a ``calloc``-ed array, whose pages are first mapped for reading, then copied on
+    write (twice the page faults: 0.15 s of system time per 5,570 × 5,000 array on a busy
+    machine); here the array is written with zeros first."""
+    if _csr_todense is None or mat.format != "csr":  # pragma: no cover - fallback
+        return mat.toarray()
+    out = np.empty(mat.shape, dtype=mat.dtype)
+    out.fill(0)
+    _csr_todense(mat.shape[0], mat.shape[1], mat.indptr, mat.indices, mat.data, out)
+    return out
+
+
 def _proximity_sparse(
     mcp: sp.csr_matrix, ubiquity: np.ndarray, threads: int, zero_diag: bool = False
 ) -> np.ndarray:
@@ -1115,9 +1132,9 @@ def _complexity(
     eci, pci, kc, kp, lam, scale = _eci_pci(
         mcp_csr, div, ubi, stata=stata, n_product_rows=exported, dense_max=dense_max
     )
-    rca_arr = rca_csr.toarray()
+    rca_arr = _to_dense(rca_csr)
     del rca_csr
-    mcp = mcp_csr.toarray()
+    mcp = _to_dense(mcp_csr)
 
     prox_df = dens_df = cog_df = coi_s = None
     if relatedness:
