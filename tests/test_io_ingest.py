@@ -228,7 +228,7 @@ def test_real_brazil_states_and_municipalities(tmp_path, realdata):
     report = xio.ingest(
         [br / "br_uf_grains_coffee_hs6_partner_2023_2024.csv.gz"],
         tmp_path / "uf",
-        regions=br / "region_lookup_uf.csv",
+        reference=br / "region_lookup_uf.csv",
         flow="export",
     )
     totals = report.totals.set_index("year")
@@ -244,7 +244,7 @@ def test_real_brazil_states_and_municipalities(tmp_path, realdata):
     report = xio.ingest(
         [br / "br_pr_municipal_agrifood_hs4_partner_2020_2025.csv.gz"],
         tmp_path / "mun",
-        regions=tmp_path / "municipalities.csv",
+        reference=tmp_path / "municipalities.csv",
         flow="export",
         hs_digits=4,
     )

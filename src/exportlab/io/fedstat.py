@@ -49,7 +49,7 @@ def wide_to_long(
     table: pd.DataFrame,
     indicator: str,
     *,
-    regions: object = None,
+    reference: object = None,
     scale: float = 1.0,
     name: str = "table",
 ) -> pd.DataFrame:
@@ -86,7 +86,7 @@ def wide_to_long(
     body = cells.iloc[header_row + 1 :]
     label_col = min(year_cols) - 1 if min(year_cols) > 0 else 0
     column_name = {j: cells.iloc[header_row, j].strip() for j in year_cols}
-    matcher = as_matcher(regions)
+    matcher = as_matcher(reference)
     records, skipped, first_line = [], [], {}
     for index, row in body.iterrows():
         line = int(index) + 1
@@ -160,7 +160,7 @@ def _text_header(path: Path) -> tuple[str, str | None, list[str]]:
 
 
 def _read_long(
-    path: Path, name: str, regions: object, encoding: str, sep: str | None
+    path: Path, name: str, reference: object, encoding: str, sep: str | None
 ) -> pd.DataFrame:
     """A long table (``region, year, indicator, value``) from Parquet or delimited text."""
     frame = (
@@ -169,14 +169,14 @@ def _read_long(
         else pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=sep or ",")
     )
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return _long_from_frame(frame.reset_index(drop=True), name, regions)
+    return _long_from_frame(frame.reset_index(drop=True), name, reference)
 
 
 def read_indicators(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     indicator: str | None = None,
-    regions: object = None,
+    reference: object = None,
     scale: float = 1.0,
     sheet: int | str = 0,
 ) -> pd.DataFrame:
@@ -210,21 +210,21 @@ def read_indicators(
             if all(c in low for c in ("region", "year", "indicator", "value")):
                 tmp = table.iloc[1:].copy()
                 tmp.columns = low
-                parts.append(_long_from_frame(tmp, name, regions))
+                parts.append(_long_from_frame(tmp, name, reference))
                 continue
         else:
             encoding, sep, header = _text_header(p)
             if fmt == "parquet" or {"region", "year", "indicator", "value"} <= {
                 h.lower() for h in header
             }:
-                parts.append(_read_long(p, name, regions, encoding, sep))
+                parts.append(_read_long(p, name, reference, encoding, sep))
                 continue
             table = pd.read_csv(
                 p, header=None, dtype=str, sep=sep or ",", encoding=encoding, keep_default_na=False
             )
         # A wide table: regions as rows, years as columns.
         key = indicator or p.stem.split(".")[0]
-        parts.append(wide_to_long(table, key, regions=regions, scale=scale, name=name))
+        parts.append(wide_to_long(table, key, reference=reference, scale=scale, name=name))
     out = (
         pd.concat(parts, ignore_index=True)
         if parts
@@ -251,7 +251,7 @@ def read_indicators(
     )
 
 
-def _long_from_frame(frame: pd.DataFrame, name: str, regions: object) -> pd.DataFrame:
+def _long_from_frame(frame: pd.DataFrame, name: str, reference: object) -> pd.DataFrame:
     """Check and convert the rows of a long table; row ``i`` of ``frame`` is line ``i + 2``."""
     frame = frame.reset_index(drop=True)
     line = frame.index.to_numpy() + 2
@@ -277,7 +277,7 @@ def _long_from_frame(frame: pd.DataFrame, name: str, regions: object) -> pd.Data
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise IngestError(name, int(line[i]), "year", "a whole year", frame["year"].iloc[i])
     try:
-        region = as_matcher(regions).match_many(frame["region"].astype(str), where=name)
+        region = as_matcher(reference).match_many(frame["region"].astype(str), where=name)
     except UnknownRegionError as err:
         raise IngestError(
             name, None, "region", "a region of the region reference", err.value, note=str(err)

@@ -224,7 +224,7 @@ def ingest(
     out_dir: str | os.PathLike[str],
     *,
     skip_invalid: bool = False,
-    regions: object = None,
+    reference: object = None,
     partners: Iterable[str] | None = None,
     hs_digits: int = 6,
     flow: str | None = None,
@@ -233,7 +233,7 @@ def ingest(
 ) -> IngestReport:
     """Read ``inputs`` (files, folders, zips) into ``out_dir/trade.parquet`` and the quality report.
 
-    ``regions``: region reference (None = the shipped Russian one; a CSV path, a frame or a
+    ``reference``: region reference (None = the shipped Russian one; a CSV path, a frame or a
     ``RegionMatcher`` for any other country). ``partners``: accepted partner codes (default
     ISO 3166-1 alpha-2 plus the special codes of ``docs/data_formats.md``). ``hs_digits``: level of
     the ``hs6`` column of ``trade.parquet`` (6; 4 or 2 for coarser data). ``flow``: flow of files
@@ -254,7 +254,7 @@ def ingest(
     stage = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out))
     try:
         report = _ingest(
-            inputs, stage, skip_invalid, regions, partners, hs_digits, flow, months, threads
+            inputs, stage, skip_invalid, reference, partners, hs_digits, flow, months, threads
         )
         names = [FINE_FILE, TRADE_FILE, REJECTED_FILE, QUALITY_FILE]
         mode = 0o666 & ~_umask()
@@ -271,7 +271,7 @@ def _ingest(
     inputs: list[Path],
     stage: Path,
     skip_invalid: bool,
-    regions: object,
+    reference: object,
     partners: Iterable[str] | None,
     hs_digits: int,
     flow: str | None,
@@ -307,7 +307,7 @@ def _ingest(
     codes = sorted(set(partners) if partners is not None else set(partner_codes()))
     con.register("partner_ref", pd.DataFrame({"code": [c.upper() for c in codes]}))
     if fast.eligible(sources) and not any(s.needs_general for s in sources):
-        matcher = as_matcher(regions)
+        matcher = as_matcher(reference)
         maps = fast.Maps(
             FLOW_LABELS,
             {c.upper() for c in codes},
@@ -340,7 +340,7 @@ def _ingest(
     labels = con.sql(
         "SELECT DISTINCT region_label FROM stage WHERE region_label IS NOT NULL ORDER BY 1"
     ).df()
-    regmap = match_labels(labels["region_label"], regions)
+    regmap = match_labels(labels["region_label"], reference)
     con.register("regmap", regmap)
     # a file with decimal commas: a number with a dot (1.000: one, or a thousand?) is ambiguous
     con.execute(
@@ -728,7 +728,7 @@ def main(argv: list[str] | None = None) -> int:
             args.paths,
             args.out,
             skip_invalid=args.skip_invalid,
-            regions=args.regions,
+            reference=args.regions,
             hs_digits=args.hs_digits,
             flow=args.flow,
             months=args.months,

@@ -1191,13 +1191,13 @@ def _display_name(path: Path) -> str:
 def read_regional_indicators(
     inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
-    regions: object = None,
+    reference: object = None,
     indicator: str | None = None,
     derive: bool = True,
 ) -> IndicatorReport:
     """Read Rosstat tables (.docx, .xlsx, .xls) and tidy/fedstat indicator files into one table.
 
-    ``inputs``: files or folders (a folder gives :func:`indicator_files`). ``regions``: the region
+    ``inputs``: files or folders (a folder gives :func:`indicator_files`). ``reference``: the region
     reference (default: the shipped Russian one). ``indicator``: the key of a spreadsheet with years
     as columns whose title is not one of :data:`TABLES`. ``derive``: add the indicators computed
     from others (:func:`exportlab.schema.derive`: export per capita, non-CIS share, fixed
@@ -1211,7 +1211,7 @@ def read_regional_indicators(
         if not item.exists():
             raise IngestError(str(item), expected="an existing file or folder", note="not found")
         files.extend(indicator_files(item) if item.is_dir() else [item])
-    matcher = as_matcher(regions)
+    matcher = as_matcher(reference)
     parts, aggs = [], []
     report = IndicatorReport(table=pd.DataFrame())
     for path in files:
@@ -1223,12 +1223,12 @@ def read_regional_indicators(
         elif fmt in _SPREADSHEET_FORMATS:
             grids = sheet_grids(path, name)
             if indicator is None and not any(find_spec(g.caption) for g in grids):
-                parts.append(read_indicators(path, regions=regions))
+                parts.append(read_indicators(path, reference=reference))
                 continue
         elif fmt == "empty":
             raise IngestError(name, expected="an indicator table", note="the file is empty")
         else:
-            parts.append(read_indicators(path, indicator=indicator, regions=regions))
+            parts.append(read_indicators(path, indicator=indicator, reference=reference))
             continue
         found = 0
         for grid in grids:
@@ -1400,7 +1400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             report = read_regional_indicators(
-                args.paths, regions=args.regions, indicator=args.indicator
+                args.paths, reference=args.regions, indicator=args.indicator
             )
         written = write_indicators(report, args.out)
     except IngestError as err:
