@@ -369,7 +369,9 @@ def _small_pages() -> Iterator[None]:
     With the kernel's usual ``defrag=madvise``, each huge-page fault of a fresh process may first
     compact memory: on a busy machine the first 5,570 × 5,000 :func:`complexity` spent 1.9-2.6 s of
     system time in it, against 0.6 s for ordinary pages (``benchmarks/complexity.py``, first run).
-    Only where memory lands changes; every value is the same.
+    Only where memory lands changes; every value is the same. Used by :func:`complexity` above
+    :data:`_LEVEL_PATH_MAX_REGIONS` regions (with 89 regions the huge pages cost less: 0.03-0.08
+    s of system time per repeated call against 0.11-0.14 s).
     """
     try:
         from numpy._core import multiarray as _ma
@@ -1102,7 +1104,10 @@ def complexity(
         raise ValueError(f"threshold must be positive, got {threshold}")
     x, r_index, p_index = _as_sparse(matrix, regions, products)
     n_threads = min(4, os.cpu_count() or 1) if threads is None else max(1, int(threads))
-    with _blas_limit(blas_threads), _small_pages():
+    # ordinary pages where the regions × products outputs dominate (the blocked sparse path); with
+    # few regions NumPy's huge pages are kept: there repeated calls reuse them at less cost
+    large = x.shape[0] > _LEVEL_PATH_MAX_REGIONS
+    with _blas_limit(blas_threads), _small_pages() if large else contextlib.nullcontext():
         return _complexity(
             x, r_index, p_index, threshold, proximity_matrix, relatedness, convention, n_threads
         )
