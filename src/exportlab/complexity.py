@@ -369,9 +369,10 @@ def _small_pages() -> Iterator[None]:
     With the kernel's usual ``defrag=madvise``, each huge-page fault of a fresh process may first
     compact memory: on a busy machine the first 5,570 × 5,000 :func:`complexity` spent 1.9-2.6 s of
     system time in it, against 0.6 s for ordinary pages (``benchmarks/complexity.py``, first run).
-    Only where memory lands changes; every value is the same. Used by :func:`complexity` above
-    :data:`_LEVEL_PATH_MAX_REGIONS` regions (with 89 regions the huge pages cost less: 0.03-0.08
-    s of system time per repeated call against 0.11-0.14 s).
+    Only where memory lands changes; every value is the same. With 89 regions × 4,905 products
+    (a 192 MB proximity matrix) the first call took 0.20-0.83 s with huge pages and 0.18-0.33 s
+    without; repeated calls in one process reuse freed huge pages and are faster with them
+    (0.11-0.17 s against 0.15-0.28 s), but a pipeline makes one call per process.
     """
     try:
         from numpy._core import multiarray as _ma
@@ -1104,10 +1105,7 @@ def complexity(
         raise ValueError(f"threshold must be positive, got {threshold}")
     x, r_index, p_index = _as_sparse(matrix, regions, products)
     n_threads = min(4, os.cpu_count() or 1) if threads is None else max(1, int(threads))
-    # ordinary pages where the regions × products outputs dominate (the blocked sparse path); with
-    # few regions NumPy's huge pages are kept: there repeated calls reuse them at less cost
-    large = x.shape[0] > _LEVEL_PATH_MAX_REGIONS
-    with _blas_limit(blas_threads), _small_pages() if large else contextlib.nullcontext():
+    with _blas_limit(blas_threads), _small_pages():
         return _complexity(
             x, r_index, p_index, threshold, proximity_matrix, relatedness, convention, n_threads
         )
