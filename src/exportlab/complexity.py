@@ -1086,8 +1086,10 @@ def complexity(
     Memory and time: nothing larger than products × products (proximity) or regions × products
     (RCA, Mcp, density, COG: the outputs) is formed. With few regions (up to 128) the regional
     proximity is applied through ubiquity levels (cost ~ regions² × products); otherwise through
-    blocked sparse × dense products (cost ~ Mcp non-zeros × products); see
-    ``benchmarks/complexity.py``.
+    blocked sparse × dense products (cost ~ Mcp non-zeros × products) on ``threads`` threads
+    (SciPy's sparse kernels release the GIL). New arrays are placed on ordinary memory pages
+    during the call, not NumPy's transparent huge pages, whose first use in a process may stall
+    on memory compaction; see ``benchmarks/complexity.py``.
 
     Example
     -------
