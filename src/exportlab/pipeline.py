@@ -776,9 +776,10 @@ def _write_html(
     if stage is not None and root is not None:
         source = root / "notebooks" / stage.notebook
         defaults = notebook_parameters(source)
-        docs = report.parameter_docs(source)
     values = {**(defaults or {}), **(params or {})}
     lang = values.get("lang", "en")
+    if stage is not None and root is not None:
+        docs = report.parameter_docs(source, lang if lang in ("en", "ru") else "en")
     title = None
     if stage is not None:
         label = stage.label(lang)

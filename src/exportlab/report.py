@@ -97,16 +97,42 @@ def parameter_docs_from_source(source: str) -> dict[str, str]:
     return docs
 
 
-def parameter_docs(notebook: str | Path) -> dict[str, str]:
-    """``name -> description`` of the parameters a notebook declares (its ``parameters`` cell)."""
+def parameter_docs(notebook: str | Path, lang: str = "en") -> dict[str, str]:
+    """``name -> description`` of the parameters a notebook declares (its ``parameters`` cell).
+
+    In English the comments of the parameters cell; in Russian :func:`parameter_meanings_ru` for the
+    notebook's stage (the English comment where a parameter has no Russian meaning).
+    """
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    docs: dict[str, str] = {}
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
             "tags", []
         ):
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            return parameter_docs_from_source(source)
-    return {}
+            docs = parameter_docs_from_source(source)
+            break
+    if check_lang(lang) == "ru":
+        russian = parameter_meanings_ru(Path(notebook).name[:2])
+        docs = {name: russian.get(name, doc) for name, doc in docs.items()}
+    return docs
+
+
+def parameter_meanings_ru(stage: str) -> dict[str, str]:
+    """Russian meanings of a stage's parameters (package data ``parameters_ru.csv``: a row with an
+    empty ``stage`` holds for every stage).
+
+    >>> parameter_meanings_ru("04")["n_boot"]
+    'число бутстреп-выборок для устойчивости типа каждого региона'
+    """
+    import csv
+    from importlib import resources
+
+    text = resources.files("exportlab").joinpath("data/parameters_ru.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    meanings = {r["name"]: r["meaning_ru"] for r in rows if not r["stage"]}
+    meanings.update({r["name"]: r["meaning_ru"] for r in rows if r["stage"] == stage})
+    return meanings
 
 
 def format_value(value: Any) -> str:
@@ -154,12 +180,12 @@ def parameters_html(
         shown = html.escape(format_value(value))
         cell = f"<b>{shown}</b>" if changed else shown
         source = t("profile", "профиль", lang) if changed else t("default", "по умолчанию", lang)
-        doc = f"<td>{html.escape(docs.get(key, ''))}</td>" if lang == "en" else ""
+        doc = f"<td>{html.escape(docs.get(key, ''))}</td>"
         rows.append(
             f"<tr><td><code>{html.escape(key)}</code></td><td>{cell}</td>"
             f'<td class="{"profile" if changed else "default"}">{source}</td>{doc}</tr>'
         )
-    header_doc = "<th>meaning</th>" if lang == "en" else ""
+    header_doc = f"<th>{t('meaning', 'описание', lang)}</th>"
     header = (
         f"<tr><th>{t('parameter', 'параметр', lang)}</th><th>{t('value', 'значение', lang)}</th>"
         f"<th>{t('set by', 'источник', lang)}</th>{header_doc}</tr>"
