@@ -137,11 +137,15 @@ class SavedFigures(list):
 
 
 def add_note(fig: Figure, text: str, *, fontsize: float = 7) -> None:
-    """Write ``text`` (a source or synthetic-data line) at the bottom left of ``fig``."""
+    """Write ``text`` (a source, method or synthetic-data line) under ``fig``, wrapped to its width.
+
+    The note hangs below the figure's bottom edge; the saved files and the inline display are cut to
+    everything drawn (``bbox_inches="tight"``), so a note of two lines never covers the axis labels.
+    """
     if not text:
         return
     color = "#b2182b" if ("SYNTHETIC" in text or "СИНТЕТИЧЕСКИЕ" in text) else "#444444"
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=fontsize, color=color, wrap=True)
+    fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=fontsize, color=color, wrap=True)
 
 
 #: Least distance between two named points of a scatter: half-axes of an ellipse (labels are wider
