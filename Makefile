@@ -6,7 +6,7 @@ PROFILE ?= default
 STAGES ?=
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format lab venv clean clean-outputs bench
+.PHONY: run test test-fast lint format lab venv clean clean-outputs bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +20,17 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/exportlab run --profile $(PROFILE) $(if $(JOBS),--jobs $(JOBS),) $(if $(STAGES),--stages $(STAGES),) $(if $(FORCE),--force,) $(if $(SHOW_CODE),--show-code,)
 
-## make test — ruff and the test suite
+## make test — ruff, the fast tier on two workers, then the slow tier (notebooks, kernels, full files)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow" -n 2
+	$(BIN)/python -m pytest -m slow
+
+## make test-fast — ruff and the fast tier only (about 1.5 minutes on two cores)
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
