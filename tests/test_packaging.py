@@ -11,7 +11,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 # conda-forge names that differ from PyPI names
 CONDA_TO_PYPI = {"python-duckdb": "duckdb", "netcdf4": "netcdf4", "adjusttext": "adjusttext"}
-NOT_RUNTIME = {"python", "pip", "dcw-gmt", "pytest", "hypothesis", "ruff"}
+NOT_RUNTIME = {"python", "pip", "dcw-gmt", "pytest", "pytest-xdist", "hypothesis", "ruff"}
 
 
 def _name(requirement: str) -> str:
@@ -41,4 +41,4 @@ def test_environment_lists_the_same_runtime_packages_as_pyproject():
 def test_environment_lists_the_boundaries_package_and_dev_tools():
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     names = {_name(i) for i in env["dependencies"] if isinstance(i, str)}
-    assert {"dcw-gmt", "pytest", "hypothesis", "ruff"} <= names
+    assert {"dcw-gmt", "pytest", "pytest-xdist", "hypothesis", "ruff"} <= names
