@@ -133,7 +133,8 @@ def _brute_force_share(res: cx.ComplexityResult) -> float:
                     if not p[j1] > p[j0]:
                         continue
                     total += 1
-                    hits += ratio(r[i0, j0], r[i0, j1]) > ratio(r[i1, j0], r[i1, j1])
+                    # ecomplexity's condition: M_i'j' / M_i'j > M_ij' / M_ij (i', j' the more complex)
+                    hits += ratio(r[i1, j1], r[i1, j0]) > ratio(r[i0, j1], r[i0, j0])
     return hits / total
 
 
@@ -151,6 +152,25 @@ def test_log_supermodular_share_exact_and_sampled():
     assert cx.log_supermodular_share(res, samples=200, seed=1) == sampled  # seeded
 
 
+def test_a_nested_matrix_is_log_supermodular():
+    """A less complex region that does not export the complex product satisfies the condition (the
+    zero-denominator ratio counts as 0, as in ecomplexity): a nested, staircase matrix scores high."""
+    nested = np.array(
+        [
+            [5.0, 4.0, 3.0, 2.0],
+            [4.0, 3.0, 2.0, 0.0],
+            [3.0, 2.0, 0.0, 0.0],
+            [2.0, 0.0, 0.0, 0.0],
+        ]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = cx.complexity(nested, relatedness=False)
+    share = cx.log_supermodular_share(res)
+    assert share == pytest.approx(_brute_force_share(res), abs=1e-12)
+    assert share > 0.5
+
+
 def test_eci_diagnostics_and_note():
     res = cx.complexity(X)
     d = cx.eci_diagnostics(res)
@@ -163,6 +183,11 @@ def test_eci_diagnostics_and_note():
     assert "log-supermodular" in en and "супермодулярны" in ru
     bad = dict(d, eci_diversity_rho=-0.3)
     assert "not nested enough" in cx.diagnostics_note(bad, "en")
+    loose = dict(d, log_supermodular_share=0.3)  # signs as expected, values not ordered
+    assert "fewer than half of the pairs" in cx.diagnostics_note(loose, "en")
+    assert "меньше половины пар" in cx.diagnostics_note(loose, "ru")
+    tight = dict(d, log_supermodular_share=0.7)
+    assert "consistent with the export matrix" in cx.diagnostics_note(tight, "en")
 
 
 def test_equal_eci_share_a_rank():

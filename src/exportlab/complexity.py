@@ -1267,12 +1267,13 @@ def log_supermodular_share(
     check of ``ecomplexity`` (Growth Lab, "structural ranking of economic complexity").
 
     For regions ``i'`` (higher ECI) and ``i`` and products ``j'`` (higher PCI) and ``j`` the pair
-    satisfies it when ``RCA_ij / RCA_ij' > RCA_i'j / RCA_i'j'`` — the less complex region has
-    relatively more of the less complex product; ratios with a zero denominator count as 0, as in
-    ``ecomplexity``. Pairs with equal ECI or PCI are not compared. Exact when there are at most
+    satisfies it when ``RCA_i'j' / RCA_i'j > RCA_ij' / RCA_ij`` — the more complex region has
+    relatively more of the more complex product; a ratio with a zero denominator counts as 0, as in
+    ``ecomplexity`` (so a less complex region that does not export the complex product, the nested
+    case, satisfies it). Pairs with equal ECI or PCI are not compared. Exact when there are at most
     ``samples`` such quadruples, otherwise estimated from ``samples`` random ones (seeded; the
     standard error is at most ``0.5 / sqrt(samples)``). A share near 1 means ECI and PCI order
-    the export matrix consistently; ``ecomplexity`` warns below 0.8. Dimensionless, in [0, 1].
+    the export matrix consistently. Dimensionless, in [0, 1].
     """
     ok_r = np.isfinite(result.eci.to_numpy())
     ok_p = np.isfinite(result.pci.to_numpy())
@@ -1300,9 +1301,9 @@ def log_supermodular_share(
         return float("nan")
     ip, i, jp, j = ip[valid], i[valid], jp[valid], j[valid]
     with np.errstate(divide="ignore", invalid="ignore"):
-        low = np.nan_to_num(rca_arr[i, j] / rca_arr[i, jp], nan=0.0, posinf=0.0, neginf=0.0)
-        high = np.nan_to_num(rca_arr[ip, j] / rca_arr[ip, jp], nan=0.0, posinf=0.0, neginf=0.0)
-    return float((low > high).mean())
+        left = np.nan_to_num(rca_arr[ip, jp] / rca_arr[ip, j], nan=0.0, posinf=0.0, neginf=0.0)
+        right = np.nan_to_num(rca_arr[i, jp] / rca_arr[i, j], nan=0.0, posinf=0.0, neginf=0.0)
+    return float((left > right).mean())
 
 
 def eci_diagnostics(result: ComplexityResult, *, samples: int = 200_000, seed: int = 0) -> dict:
@@ -1345,7 +1346,7 @@ def diagnostics_note(diag: dict, lang: str = "en") -> str:
         diag["eci_diversity_rho"],
         diag["pci_ubiquity_rho"],
     )
-    consistent = share >= 0.8 and r_div > 0 and r_ubi < 0
+    signs_ok = r_div > 0 and r_ubi < 0
     text = t(
         "{share:.0%} of region and product pairs are log-supermodular, ECI correlates with "
         "diversity at ρ = {rd:.2f} and PCI with ubiquity at ρ = {ru:.2f}: ",
@@ -1353,11 +1354,20 @@ def diagnostics_note(diag: dict, lang: str = "en") -> str:
         "диверсифицированностью с ρ = {rd:.2f}, PCI с повсеместностью с ρ = {ru:.2f}: ",
         lang,
     ).format(share=share, rd=r_div, ru=r_ubi)
-    if consistent:
+    if signs_ok and share >= 0.5:
         return text + t(
             "the ranking is consistent with the export matrix (diverse regions make rare products).",
             "ранжирование согласуется с матрицей экспорта (диверсифицированные регионы производят "
             "редкие товары).",
+            lang,
+        )
+    if signs_ok:
+        return text + t(
+            "diverse regions do make rare products, as ECI assumes, but fewer than half of the pairs "
+            "order their export values consistently: read small differences of ECI with care.",
+            "диверсифицированные регионы действительно производят редкие товары, как предполагает ECI, "
+            "но меньше половины пар согласованно упорядочивают стоимости экспорта: небольшие различия "
+            "ECI толкуйте осторожно.",
             lang,
         )
     return text + t(
