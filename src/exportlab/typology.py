@@ -49,7 +49,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_
 from sklearn.preprocessing import StandardScaler
 
 from exportlab.daed import COMPONENT_LABELS, COMPONENTS
-from exportlab.labels import Label, check_lang, pick, t
+from exportlab.labels import Label, check_lang, number, pick, t
 from exportlab.regions import region_label
 
 Method = Literal["kmeans", "ward", "quadrants"]
@@ -565,8 +565,8 @@ class RegionTypes:
         lines = t(
             f"“high” means above the threshold: DAED index > {x_thr:.3g} ({x_rule}), "
             f"resource share > {100 * y_thr:.1f}% ({y_rule})",
-            f"«высокий» — выше порога: индекс ДАЭД > {x_thr:.3g} ({x_rule}), "
-            f"сырьевая доля > {100 * y_thr:.1f}% ({y_rule})",
+            f"«высокий» — выше порога: индекс ДАЭД > {number(x_thr, '.3g', 'ru')} ({x_rule}), "
+            f"сырьевая доля > {number(100 * y_thr, '.1f', 'ru')}% ({y_rule})",
             lang,
         )
         fitted = self.base_label(lang)
