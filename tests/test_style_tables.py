@@ -224,3 +224,20 @@ def test_format_number_round_trips_in_both_languages(value: float, decimals: int
     ru = tables.format_number(value, decimals, "ru")
     assert float(en.replace(",", "")) == pytest.approx(round(value, decimals), abs=10**-decimals)
     assert ru.replace("\xa0", "").replace(",", ".") == en.replace(",", "")
+
+
+def test_a_column_named_after_a_year_but_holding_amounts_keeps_its_separators():
+    """ "Export in the base year" holds money, not years: 793 785 573, while years stay 2015."""
+    frame = pd.DataFrame(
+        {"year": [2015, 2019], "base": [793785573, 1234], "base_year": [2018, 2019]}
+    )
+    headers = {
+        "year": {"en": "Year", "ru": "Год"},
+        "base": {"en": "Export in the base year, USD", "ru": "Экспорт в базовом году, долл. США"},
+        "base_year": {"en": "Base year", "ru": "Базовый год"},
+    }
+    for lang, amount in (("ru", "793\xa0785\xa0573"), ("en", "793,785,573")):
+        shown = tables.show(frame, lang, headers=headers).data
+        assert shown.iloc[:, 0].tolist() == ["2015", "2019"]
+        assert shown.iloc[0, 1] == amount
+        assert shown.iloc[:, 2].tolist() == ["2018", "2019"]

@@ -455,7 +455,14 @@ def _format_column(
         return series.map(lambda v: MISSING if _missing(v) else v.strftime("%Y-%m-%d"))
     if pd.api.types.is_numeric_dtype(series):
         decimals = rule if isinstance(rule, int) else auto_decimals(series)
-        yearly = any(w in f"{key} {label}".lower() for w in _YEAR_WORDS) and decimals == 0
+        # a column of years (2015, not 2 015): named so and holding whole numbers of a year's size
+        # ("Export in the base year, USD" names a year but holds amounts: separators stay)
+        values = pd.to_numeric(series, errors="coerce").dropna()
+        yearly = (
+            any(w in f"{key} {label}".lower() for w in _YEAR_WORDS)
+            and decimals == 0
+            and bool(((values % 1 == 0) & values.between(1800, 2200)).all())
+        )
         return series.map(lambda v: format_number(v, decimals, lang, thousands=not yearly))
     return series.map(lambda v: MISSING if _missing(v) else _text(v, lang))
 
