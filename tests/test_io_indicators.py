@@ -136,3 +136,33 @@ def test_a_later_file_that_disagrees_wins_with_a_warning(tmp_path):
     ):
         df = xio.read_indicators([a, b])
     assert df["value"].tolist() == [2.0]
+
+
+def test_tables_read_lists_each_table_in_both_languages():
+    """One row per table read (the stage 01 table of a Rosstat folder), headers in ``lang``."""
+    from types import SimpleNamespace
+
+    from exportlab import indicators
+
+    table = SimpleNamespace(
+        file="t12.docx",
+        table="12.8",
+        year=2021,
+        columns=[{"indicator": "grp_rub"}, {"indicator": "grp_rub"}],
+        rows={"subject": 80, "subject_less_ao": 3, "ao_within_subject": 2},
+        notes=["units checked"],
+        warnings=[],
+    )
+    report = SimpleNamespace(tables=[table])
+    en = indicators.tables_read(report, "en")
+    assert en.to_dict("records") == [
+        {
+            "file": "t12.docx",
+            "table": "12.8",
+            "year": 2021,
+            "indicators": "grp_rub",
+            "subjects": 85,
+            "notes": "units checked",
+        }
+    ]
+    assert list(indicators.tables_read(report, "ru").columns)[:2] == ["файл", "таблица"]

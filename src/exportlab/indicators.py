@@ -33,7 +33,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from exportlab.labels import Label, pick
+from exportlab.labels import Label, pick, t
 from exportlab.schema import DERIVED, SHIPMENTS, derive, exports  # noqa: F401 (derive is named here too)
 
 #: K4 of the russia2021 profile: ``indicator -> (direction, weight)`` for :func:`exportlab.daed.iseu`.
@@ -258,8 +258,6 @@ def reconcile_exports(
 
 def reconcile_note(lang: str = "en", threshold_pct: float = RECONCILE_THRESHOLD_PCT) -> str:
     """What the reconciliation compares and why the two sources may differ."""
-    from exportlab.labels import t
-
     return t(
         "FCS customs data and Rosstat's regional export both count export by the region where the "
         "exporter (the party to the foreign-trade contract) is registered, not where the goods were "
@@ -294,8 +292,6 @@ def profile_year(indicators: pd.DataFrame, year: int) -> int:
 
 def source_label(report, lang: str = "en") -> str | None:
     """The source line of tables and maps made from Rosstat's tables (None without any)."""
-    from exportlab.labels import t
-
     if not getattr(report, "tables", None):
         return None
     return t(
@@ -307,21 +303,20 @@ def source_label(report, lang: str = "en") -> str | None:
 
 def tables_read(report, lang: str = "en") -> pd.DataFrame:
     """One row per table read: file, table, year, indicators, rows by level, notes and warnings."""
-
     rows = [
         {
-            t("file", "файл", lang): t.file,
-            t("table", "таблица", lang): t.table,
-            t("year", "год", lang): t.year if t.year is not None else "",
+            t("file", "файл", lang): table.file,
+            t("table", "таблица", lang): table.table,
+            t("year", "год", lang): table.year if table.year is not None else "",
             t("indicators", "показатели", lang): ", ".join(
-                dict.fromkeys(c["indicator"] for c in t.columns)
+                dict.fromkeys(c["indicator"] for c in table.columns)
             ),
             t("subjects", "субъекты", lang): sum(
-                t.rows.get(k, 0) for k in ("subject", "subject_less_ao", "ao_within_subject")
+                table.rows.get(k, 0) for k in ("subject", "subject_less_ao", "ao_within_subject")
             ),
-            t("notes", "примечания", lang): "; ".join(t.notes + t.warnings),
+            t("notes", "примечания", lang): "; ".join(table.notes + table.warnings),
         }
-        for t in report.tables
+        for table in report.tables
     ]
     return pd.DataFrame(rows)
 
