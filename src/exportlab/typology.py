@@ -900,7 +900,7 @@ def region_sheet(
     lang: str = "en",
     *,
     n_peers: int = 8,
-    label: Callable[[str, str], str] = region_label,
+    label: Callable[[str], str] | None = None,
     thresholds: tuple[float, float] | None = None,
 ) -> str:
     """One page on a region as Markdown: its components, index and rank, type, its own position
@@ -909,9 +909,11 @@ def region_sheet(
     its type.
 
     ``table``: the DAED table with ``type`` (``region, year, k1..k4, daed_index, rank,
-    resource_share, type`` and, from :class:`RegionTypes`, ``quadrant, borderline``).
+    resource_share, type`` and, from :class:`RegionTypes`, ``quadrant, borderline``). ``label``
+    names a region code (default: its short name in ``lang``), as in the other figures and tables.
     """
     check_lang(lang)
+    label = label or (lambda code: region_label(code, lang))
     year_df = table[table["year"] == year]
     row = year_df[year_df["region"] == region]
     if row.empty:
@@ -922,7 +924,7 @@ def region_sheet(
     type_ = int(r["type"])
     ranked = year_df["daed_index"].notna().sum()
     lines = [
-        f"## {label(region, lang)} ({region}), {year}",
+        f"## {label(region)} ({region}), {year}",
         "",
         f"**{t('DAED index', 'Индекс ДАЭД', lang)}:** {r['daed_index']:.3f} — "
         f"{t('rank', 'место', lang)} {int(r['rank'])} {t('of', 'из', lang)} {ranked}",
@@ -950,7 +952,7 @@ def region_sheet(
     lines += ["", f"**{t('Peers of the same type', 'Регионы того же типа', lang)}:** "]
     lines.append(
         ", ".join(
-            f"{label(p, lang)} ({v:.3f})"
+            f"{label(p)} ({v:.3f})"
             for p, v in zip(peers["region"], peers["daed_index"], strict=True)
         )
         or t("none", "нет", lang)

@@ -46,10 +46,11 @@ def region_sheet_figure(
     table: pd.DataFrame,
     lang: str = "en",
     *,
-    label: Callable[[str, str], str] = region_label,
+    label: Callable[[str], str] | None = None,
 ) -> Figure:
     """Bars of the region's normalised components beside the mean of its type and the median of
-    all regions in ``year``."""
+    all regions in ``year``; ``label`` names the region code (default: its short name in ``lang``)."""
+    label = label or (lambda code: region_label(code, lang))
     year_df = table[table["year"] == year]
     row = year_df[year_df["region"] == region]
     if row.empty or pd.isna(row["type"].iloc[0]):
@@ -58,7 +59,7 @@ def region_sheet_figure(
     cols = [f"{c}_norm" for c in COMPONENTS]
     values = pd.DataFrame(
         {
-            label(region, lang): row[cols].iloc[0].to_numpy(dtype="float64"),
+            label(region): row[cols].iloc[0].to_numpy(dtype="float64"),
             t("Type mean", "Среднее по типу", lang): year_df.loc[year_df["type"] == type_, cols]
             .mean()
             .to_numpy(),
@@ -74,7 +75,7 @@ def region_sheet_figure(
         ax.bar(x + (i - 1) * width, values[name], width, label=name, color=color)
     ax.set_xticks(x, [s.replace(" ", "\n", 2) for s in values.index], fontsize=7)
     ax.set_ylabel(t("Normalised value", "Нормированное значение", lang))
-    ax.set_title(f"{label(region, lang)}, {year}: {type_label(type_, lang)}", fontsize=10)
+    ax.set_title(f"{label(region)}, {year}: {type_label(type_, lang)}", fontsize=10)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(axis="x", visible=False)
     fig.tight_layout()
@@ -88,7 +89,7 @@ def scatter_types(
     type_col: str = "type",
     thresholds: tuple[float | None, float | None] | None = None,
     rule: str | None = None,
-    label: Callable[[str, str], str] | None = region_label,
+    label: Callable[[str], str] | None = None,
     title: str | None = None,
     max_labels: int | None = 45,
     highlight: Iterable[str] = (),
@@ -102,7 +103,8 @@ def scatter_types(
 
     With many regions only ``max_labels`` are named, those farthest from the median point (in
     standardised units), plus the ``highlight`` and the borderline regions; ``max_labels=None``
-    names all. Returns the figure."""
+    names all. ``label`` names a region code (default: its short name in ``lang``), as the other
+    figures' ``label`` does. Returns the figure."""
     check_lang(lang)
     data = df.dropna(subset=["daed_index", "resource_share"]).sort_values("region")
     if data.empty:
@@ -157,10 +159,10 @@ def scatter_types(
         fontsize=7,
         color="#444444",
     )
-    if label is not None:
-        regions = data["region"].astype(str)
-        named = [*highlight, *regions[border]]
-        name_points(ax, x, y, regions, lambda r: label(r, lang), max_labels, named, fontsize=6)
+    regions = data["region"].astype(str)
+    named = [*highlight, *regions[border]]
+    name = label or (lambda code: region_label(code, lang))
+    name_points(ax, x, y, regions, name, max_labels, named, fontsize=6)
     handles = [
         Line2D([], [], marker="o", linestyle="", color=TYPE_COLORS[k], label=type_label(k, lang))
         for k in TYPES
