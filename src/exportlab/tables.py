@@ -30,6 +30,7 @@ import pandas as pd
 
 from exportlab.files import atomic_write_bytes
 from exportlab.labels import Label, check_lang, pick, t
+from exportlab.labels import number as labels_number
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "tex", "md")
 
@@ -286,12 +287,10 @@ def format_number(value: Any, decimals: int, lang: str, *, thousands: bool = Tru
         return str(value)
     if math.isinf(number):
         return "∞" if number > 0 else "−∞"
-    text = f"{number:,.{decimals}f}" if thousands else f"{number:.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]  # no "-0.0"
-    if check_lang(lang) == "ru":
-        text = text.replace(",", "\xa0").replace(".", ",")
-    return text
+    spec = f",.{decimals}f" if thousands else f".{decimals}f"
+    if round(number, decimals) == 0:
+        number = 0.0  # no "-0.0"
+    return labels_number(number, spec, lang)
 
 
 def auto_decimals(values: pd.Series) -> int:
