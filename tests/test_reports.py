@@ -213,3 +213,16 @@ def test_figures_show_inline_in_a_kernel_even_without_pyplot(tmp_path: Path):
         ]
     )
     assert outputs[3] == []
+
+
+def test_write_report_passes_its_options_to_prepare_and_refuses_unknown_ones(tmp_path: Path):
+    source = tmp_path / "executed.ipynb"
+    nbformat.write(_executed_notebook(), source)
+    target = report.write_report(
+        source, tmp_path / "r.html", lang="ru", parameters={"year": 2019}, title="03 · Траектории"
+    )
+    html = target.read_text(encoding="utf-8")
+    assert "<b>2019</b>" in html and "<title>03 · Траектории</title>" in html
+    with pytest.raises(TypeError, match="titel"):
+        report.write_report(source, tmp_path / "typo.html", titel="03")
+    assert not (tmp_path / "typo.html").exists()

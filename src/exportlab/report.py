@@ -339,28 +339,19 @@ def write_report(
     *,
     lang: str = "en",
     show_code: bool = False,
-    parameters: Mapping[str, Any] | None = None,
-    defaults: Mapping[str, Any] | None = None,
-    profile: str | None = None,
-    docs: Mapping[str, str] | None = None,
-    title: str | None = None,
+    **options: Any,
 ) -> Path:
-    """Write the HTML report of the executed notebook ``executed`` to ``target`` (atomically)."""
+    """Write the HTML report of the executed notebook ``executed`` to ``target`` (atomically).
+
+    ``options`` are the other keywords of :func:`prepare` (``parameters``, ``defaults``,
+    ``profile``, ``docs``, ``title``).
+    """
     import nbformat
 
     from exportlab.files import atomic_write_bytes
 
     notebook = nbformat.read(str(executed), as_version=4)
-    prepared = prepare(
-        notebook,
-        lang=lang,
-        show_code=show_code,
-        parameters=parameters,
-        defaults=defaults,
-        profile=profile,
-        docs=docs,
-        title=title,
-    )
+    prepared = prepare(notebook, lang=lang, show_code=show_code, **options)
     body = to_html(prepared, show_code=show_code, lang=lang)
     target = Path(target)
     atomic_write_bytes(body.encode("utf-8"), target)
