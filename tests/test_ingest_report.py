@@ -79,8 +79,8 @@ def test_reasons_table_every_reason_translated(report):
     ru = quality.reasons_table(report, "ru")
     assert ru.values.tolist() == [["неверный код ТН ВЭД", 1], ["стоимость не число", 1]]
     en = quality.reasons_table(report, "en")
-    assert en.values.tolist() == [[quality.REASONS["code"], 1], [quality.REASONS["value"], 1]]
-    assert set(quality.REASON_RU) == set(quality.REASONS)  # every reason has a Russian wording
+    assert en.values.tolist() == [["invalid commodity code", 1], ["value is not a number", 1]]
+    assert set(quality.REJECTED) == set(quality.REASONS)  # every reason is named in both languages
     empty = quality.reasons_table(IngestReport(), "en")
     assert empty.empty and empty.columns.tolist() == ["Reason", "Rows"]
 

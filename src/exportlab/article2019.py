@@ -23,7 +23,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from exportlab.labels import Label, check_lang, t
+from exportlab.labels import Label, check_lang, t, vocabulary
 from exportlab.trajectory import (
     HEADERS,
     METHODS,
@@ -357,25 +357,7 @@ def closing_note(
 
 CONSISTENCY_HEADERS: dict[str, Label] = {
     **HEADERS,
-    "region_ru": {"en": "Region (as printed)", "ru": "Регион (как в статье)"},
-    "implied_region_export_musd": {
-        "en": "Implied region's export, mln USD",
-        "ru": "Экспорт региона по расчету, млн долл.",
-    },
-    "implied_country_export_busd": {
-        "en": "Implied country's export, bn USD",
-        "ru": "Экспорт страны по расчету, млрд долл.",
-    },
-    "implied_low_busd": {"en": "low, bn USD", "ru": "мин., млрд долл."},
-    "implied_high_busd": {"en": "high, bn USD", "ru": "макс., млрд долл."},
-    "consistent": {"en": "Consistent", "ru": "Согласована"},
-    "region_share_agrees": {"en": "Same share in all tables", "ru": "Одна доля во всех таблицах"},
-    "rca_upper_bound": {"en": "Largest possible RCA", "ru": "Макс. возможный RCA"},
-    "index_possible_as_rca": {"en": "Index possible as RCA", "ru": "Индекс возможен как RCA"},
-    "implied_country_group_share_pct": {
-        "en": "Group share / index (= country's group share if RCA), %",
-        "ru": "Доля группы / индекс (= доля группы в стране, если RCA), %",
-    },
+    **vocabulary("article2019.CONSISTENCY_HEADERS"),
 }
 
 

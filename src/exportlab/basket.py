@@ -23,33 +23,12 @@ import pandas as pd
 
 from exportlab import complexity as cx
 from exportlab.hs_sections import chapter_name, section_name, section_of, section_order
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 
 __all__ = ["HEADERS", "basket", "basket_change", "product_labels"]
 
 #: Bilingual column headers of the tables of this module (for ``tables.write_table``).
-HEADERS: dict[str, Label] = {
-    "section": {"en": "HS section", "ru": "Раздел ТН ВЭД"},
-    "section_name": {"en": "Section", "ru": "Раздел"},
-    "chapter": {"en": "HS chapter", "ru": "Группа ТН ВЭД"},
-    "chapter_name": {"en": "Chapter", "ru": "Группа"},
-    "product": {"en": "Product code", "ru": "Код товара"},
-    "name": {"en": "Name", "ru": "Наименование"},
-    "value_usd": {"en": "Export, USD", "ru": "Экспорт, долл. США"},
-    "share": {"en": "Share of export", "ru": "Доля в экспорте"},
-    "key": {"en": "Code", "ru": "Код"},
-    "value_base": {"en": "Export in base year, USD", "ru": "Экспорт в базовом году, долл. США"},
-    "value": {"en": "Export, USD", "ru": "Экспорт, долл. США"},
-    "change_usd": {"en": "Change, USD", "ru": "Изменение, долл. США"},
-    "growth_pct": {"en": "Growth, %", "ru": "Прирост, %"},
-    "share_base_pct": {"en": "Share in base year, %", "ru": "Доля в базовом году, %"},
-    "share_pct": {"en": "Share, %", "ru": "Доля, %"},
-    "share_change_pp": {"en": "Change of share, p.p.", "ru": "Изменение доли, п. п."},
-    "contribution_pct": {
-        "en": "Contribution to export growth, p.p.",
-        "ru": "Вклад в прирост экспорта, п. п.",
-    },
-}
+HEADERS: dict[str, Label] = vocabulary("basket.HEADERS")
 
 
 def _region_values(trade: pd.DataFrame, region: str, year: int, level: str) -> pd.Series:

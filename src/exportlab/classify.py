@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.errors import IngestError
-from exportlab.labels import check_lang
+from exportlab.labels import check_lang, vocabulary
 
 __all__ = [
     "DEFAULT_SEGMENTS",
@@ -88,26 +88,7 @@ GROUPS: tuple[str, ...] = (
 The order is also the tie-break priority when an HS6 code could belong to two groups (see
 ``data/hightech_products.md``)."""
 
-GROUP_LABELS: dict[str, dict[str, str]] = {
-    "aerospace": {"en": "Aerospace", "ru": "Авиакосмическая продукция"},
-    "computers_office": {
-        "en": "Computers and office machines",
-        "ru": "Компьютеры и офисная техника",
-    },
-    "electronics_telecom": {
-        "en": "Electronics and telecommunications",
-        "ru": "Электроника и телекоммуникации",
-    },
-    "pharmacy": {"en": "Pharmacy", "ru": "Фармацевтика"},
-    "scientific_instruments": {"en": "Scientific instruments", "ru": "Научные приборы"},
-    "electrical_machinery": {"en": "Electrical machinery", "ru": "Электротехническое оборудование"},
-    "chemistry": {"en": "Chemistry", "ru": "Химическая продукция"},
-    "non_electrical_machinery": {
-        "en": "Non-electrical machinery",
-        "ru": "Неэлектрическое машиностроение",
-    },
-    "armament": {"en": "Armament", "ru": "Вооружение"},
-}
+GROUP_LABELS: dict[str, dict[str, str]] = vocabulary("classify.GROUP_LABELS")
 
 DEFAULT_SEGMENTS: dict[str, list[str]] = {
     "aerospace": ["aerospace"],
@@ -123,18 +104,7 @@ DEFAULT_SEGMENTS: dict[str, list[str]] = {
 
 Profile key ``segments``."""
 
-SEGMENT_LABELS: dict[str, dict[str, str]] = {
-    "aerospace": {"en": "Aerospace", "ru": "Авиакосмическая продукция"},
-    "computers_electrical_instruments": {
-        "en": "Computers and office machinery, electrical equipment and scientific instruments",
-        "ru": "Компьютеры и офисная техника, электрооборудование и научные приборы",
-    },
-    "electronics_telecom": {
-        "en": "Electronics and telecommunications",
-        "ru": "Электроника и телекоммуникации",
-    },
-    "pharmaceuticals": {"en": "Pharmaceuticals", "ru": "Фармацевтическая продукция"},
-}
+SEGMENT_LABELS: dict[str, dict[str, str]] = vocabulary("classify.SEGMENT_LABELS")
 
 RESOURCE_CLASSES: tuple[str, ...] = ("energy", "raw", "nne")
 """Resource classes: energy products, raw materials, non-resource non-energy (NNE) goods."""
@@ -142,11 +112,7 @@ RESOURCE_CLASSES: tuple[str, ...] = ("energy", "raw", "nne")
 RESOURCE_SPECIALISATION: tuple[str, ...] = ("energy", "raw")
 """The resource classes whose export makes up a region's resource (raw) specialisation."""
 
-RESOURCE_LABELS: dict[str, dict[str, str]] = {
-    "energy": {"en": "Energy products", "ru": "Энергетические товары"},
-    "raw": {"en": "Raw materials", "ru": "Сырьевые товары"},
-    "nne": {"en": "Non-resource non-energy goods", "ru": "Несырьевые неэнергетические товары"},
-}
+RESOURCE_LABELS: dict[str, dict[str, str]] = vocabulary("classify.RESOURCE_LABELS")
 
 DEFAULT_RESOURCE_CLASS = "nne"
 

@@ -76,7 +76,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from exportlab.classify import RESOURCE_SPECIALISATION
-from exportlab.labels import Label
+from exportlab.labels import Label, vocabulary
 from exportlab.regions import region_label
 from exportlab.schema import exports
 
@@ -132,28 +132,10 @@ SECTORS: tuple[str, ...] = (
 )
 
 #: Bilingual labels: key → {"en": ..., "ru": ...}.
-SECTOR_LABELS: dict[str, dict[str, str]] = {
-    "raw_material": {"en": "Raw materials", "ru": "Сырьевой"},
-    "infrastructure": {"en": "Infrastructure", "ru": "Инфраструктурный"},
-    "high_tech": {"en": "High-tech", "ru": "Высокотехнологичный"},
-    "knowledge_intensive": {"en": "Knowledge economy", "ru": "Экономика знаний"},
-    "other": {"en": "Other", "ru": "Прочее"},
-}
+SECTOR_LABELS: dict[str, dict[str, str]] = vocabulary("complexity.SECTOR_LABELS")
 
 #: Labels of the opportunity scatter (:func:`exportlab.plot.complexity.density_complexity`).
-LABELS: dict[str, dict[str, str]] = {
-    "density": {"en": "Relatedness density", "ru": "Плотность связанности"},
-    "pci": {"en": "Product complexity index (PCI)", "ru": "Индекс сложности продукта (PCI)"},
-    "eci": {"en": "Economic complexity index (ECI)", "ru": "Индекс экономической сложности (ECI)"},
-    "specialised": {"en": "Already specialised (RCA ≥ 1)", "ru": "Уже специализирован (RCA ≥ 1)"},
-    "candidate": {"en": "Not yet specialised", "ru": "Пока нет специализации"},
-    "hightech": {"en": "High-tech candidate", "ru": "Высокотехнологичный кандидат"},
-    "best": {"en": "Top {n} opportunities", "ru": "Лучшие {n} возможностей"},
-    "title": {
-        "en": "Diversification opportunities: {region}",
-        "ru": "Возможности диверсификации: {region}",
-    },
-}
+LABELS: dict[str, dict[str, str]] = vocabulary("complexity.LABELS")
 
 #: Conventions of :func:`complexity`: the Python package ``ecomplexity`` and the Stata command.
 CONVENTIONS: tuple[str, ...] = ("py-ecomplexity", "stata")
@@ -2081,43 +2063,7 @@ def resource_regions(
 
 #: Table headers: column → :class:`~exportlab.labels.Label`, for :func:`exportlab.tables.write_table`.
 HEADERS: dict[str, Label] = {
-    "rank": {"en": "Rank", "ru": "Место"},
-    "region": {"en": "Code", "ru": "Код"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "eci": {"en": "ECI", "ru": "ECI"},
-    "diversity": {
-        "en": "Diversity (products with RCA ≥ 1)",
-        "ru": "Диверсифицированность (товаров с RCA ≥ 1)",
-    },
-    "coi": {"en": "Complexity outlook (COI)", "ru": "Перспективы роста сложности (COI)"},
-    "daed_index": {"en": "DAED index", "ru": "Индекс ДАЭД"},
-    "daed_rank": {"en": "DAED rank", "ru": "Место по ДАЭД"},
-    "type": {"en": "Type", "ru": "Тип"},
-    "type_name": {"en": "Region type", "ru": "Тип региона"},
-    "product": {"en": "HS code", "ru": "Код ГС"},
-    "name": {"en": "Product", "ru": "Товар"},
-    "rca": {"en": "RCA", "ru": "RCA"},
-    "exported": {"en": "Exported already", "ru": "Уже экспортируется"},
-    "density": {"en": "Relatedness density", "ru": "Плотность связанности"},
-    "pci": {"en": "PCI", "ru": "PCI"},
-    "cog": {"en": "Complexity gain (COG)", "ru": "Прирост сложности (COG)"},
-    "score": {"en": "Score", "ru": "Оценка"},
-    "hightech_group": {"en": "High-tech group", "ru": "Высокотехнологичная группа"},
-    "resource": {"en": "Resource class", "ru": "Сырьевой класс"},
-    "nne": {"en": "NNE", "ru": "ННЭ"},
-    "similarity": {"en": "Similarity (cosine)", "ru": "Сходство (косинусное)"},
-    "rank_low": {"en": "Rank, bootstrap 5 %", "ru": "Место, бутстреп 5 %"},
-    "rank_high": {"en": "Rank, bootstrap 95 %", "ru": "Место, бутстреп 95 %"},
-    "export_musd": {"en": "Export, million USD", "ru": "Экспорт, млн долл. США"},
-    "mining_share_pct": {"en": "Mining, % of GRP", "ru": "Добыча, % ВРП"},
-    "n_years": {"en": "Years with GRP data", "ru": "Лет с данными ВРП"},
-    "by_grp": {"en": "Resource by GRP", "ru": "Ресурсный по ВРП"},
-    "raw_export_share_pct": {
-        "en": "Raw materials and energy, % of export",
-        "ru": "Сырьё и энергоносители, % экспорта",
-    },
-    "by_export": {"en": "Resource by export", "ru": "Ресурсный по экспорту"},
-    "resource_region": {"en": "Resource region", "ru": "Ресурсный регион"},
+    **vocabulary("complexity.HEADERS"),
     **{
         key: {"en": f"{lab['en']}, % of export", "ru": f"{lab['ru']}, % экспорта"}
         for key, lab in SECTOR_LABELS.items()

@@ -46,42 +46,16 @@ import pandas as pd
 from scipy import stats
 
 from exportlab import classify
-from exportlab.labels import Label, pick, t
+from exportlab.labels import Label, pick, t, vocabulary
 from exportlab.schema import exports, require
 
 COMPONENTS: tuple[str, ...] = ("k1", "k2", "k3", "k4")
 
 #: English / Russian names of the components, for tables and figures.
-COMPONENT_LABELS: dict[str, Label] = {
-    "k1": {"en": "K1 new goods share", "ru": "K1 доля новых товаров"},
-    "k2": {"en": "K2 new markets share", "ru": "K2 доля новых рынков"},
-    "k3": {"en": "K3 NNE export support", "ru": "K3 поддержка ННЭ"},
-    "k4": {"en": "K4 socio-economic conditions (ISEU)", "ru": "K4 ИСЭУ"},
-}
+COMPONENT_LABELS: dict[str, Label] = vocabulary("daed.COMPONENT_LABELS")
 
 #: Column headers of the DAED table (``column -> Label``) for ``tables.write_table``.
-HEADERS: dict[str, Label] = {
-    "rank": {"en": "Rank", "ru": "Место"},
-    "region": {"en": "Code", "ru": "Код"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "year": {"en": "Year", "ru": "Год"},
-    "k1": {"en": "K1 new goods, share", "ru": "K1 новые товары, доля"},
-    "k2": {"en": "K2 new markets, share", "ru": "K2 новые рынки, доля"},
-    "k3": {"en": "K3 NNE support", "ru": "K3 поддержка ННЭ"},
-    "k4": {"en": "K4 ISEU", "ru": "K4 ИСЭУ"},
-    "daed_index": {"en": "DAED index", "ru": "Индекс ДАЭД"},
-    "resource_share": {
-        "en": "Resource specialisation, share",
-        "ru": "Сырьевая специализация, доля",
-    },
-    "type": {"en": "Type no.", "ru": "Номер типа"},
-    "type_label": {"en": "Type", "ru": "Тип"},
-    "history_complete": {"en": "Full history", "ru": "Полная история"},
-    "k3_basis": {"en": "K3 scale", "ru": "Шкала K3"},
-    "index_components": {"en": "Components used", "ru": "Использованные компоненты"},
-    "quadrant": {"en": "Own quadrant", "ru": "Собственный квадрант"},
-    "borderline": {"en": "Borderline", "ru": "Пограничный"},
-}
+HEADERS: dict[str, Label] = vocabulary("daed.HEADERS")
 
 Normalisation = Literal["minmax", "zscore", "rank"]
 SupportScale = Literal["per_nne_export", "per_capita", "absolute"]
@@ -944,12 +918,7 @@ def available_components(table: pd.DataFrame) -> list[str]:
 
 
 #: Names of the K3 scales, for the availability line.
-K3_BASIS_LABELS: dict[str, Label] = {
-    "per_nne_export": {"en": "per USD of NNE export", "ru": "на долл. экспорта ННЭ"},
-    "per_total_export": {"en": "per USD of total export", "ru": "на долл. всего экспорта"},
-    "per_capita": {"en": "per capita", "ru": "на душу населения"},
-    "absolute": {"en": "RUB a year", "ru": "руб. в год"},
-}
+K3_BASIS_LABELS: dict[str, Label] = vocabulary("daed.K3_BASIS_LABELS")
 
 
 def availability_counts(table: pd.DataFrame, year: int) -> pd.DataFrame:

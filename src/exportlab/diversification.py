@@ -40,26 +40,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import xlogy
 
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 from exportlab.regions import region_names
 
 #: Column labels (:class:`~exportlab.labels.Label`) of :func:`diversification_table`.
-LABELS: dict[str, Label] = {
-    "region": {"en": "Region", "ru": "Регион"},
-    "year": {"en": "Year", "ru": "Год"},
-    "n_products": {"en": "Exported HS6 lines", "ru": "Экспортируемых позиций ТН ВЭД (6 знаков)"},
-    "product_hhi": {"en": "Product HHI", "ru": "ИХХ по товарам"},
-    "n_partners": {"en": "Partner countries", "ru": "Стран-партнёров"},
-    "partner_hhi": {"en": "Partner HHI", "ru": "ИХХ по партнёрам"},
-    "n_universe": {"en": "Potential HS6 lines", "ru": "Потенциальных позиций"},
-    "theil": {"en": "Theil index", "ru": "Индекс Тейла"},
-    "theil_between": {"en": "Theil, extensive margin", "ru": "Тейл, экстенсивная часть"},
-    "theil_within": {"en": "Theil, intensive margin", "ru": "Тейл, интенсивная часть"},
-    "new_lines": {"en": "New export lines", "ru": "Новые экспортные позиции"},
-    "survival_1": {"en": "Survival after 1 year, share", "ru": "Доля сохранившихся через 1 год"},
-    "survival_2": {"en": "Survival after 2 years, share", "ru": "Доля сохранившихся через 2 года"},
-    "survival_3": {"en": "Survival after 3 years, share", "ru": "Доля сохранившихся через 3 года"},
-}
+LABELS: dict[str, Label] = vocabulary("diversification.LABELS")
 
 
 def _check_trade(trade: pd.DataFrame, columns: Iterable[str]) -> None:
@@ -279,13 +264,7 @@ def diversification_table(
 
 
 #: Column labels (:class:`~exportlab.labels.Label`) of :func:`resource_structure_table`.
-RESOURCE_HEADERS: dict[str, Label] = {
-    "region": {"en": "Region", "ru": "Регион"},
-    "total_usd": {"en": "Export, million USD", "ru": "Экспорт, млн долл. США"},
-    "energy_share": {"en": "Energy, %", "ru": "Энергоносители, %"},
-    "raw_share": {"en": "Raw materials, %", "ru": "Сырьё, %"},
-    "nne_share": {"en": "NNE, %", "ru": "ННЭ, %"},
-}
+RESOURCE_HEADERS: dict[str, Label] = vocabulary("diversification.RESOURCE_HEADERS")
 
 
 def resource_structure_table(shares: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

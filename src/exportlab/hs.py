@@ -56,7 +56,7 @@ import pandas as pd
 
 from exportlab.classify import EDITIONS, hs_editions
 from exportlab.hs_sections import chapter_titles_ru
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 
 __all__ = [
     "AS_REPORTED",
@@ -293,20 +293,7 @@ REPORT_COLUMNS = (
 )
 
 #: Labels (:class:`~exportlab.labels.Label`) of the report columns, for :func:`exportlab.tables.write_table`.
-REPORT_LABELS: dict[str, Label] = {
-    "year": {"en": "Year", "ru": "Год"},
-    "flow": {"en": "Flow", "ru": "Поток"},
-    "hs_edition": {"en": "Reported edition", "ru": "Редакция в данных"},
-    "n_codes": {"en": "Codes reported", "ru": "Кодов в данных"},
-    "n_changed": {"en": "Codes converted", "ru": "Кодов перекодировано"},
-    "n_split": {"en": "of them split", "ru": "из них разделено"},
-    "n_unknown": {"en": "Codes not in the concordance", "ru": "Кодов нет в таблице соответствия"},
-    "value_usd": {"en": "Value, million USD", "ru": "Стоимость, млн долл. США"},
-    "changed_usd": {"en": "Value converted, million USD", "ru": "Перекодировано, млн долл. США"},
-    "split_usd": {"en": "Value split, million USD", "ru": "Разделено, млн долл. США"},
-    "changed_share": {"en": "Value converted, %", "ru": "Доля перекодированной стоимости, %"},
-    "split_share": {"en": "Value split, %", "ru": "Доля разделённой стоимости, %"},
-}
+REPORT_LABELS: dict[str, Label] = vocabulary("hs.REPORT_LABELS")
 
 
 def _row_editions(trade: pd.DataFrame) -> np.ndarray:

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from exportlab.labels import Label, pick, t
+from exportlab.labels import Label, pick, t, vocabulary
 from exportlab.schema import DERIVED, SHIPMENTS, derive, exports  # noqa: F401 (derive is named here too)
 
 #: K4 of the russia2021 profile: ``indicator -> (direction, weight)`` for :func:`exportlab.daed.iseu`.
@@ -84,24 +84,7 @@ def values(indicators: pd.DataFrame, indicator: str, year: int) -> pd.Series:
 
 
 #: Columns of :func:`profile_table`: column -> (indicator or computed, english, russian).
-PROFILE_COLUMNS: dict[str, Label] = {
-    "export_per_capita_usd": {"en": "Export per capita, USD", "ru": "Экспорт на душу, долл. США"},
-    "export_noncis_share_pct": {
-        "en": "Export to non-CIS, %",
-        "ru": "Экспорт в дальнее зарубежье, %",
-    },
-    "grp_per_capita_rub": {"en": "GRP per capita, thou. RUB", "ru": "ВРП на душу, тыс. руб."},
-    "unemployment_pct": {"en": "Unemployment, %", "ru": "Безработица, %"},
-    "investment_per_capita_rub": {
-        "en": "Fixed investment per capita, thou. RUB",
-        "ru": "Инвестиции в основной капитал на душу, тыс. руб.",
-    },
-    "k4": {"en": "K4 (ISEU, 0–1)", "ru": "K4 (ИСЭУ, 0–1)"},
-    "mining_share_shipments_pct": {
-        "en": "Mining share of industrial shipments, %",
-        "ru": "Доля добычи в отгрузке промышленности, %",
-    },
-}
+PROFILE_COLUMNS: dict[str, Label] = vocabulary("indicators.PROFILE_COLUMNS")
 _THOUSANDS = ("grp_per_capita_rub", "investment_per_capita_rub")
 
 

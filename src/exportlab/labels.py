@@ -13,7 +13,11 @@ or a table. Nothing here draws: the plotting layer is :mod:`exportlab.plot`.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
 from typing import Literal, TypedDict
 
 Lang = Literal["en", "ru"]
@@ -60,6 +64,40 @@ def number(value: float, spec: str, lang: str) -> str:
 def pick(label: Mapping[str, str], lang: str) -> str:
     """The ``lang`` entry of a bilingual label ``{"en": ..., "ru": ...}`` (the one label shape)."""
     return label[check_lang(lang)]
+
+
+@cache
+def _vocabulary_rows() -> dict[str, dict[str, Label]]:
+    """All tables of ``data/vocabulary.csv``, read once: ``table -> key -> Label``, in file order."""
+    tables: dict[str, dict[str, Label]] = {}
+    text = files("exportlab").joinpath("data/vocabulary.csv").read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    for line, row in enumerate(reader, start=2):
+        table, key, en, ru = row["table"], row["key"], row["en"], row["ru"]
+        entries = tables.setdefault(table, {})
+        if key in entries or not en or not ru:
+            raise ValueError(
+                f"data/vocabulary.csv, line {line}: duplicate key or empty text: {table} {key}"
+            )
+        entries[key] = {"en": en, "ru": ru}
+    return tables
+
+
+def vocabulary(table: str) -> dict[str, Label]:
+    """One table of the bilingual vocabulary, ``key -> Label``, as ``data/vocabulary.csv`` holds it.
+
+    Every header, value label and legend name of the concept modules lives in that one file (columns
+    ``table, key, en, ru``; a table is named ``module.CONSTANT`` after the constant that holds it), so a
+    translator reads and corrects the English and Russian wording side by side. Returns a new dict.
+
+    >>> vocabulary("trajectory.STATUSES")["new"]["ru"]
+    'новый (нет экспорта в базовом году)'
+    """
+    try:
+        entries = _vocabulary_rows()[table]
+    except KeyError:
+        raise KeyError(f"no vocabulary table {table!r} in data/vocabulary.csv") from None
+    return {key: {"en": label["en"], "ru": label["ru"]} for key, label in entries.items()}
 
 
 #: The five papers and documents the method comes from, as their own text gives them (the copies the

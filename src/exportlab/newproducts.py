@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 from exportlab.schema import exports
 
 __all__ = [
@@ -42,27 +42,7 @@ __all__ = [
 #: Grades from best to worst with the lowest percentile rank (1 = most new products) of each.
 GRADES: tuple[tuple[str, float], ...] = (("A+", 0.90), ("A", 0.75), ("B", 0.50), ("C", 0.25))
 
-HEADERS: dict[str, Label] = {
-    "region": {"en": "Region code", "ru": "Код региона"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "product": {"en": "Product code", "ru": "Код товара"},
-    "name": {"en": "Name", "ru": "Наименование"},
-    "rca_start": {"en": "RCA, first year", "ru": "RCA, начальный год"},
-    "rca_end": {"en": "RCA, last year", "ru": "RCA, конечный год"},
-    "value_usd": {"en": "Export, last year, USD", "ru": "Экспорт в конечном году, долл. США"},
-    "n_new": {"en": "New products", "ru": "Новых товаров"},
-    "value_new_usd": {
-        "en": "Export of new products, USD",
-        "ru": "Экспорт новых товаров, долл. США",
-    },
-    "share_new_pct": {"en": "Share of export, %", "ru": "Доля в экспорте, %"},
-    "value_new_per_capita_usd": {
-        "en": "Export of new products per capita, USD",
-        "ru": "Экспорт новых товаров на душу, долл. США",
-    },
-    "grade": {"en": "Diversification grade", "ru": "Оценка диверсификации"},
-    "top_products": {"en": "Largest new products", "ru": "Крупнейшие новые товары"},
-}
+HEADERS: dict[str, Label] = vocabulary("newproducts.HEADERS")
 
 
 def _matrices(trade: pd.DataFrame, years: tuple[int, int], level: str):

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 from exportlab.schema import SPECIAL_PARTNERS, exports
 
 __all__ = [
@@ -50,39 +50,7 @@ __all__ = [
     "unit_values",
 ]
 
-HEADERS: dict[str, Label] = {
-    "region": {"en": "Region code", "ru": "Код региона"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "product": {"en": "Product code", "ru": "Код товара"},
-    "markets": {"en": "Markets reached", "ru": "Охвачено рынков"},
-    "markets_all": {"en": "Markets of the country", "ru": "Рынков страны"},
-    "penetration": {"en": "Market penetration", "ru": "Проникновение на рынки"},
-    "n_products": {"en": "Products", "ru": "Товаров"},
-    "mean_penetration": {"en": "Mean penetration", "ru": "Среднее проникновение"},
-    "weighted_penetration": {
-        "en": "Penetration weighted by export",
-        "ru": "Проникновение, взвешенное по экспорту",
-    },
-    "mean_penetration_base": {
-        "en": "Mean penetration, base year",
-        "ru": "Среднее проникновение, базовый год",
-    },
-    "change_pp": {"en": "Change, p.p.", "ru": "Изменение, п. п."},
-    "value_usd": {"en": "Export, USD", "ru": "Экспорт, долл. США"},
-    "netto_kg": {"en": "Net weight, kg", "ru": "Вес нетто, кг"},
-    "unit_value": {"en": "Unit value, USD/kg", "ru": "Цена единицы, долл./кг"},
-    "national_unit_value": {"en": "Country's unit value, USD/kg", "ru": "Цена по стране, долл./кг"},
-    "relative_unit_value": {"en": "Relative unit value", "ru": "Относительная цена"},
-    "unit_value_base": {"en": "Unit value, base year, USD/kg", "ru": "Цена, базовый год, долл./кг"},
-    "change_pct": {"en": "Change, %", "ru": "Изменение, %"},
-    "n_matched": {"en": "Products in both years", "ru": "Товаров в оба года"},
-    "median_change_pct": {"en": "Median change, %", "ru": "Медианное изменение, %"},
-    "weighted_change_pct": {
-        "en": "Change weighted by export, %",
-        "ru": "Изменение, взвешенное по экспорту, %",
-    },
-    "rows_without_weight": {"en": "Rows without weight", "ru": "Строк без веса"},
-}
+HEADERS: dict[str, Label] = vocabulary("outcomes.HEADERS")
 
 
 def _exports(trade: pd.DataFrame, year: int, level: str) -> pd.DataFrame:

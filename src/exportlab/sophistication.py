@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 
 __all__ = [
     "COUNTRY_COLUMNS",
@@ -49,18 +49,7 @@ __all__ = [
 #: Columns of the country-level table (one row per year × exporter × product).
 COUNTRY_COLUMNS: tuple[str, ...] = ("year", "exporter", "product", "value", "gdp_per_capita")
 
-HEADERS: dict[str, Label] = {
-    "rank": {"en": "Rank", "ru": "Место"},
-    "region": {"en": "Region code", "ru": "Код региона"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "expy": {"en": "EXPY (own regions)", "ru": "EXPY (по регионам)"},
-    "expy_world": {"en": "EXPY (countries), USD", "ru": "EXPY (по странам), долл. США"},
-    "coverage": {"en": "Export with world PRODY, share", "ru": "Доля экспорта с мировым PRODY"},
-    "income": {"en": "GRP per capita", "ru": "ВРП на душу населения"},
-    "eci": {"en": "ECI", "ru": "ECI"},
-    "product": {"en": "Product code", "ru": "Код товара"},
-    "prody": {"en": "PRODY", "ru": "PRODY"},
-}
+HEADERS: dict[str, Label] = vocabulary("sophistication.HEADERS")
 
 
 def prody(matrix: pd.DataFrame, income: pd.Series) -> pd.Series:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.hs_sections import load_sections
-from exportlab.labels import Label, check_lang, pick, t
+from exportlab.labels import Label, check_lang, pick, t, vocabulary
 from exportlab.regions import region_label
 from exportlab.schema import SPECIAL_PARTNERS, exports, require
 
@@ -141,48 +141,9 @@ def industry_of(hs6: pd.Series, level: IndustryLevel = "section") -> pd.Series:
 # ----------------------------------------------------------------------------------------------------
 
 #: Target indicators of the Standard (keys of ``res_strategic_targets.csv``) with labels.
-TARGET_LABELS: dict[str, Label] = {
-    "nne_export_growth_vs_2020": {
-        "en": "NNE export, % of base year",
-        "ru": "Несырьевой экспорт, % к базовому году",
-    },
-    "sme_nne_exporters_growth_vs_2020": {
-        "en": "SME exporters, % of base year",
-        "ru": "МСП-экспортёры, % к базовому году",
-    },
-    "sme_share_in_nne_export": {
-        "en": "SME share of NNE export, %",
-        "ru": "Доля МСП в несырьевом экспорте, %",
-    },
-    "export_geography_expansion": {
-        "en": "Progress to 100 export countries, %",
-        "ru": "Продвижение к 100 странам экспорта, %",
-    },
-    "leading_industry_share_in_nne_export": {
-        "en": "Leading industry, % of NNE export",
-        "ru": "Доля ведущей отрасли в ННЭ, %",
-    },
-    "top5_industries_share_in_nne_export": {
-        "en": "Five leading industries, % of NNE export",
-        "ru": "Доля 5 ведущих отраслей в ННЭ, %",
-    },
-    "hs6_product_positions_growth_vs_2020": {
-        "en": "HS6 lines exported, % of base year",
-        "ru": "Товарные позиции (6 знаков), % к базовому году",
-    },
-}
+TARGET_LABELS: dict[str, Label] = vocabulary("standard.TARGET_LABELS")
 #: Indicators computed along the targets for information (no target).
-INFO_LABELS: dict[str, Label] = {
-    "nne_export_usd": {
-        "en": "NNE export, USD",
-        "ru": "Несырьевой неэнергетический экспорт, долл. США",
-    },
-    "export_countries": {"en": "Export countries", "ru": "Число стран экспорта"},
-    "hs6_product_positions": {
-        "en": "HS6 lines exported",
-        "ru": "Число товарных позиций (6 знаков)",
-    },
-}
+INFO_LABELS: dict[str, Label] = vocabulary("standard.INFO_LABELS")
 #: How a value is compared with its target, by the unit of the target table.
 COMPARISON: dict[str, str] = {
     "pct_of_2020": ">=",
@@ -191,32 +152,10 @@ COMPARISON: dict[str, str] = {
     "pct_max": "<",
 }
 #: Status of a scorecard cell.
-STATUS_LABELS: dict[str, Label] = {
-    "met": {"en": "met", "ru": "выполнено"},
-    "not_met": {"en": "not met", "ru": "не выполнено"},
-    "no_data": {"en": "no data", "ru": "нет данных"},
-    "no_target": {"en": "no target", "ru": "нет целевого значения"},
-    "no_base_year": {"en": "no base-year data", "ru": "нет данных за базовый год"},
-}
+STATUS_LABELS: dict[str, Label] = vocabulary("standard.STATUS_LABELS")
 #: Units of the target table whose value is measured against the base year.
 BASE_YEAR_UNITS: tuple[str, ...] = ("pct_of_2020", "pct_of_gap_to_100_countries")
-SCORECARD_HEADERS: dict[str, Label] = {
-    "region": {"en": "Region code", "ru": "Код региона"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "indicator": {"en": "Indicator id", "ru": "Код показателя"},
-    "indicator_name": {"en": "Indicator", "ru": "Показатель"},
-    "value": {"en": "Value", "ru": "Значение"},
-    "target": {"en": "Target", "ru": "Целевое значение"},
-    "comparison": {"en": "Rule", "ru": "Условие"},
-    "lower": {"en": "Lower bound", "ru": "Нижняя граница"},
-    "upper": {"en": "Upper bound", "ru": "Верхняя граница"},
-    "block": {"en": "Block", "ru": "Блок"},
-    "status": {"en": "Status", "ru": "Статус"},
-    "targets_met": {"en": "Targets met", "ru": "Выполнено целей"},
-    "targets_assessed": {"en": "Targets assessed", "ru": "Оценено целей"},
-    "share_met": {"en": "Share met, %", "ru": "Доля выполненных, %"},
-    "rank": {"en": "Rank", "ru": "Место"},
-}
+SCORECARD_HEADERS: dict[str, Label] = vocabulary("standard.SCORECARD_HEADERS")
 COUNTRY_GAP_GOAL = 100
 
 
@@ -841,17 +780,7 @@ GROUP_PRIORITY: tuple[str, ...] = (
     "asia_pacific",
     "rest_of_world",
 )
-GROUP_NAMES: dict[str, Label] = {
-    "eu": {"en": "European Union (EU27)", "ru": "Европейский союз (ЕС-27)"},
-    "west": {"en": "G7 and other Western economies", "ru": "G7 и другие западные экономики"},
-    "eaeu_cis": {"en": "EAEU and CIS", "ru": "ЕАЭС и СНГ"},
-    "china": {"en": "China", "ru": "Китай"},
-    "other_brics": {"en": "Other BRICS", "ru": "Другие страны БРИКС"},
-    "asia_pacific": {"en": "Asia-Pacific", "ru": "Азиатско-Тихоокеанский регион"},
-    "mena": {"en": "Middle East and North Africa", "ru": "Ближний Восток и Северная Африка"},
-    "rest_of_world": {"en": "Rest of the world", "ru": "Остальной мир"},
-    "unspecified": {"en": "Unspecified or confidential", "ru": "Не указано или конфиденциально"},
-}
+GROUP_NAMES: dict[str, Label] = vocabulary("standard.GROUP_NAMES")
 #: Members fixed by treaty that country_converter does not classify.
 EAEU: tuple[str, ...] = ("AM", "BY", "KG", "KZ", "RU")
 FORMER_CIS: tuple[str, ...] = ("GE", "TM", "UA")

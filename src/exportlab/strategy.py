@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import complexity as cx
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 
 __all__ = [
     "APPROACHES",
@@ -58,15 +58,7 @@ APPROACHES: tuple[str, ...] = (
     "technological_frontier",
 )
 
-APPROACH_LABELS: dict[str, dict[str, str]] = {
-    "light_touch": {"en": "Light touch", "ru": "Мягкое содействие"},
-    "parsimonious": {
-        "en": "Parsimonious industrial policy",
-        "ru": "Точечная промышленная политика",
-    },
-    "strategic_bets": {"en": "Strategic bets", "ru": "Стратегические ставки"},
-    "technological_frontier": {"en": "Technological frontier", "ru": "Технологический фронтир"},
-}
+APPROACH_LABELS: dict[str, dict[str, str]] = vocabulary("strategy.APPROACH_LABELS")
 
 #: Weights of (density, PCI, COG) in the score of each preset; each row sums to 1.
 PRESETS: dict[str, tuple[float, float, float]] = {
@@ -75,11 +67,7 @@ PRESETS: dict[str, tuple[float, float, float]] = {
     "long_jumps": (0.25, 0.35, 0.40),
 }
 
-PRESET_LABELS: dict[str, dict[str, str]] = {
-    "low_hanging_fruit": {"en": "Low-hanging fruit", "ru": "Лёгкие шаги"},
-    "balanced": {"en": "Balanced portfolio", "ru": "Сбалансированный портфель"},
-    "long_jumps": {"en": "Long jumps", "ru": "Дальние прыжки"},
-}
+PRESET_LABELS: dict[str, dict[str, str]] = vocabulary("strategy.PRESET_LABELS")
 
 #: The preset that fits each approach: near options where there are many, long jumps where few.
 SUGGESTED_PRESET: dict[str, str] = {
@@ -89,23 +77,7 @@ SUGGESTED_PRESET: dict[str, str] = {
     "technological_frontier": "long_jumps",
 }
 
-HEADERS: dict[str, Label] = {
-    "region": {"en": "Region code", "ru": "Код региона"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "eci": {"en": "ECI", "ru": "ECI"},
-    "coi": {"en": "COI", "ru": "COI"},
-    "approach": {"en": "Strategic approach", "ru": "Стратегический подход"},
-    "type": {"en": "Type", "ru": "Тип"},
-    "type_name": {"en": "DAED region type", "ru": "Тип региона по ДАЭД"},
-    "preset": {"en": "Suggested preset", "ru": "Рекомендуемый набор"},
-    "rank": {"en": "Rank", "ru": "Место"},
-    "product": {"en": "Product code", "ru": "Код товара"},
-    "name": {"en": "Name", "ru": "Наименование"},
-    "density": {"en": "Density", "ru": "Плотность"},
-    "pci": {"en": "PCI", "ru": "PCI"},
-    "cog": {"en": "COG", "ru": "COG"},
-    "score": {"en": "Score", "ru": "Оценка"},
-}
+HEADERS: dict[str, Label] = vocabulary("strategy.HEADERS")
 
 
 def _split_value(values: pd.Series, split: str) -> float:

@@ -34,25 +34,14 @@ import pandas as pd
 from scipy.stats import norm
 
 from exportlab import complexity as cx
-from exportlab.labels import Label, check_lang
+from exportlab.labels import Label, check_lang, vocabulary
 
 __all__ = ["ALL", "HEADERS", "hazard_table", "kaplan_meier", "spells"]
 
 #: Group label of all new relationships of the data (the country).
 ALL = "all"
 
-HEADERS: dict[str, Label] = {
-    "group": {"en": "Group", "ru": "Группа"},
-    "group_name": {"en": "Regions", "ru": "Регионы"},
-    "n_spells": {"en": "New relationships", "ru": "Новых связей"},
-    "n_ended": {"en": "Ended", "ru": "Прекратились"},
-    "survival_1": {"en": "Survival, 1 year", "ru": "Выживаемость, 1 год"},
-    "survival_2": {"en": "Survival, 2 years", "ru": "Выживаемость, 2 года"},
-    "survival_3": {"en": "Survival, 3 years", "ru": "Выживаемость, 3 года"},
-    "hazard_1": {"en": "Hazard, year 1", "ru": "Риск прекращения, 1-й год"},
-    "hazard_2": {"en": "Hazard, year 2", "ru": "Риск прекращения, 2-й год"},
-    "hazard_3": {"en": "Hazard, year 3", "ru": "Риск прекращения, 3-й год"},
-}
+HEADERS: dict[str, Label] = vocabulary("survival.HEADERS")
 
 
 def spells(

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from exportlab.files import atomic_write_bytes
-from exportlab.labels import Label, check_lang, pick, t
+from exportlab.labels import Label, check_lang, pick, t, vocabulary
 from exportlab.labels import number as labels_number
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "tex", "md")
@@ -209,45 +209,7 @@ def write_table(
 
 #: Headers of columns that many tables share (``column -> Label``); a table's own
 #: ``headers`` come first.
-COMMON_HEADERS: dict[str, Label] = {
-    "region": {"en": "Region", "ru": "Регион"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "name": {"en": "Name", "ru": "Название"},
-    "year": {"en": "Year", "ru": "Год"},
-    "type": {"en": "Type", "ru": "Тип"},
-    "group": {"en": "Group", "ru": "Группа"},
-    "segment": {"en": "Segment", "ru": "Сегмент"},
-    "product": {"en": "Product", "ru": "Товар"},
-    "partner": {"en": "Partner", "ru": "Партнёр"},
-    "indicator": {"en": "Indicator", "ru": "Показатель"},
-    "value": {"en": "Value", "ru": "Значение"},
-    "value_usd": {"en": "Value, USD", "ru": "Стоимость, долл. США"},
-    "share": {"en": "Share", "ru": "Доля"},
-    "count": {"en": "Number", "ru": "Число"},
-    "rank": {"en": "Rank", "ru": "Место"},
-    "status": {"en": "Status", "ru": "Статус"},
-    "stability": {
-        "en": "Type stability (bootstrap share)",
-        "ru": "Устойчивость типа (доля бутстреп-выборок)",
-    },
-    "file": {"en": "File", "ru": "Файл"},
-    "line": {"en": "Line", "ru": "Строка"},
-    "column": {"en": "Column", "ru": "Столбец"},
-    "reason": {"en": "Reason", "ru": "Причина"},
-    "rows": {"en": "Rows", "ru": "Строк"},
-    "weight": {"en": "Weight", "ru": "Вес"},
-    "component": {"en": "Component", "ru": "Компонент"},
-    "instrument": {"en": "Instrument", "ru": "Инструмент"},
-    "implemented_on": {"en": "Implemented on", "ru": "Дата внедрения"},
-    "type_from": {"en": "Type before", "ru": "Тип до"},
-    "type_to": {"en": "Type after", "ru": "Тип после"},
-    "k1": {"en": "K1 new products", "ru": "K1 новые товары"},
-    "k2": {"en": "K2 new markets", "ru": "K2 новые рынки"},
-    "k3": {"en": "K3 export support", "ru": "K3 поддержка экспорта"},
-    "k4": {"en": "K4 socio-economic conditions", "ru": "K4 социально-экономические условия"},
-    "daed_index": {"en": "DAED index", "ru": "Индекс ДАЭД"},
-    "resource_share": {"en": "Resource share of export", "ru": "Доля сырья в экспорте"},
-}
+COMMON_HEADERS: dict[str, Label] = vocabulary("tables.COMMON_HEADERS")
 #: Missing values in tables for readers.
 MISSING = "—"
 _YEAR_WORDS = ("year", "год")

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab import classify, schema
-from exportlab.labels import Label, check_lang, pick, t
+from exportlab.labels import Label, check_lang, pick, t, vocabulary
 from exportlab.regions import region_label
 
 METHODS: tuple[str, ...] = ("growth", "rca", "rca_symmetric")
@@ -63,93 +63,20 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 #: Column headers for :func:`exportlab.tables.write_table`: ``column -> Label``.
-HEADERS: dict[str, Label] = {
-    "rank": {"en": "No.", "ru": "№ п/п"},
-    "region": {"en": "Region code", "ru": "Код региона"},
-    "region_name": {"en": "Region", "ru": "Регион"},
-    "trajectory_index": {
-        "en": "High-tech export trajectory index",
-        "ru": "Индекс высокотехнологичной экспортной траектории",
-    },
-    "export_kusd": {
-        "en": "Export of the group, thousand USD",
-        "ru": "Объем экспорта по товарной группе, тыс. долл.",
-    },
-    "region_share_of_country_export_pct": {
-        "en": "Region's share of the country's export, %",
-        "ru": "Доля экспорта региона в общем объеме экспорта страны, %",
-    },
-    "group_share_of_region_export_pct": {
-        "en": "Group's share of the region's export, %",
-        "ru": "Доля высокотехнологичного экспорта региона в общем объеме экспорта региона, %",
-    },
-    "region_share_of_group_export_pct": {
-        "en": "Region's share of the country's export of the group, %",
-        "ru": "Доля региона в экспорте страны по товарной группе, %",
-    },
-    "growth_pct": {"en": "Growth over the base year, %", "ru": "Прирост к базовому году, %"},
-    "status": {"en": "Status", "ru": "Статус"},
-    "export_oriented": {"en": "Export-oriented", "ru": "Экспортоориентированный"},
-    "reason": {"en": "Verdict", "ru": "Обоснование"},
-    # trend and comparison tables
-    "n_years": {"en": "Years with export", "ru": "Лет с экспортом"},
-    "rate_pct": {
-        "en": "Trend growth rate, % a year",
-        "ru": "Среднегодовой темп прироста (тренд), %",
-    },
-    "ci_low_pct": {"en": "CI low, %", "ru": "Нижняя граница ДИ, %"},
-    "ci_high_pct": {"en": "CI high, %", "ru": "Верхняя граница ДИ, %"},
-    "segment": {"en": "Segment", "ru": "Сегмент"},
-    "segment_name": {"en": "Segment", "ru": "Сегмент"},
-    "method_a": {"en": "Method A", "ru": "Метод A"},
-    "method_b": {"en": "Method B", "ru": "Метод B"},
-    "spearman": {"en": "Spearman rank correlation", "ru": "Ранговая корреляция Спирмена"},
-    "top_overlap": {"en": "Common regions in the top", "ru": "Общих регионов в лидерах"},
-    "n_regions": {"en": "Regions", "ru": "Регионов"},
-}
+HEADERS: dict[str, Label] = vocabulary("trajectory.HEADERS")
 
 #: Status of the region's export in the group relative to the base year.
-STATUSES: dict[str, dict[str, str]] = {
-    "continuing": {"en": "continuing", "ru": "продолжается"},
-    "new": {"en": "new (no export in the base year)", "ru": "новый (нет экспорта в базовом году)"},
-    "exited": {"en": "stopped (none this year)", "ru": "прекращен (нет экспорта в этом году)"},
-    "absent": {"en": "no export of the group", "ru": "нет экспорта группы"},
-    "no_base": {"en": "base year not in the data", "ru": "базового года нет в данных"},
-}
+STATUSES: dict[str, dict[str, str]] = vocabulary("trajectory.STATUSES")
 
 #: Why a region is or is not export-oriented (the rule of Yakushev's high-tech export paper).
-REASONS: dict[str, dict[str, str]] = {
-    "oriented": {"en": "high index and a sizeable share", "ru": "высокий индекс и значимая доля"},
-    "low_share": {
-        "en": "high index, negligible share",
-        "ru": "высокий индекс, незначительная доля",
-    },
-    "low_index": {"en": "large share, low index", "ru": "значимая доля, низкий индекс"},
-    "low_both": {
-        "en": "low index and negligible share",
-        "ru": "низкий индекс и незначительная доля",
-    },
-    "undefined_index": {"en": "index undefined", "ru": "индекс не определен"},
-}
+REASONS: dict[str, dict[str, str]] = vocabulary("trajectory.REASONS")
 
-METHOD_LABELS: dict[str, dict[str, str]] = {
-    "growth": {"en": "Growth index", "ru": "Индекс роста"},
-    "rca": {"en": "RCA (Balassa)", "ru": "RCA (Баласса)"},
-    "rca_symmetric": {"en": "Symmetric RCA", "ru": "Симметричный RCA"},
-}
+METHOD_LABELS: dict[str, dict[str, str]] = vocabulary("trajectory.METHOD_LABELS")
 
 
 # --------------------------------------------------------------------------------------- labels
 
-_SHORT_SEGMENT_LABELS: dict[str, dict[str, str]] = {
-    "aerospace": {"en": "Aerospace", "ru": "Авиакосмос"},
-    "computers_electrical_instruments": {
-        "en": "Computers, el. eq., instr.",
-        "ru": "Компьютеры, эл., приборы",
-    },
-    "electronics_telecom": {"en": "Electronics, telecom", "ru": "Электроника, телеком"},
-    "pharmaceuticals": {"en": "Pharmaceuticals", "ru": "Фармацевтика"},
-}
+_SHORT_SEGMENT_LABELS: dict[str, dict[str, str]] = vocabulary("trajectory._SHORT_SEGMENT_LABELS")
 
 
 def short_segment_name(segment: str, lang: str = "en") -> str:

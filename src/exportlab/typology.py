@@ -49,17 +49,14 @@ from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_
 from sklearn.preprocessing import StandardScaler
 
 from exportlab.daed import COMPONENT_LABELS, COMPONENTS
-from exportlab.labels import Label, check_lang, number, pick, t
+from exportlab.labels import Label, check_lang, number, pick, t, vocabulary
 from exportlab.regions import region_label
 
 Method = Literal["kmeans", "ward", "quadrants"]
 METHODS: tuple[str, ...] = ("kmeans", "ward", "quadrants")
 #: Feature scalings clusters are found on: percentile ranks or z-scores.
 SCALINGS: tuple[str, ...] = ("rank", "standard")
-SCALING_LABELS: dict[str, Label] = {
-    "rank": {"en": "on percentile ranks", "ru": "по процентильным рангам"},
-    "standard": {"en": "on z-scores", "ru": "по z-оценкам"},
-}
+SCALING_LABELS: dict[str, Label] = vocabulary("typology.SCALING_LABELS")
 TYPES: tuple[int, ...] = (1, 2, 3, 4)
 #: Columns :meth:`RegionTypes.predict` adds to a table.
 TYPE_COLUMNS: tuple[str, ...] = ("type", "quadrant", "borderline")
@@ -68,11 +65,7 @@ FEATURES: tuple[str, str] = ("daed_index", "resource_share")
 #: Position of each type's corner in the (DAED, resource share) plane: +1 high, −1 low.
 TYPE_CORNERS: dict[int, tuple[int, int]] = {1: (1, -1), 2: (1, 1), 3: (-1, -1), 4: (-1, 1)}
 
-METHOD_LABELS: dict[str, Label] = {
-    "kmeans": {"en": "k-means", "ru": "k-средних"},
-    "ward": {"en": "Ward", "ru": "Уорд"},
-    "quadrants": {"en": "Quadrants of the thresholds", "ru": "Квадранты по порогам"},
-}
+METHOD_LABELS: dict[str, Label] = vocabulary("typology.METHOD_LABELS")
 
 
 # --------------------------------------------------------------------------------------------

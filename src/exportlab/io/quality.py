@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from exportlab.errors import Rejection
-from exportlab.labels import Label, pick, t
+from exportlab.labels import Label, pick, vocabulary
 
 #: What each rejection reason means (the key of ``rejected_by_reason``) and what was expected.
 REASONS: dict[str, str] = {
@@ -155,27 +155,18 @@ class IngestReport:
 # ------------------------------------------------------------------------ tables for readers
 
 #: Names of the flows in tables and figures (:class:`~exportlab.labels.Label`).
-FLOW_NAMES: dict[str, Label] = {
-    "export": {"en": "Export", "ru": "Экспорт"},
-    "import": {"en": "Import", "ru": "Импорт"},
-}
+FLOW_NAMES: dict[str, Label] = vocabulary("io.quality.FLOW_NAMES")
 
-#: Russian wording of each rejection reason of :data:`REASONS`.
-REASON_RU: dict[str, str] = {
-    "flow": "неизвестное направление (ЭК/ИМ)",
-    "period": "неверный период",
-    "code": "неверный код ТН ВЭД",
-    "code_level": "код грубее нужного уровня",
-    "value": "стоимость не число",
-    "value_negative": "отрицательная стоимость",
-    "netto": "вес нетто не число",
-    "netto_negative": "отрицательный вес нетто",
-    "value_ambiguous": "стоимость с неоднозначным разделителем (точка или запятая)",
-    "netto_ambiguous": "вес нетто с неоднозначным разделителем (точка или запятая)",
-    "partner": "неизвестный код страны",
-    "region": "неизвестный регион",
-    "duplicate": "повтор строки",
-}
+#: What was wrong, per rejection reason of :data:`REASONS`, as the reasons table names it.
+REJECTED: dict[str, Label] = vocabulary("io.quality.REJECTED")
+#: Column headers of the files, reasons and totals tables.
+FILE_HEADERS: dict[str, Label] = vocabulary("io.quality.FILE_HEADERS")
+REASON_HEADERS: dict[str, Label] = vocabulary("io.quality.REASON_HEADERS")
+TOTAL_HEADERS: dict[str, Label] = vocabulary("io.quality.TOTAL_HEADERS")
+
+
+def _localized(df: pd.DataFrame, headers: dict[str, Label], lang: str) -> pd.DataFrame:
+    return df.rename(columns={key: pick(label, lang) for key, label in headers.items()})
 
 
 def flow_label(flow: str, lang: str = "en") -> str:
@@ -189,26 +180,13 @@ def flow_label(flow: str, lang: str = "en") -> str:
 
 def files_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
     """Per file: format, encoding, layout, rows read, rows rejected, restored codes."""
-    df = report.summary()
-    return df.rename(
-        columns={
-            "file": t("File", "Файл", lang),
-            "format": t("Format", "Формат", lang),
-            "encoding": t("Encoding", "Кодировка", lang),
-            "layout": t("Layout", "Макет", lang),
-            "rows": t("Rows read", "Прочитано строк", lang),
-            "rejected": t("Rejected", "Отклонено", lang),
-            "restored_codes": t("Codes with restored zero", "Коды с восстановленным нулём", lang),
-        }
-    )
+    return _localized(report.summary(), FILE_HEADERS, lang)
 
 
 def reasons_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
     """Rows rejected by reason (an empty table when nothing was rejected)."""
-    rows = [
-        (t(REASONS[k], REASON_RU[k], lang), v) for k, v in sorted(report.rejected_by_reason.items())
-    ]
-    return pd.DataFrame(rows, columns=[t("Reason", "Причина", lang), t("Rows", "Строк", lang)])
+    rows = [(pick(REJECTED[k], lang), v) for k, v in sorted(report.rejected_by_reason.items())]
+    return _localized(pd.DataFrame(rows, columns=["reason", "rows"]), REASON_HEADERS, lang)
 
 
 def totals_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
@@ -225,12 +203,4 @@ def totals_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
     df["flow"] = [flow_label(f, lang) for f in df["flow"]]
     df["value_usd"] = df["value_usd"] / 1e6
     df["netto_kg"] = df["netto_kg"] / 1e6
-    return df.rename(
-        columns={
-            "year": t("Year", "Год", lang),
-            "flow": t("Flow", "Поток", lang),
-            "rows": t("Rows", "Строк", lang),
-            "value_usd": t("Value, million USD", "Стоимость, млн долл. США", lang),
-            "netto_kg": t("Net weight, thousand t", "Нетто, тыс. т", lang),
-        }
-    )
+    return _localized(df, TOTAL_HEADERS, lang)
