@@ -37,6 +37,16 @@ class Stage:
 
 
 P = "data/processed/"
+#: What the product-level stages 07 and 08 read: the classified trade, the indicators, the DAED table and
+#: the product names (before each stage's own file).
+_PRODUCT_STAGE_INPUTS: tuple[str, ...] = (
+    P + "trade_classified.parquet",
+    P + "indicators.parquet",
+    P + "daed.parquet",
+    P + "provenance.json",
+    P + "regions.csv",
+    "{product_names_file}",
+)
 STAGES: tuple[Stage, ...] = (
     Stage(
         "01",
@@ -137,15 +147,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "07",
         "07_smart_specialisation.ipynb",
-        inputs=(
-            P + "trade_classified.parquet",
-            P + "indicators.parquet",
-            P + "daed.parquet",
-            P + "provenance.json",
-            P + "regions.csv",
-            "{proximity_file}",
-            "{product_names_file}",
-        ),
+        inputs=(*_PRODUCT_STAGE_INPUTS, "{proximity_file}"),
         outputs=("reports/tables/complexity_*", "reports/tables/smart_*", "figures/smart_*"),
         title="Smart specialisation",
         title_ru="Умная специализация",
@@ -154,15 +156,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "08",
         "08_atlas_analyses.ipynb",
-        inputs=(
-            P + "trade_classified.parquet",
-            P + "indicators.parquet",
-            P + "daed.parquet",
-            P + "provenance.json",
-            P + "regions.csv",
-            "{product_names_file}",
-            "{country_table_file}",
-        ),
+        inputs=(*_PRODUCT_STAGE_INPUTS, "{country_table_file}"),
         outputs=(P + "productspace_*", "reports/tables/atlas_*", "figures/atlas_*"),
         title="Atlas and WITS analyses",
         title_ru="Анализы по методикам Атласа и WITS",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -22,6 +24,14 @@ def section_legend_handles(sections: Iterable[str], lang: str, width: int = 40) 
         label = "\n".join(textwrap.wrap(label, width))
         handles.append(Patch(facecolor=section_color(s), edgecolor="none", label=label))
     return handles
+
+
+def figure_and_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The figure and axes to draw on: ``ax`` and its figure, or a new figure of ``figsize`` inches."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
 
 
 def finish(fig: Figure, note: str = "", *, bottom: float = 0.04, reserve: bool = False) -> Figure:

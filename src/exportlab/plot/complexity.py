@@ -22,6 +22,7 @@ from exportlab.complexity import (
     opportunities,
 )
 from exportlab.labels import check_lang, number, t
+from exportlab.plot._common import figure_and_axes
 from exportlab.plot.colors import TYPE_COLORS, type_colors
 from exportlab.plot.style import name_points, spread_labels
 from exportlab.regions import region_label
@@ -69,8 +70,7 @@ def density_complexity(
         raise ValueError("result has no density: call complexity(..., relatedness=True)")
     if region not in result.rca.index:
         raise KeyError(f"region {region!r} is not in the matrix")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 5.2))
+    _, ax = figure_and_axes(ax, (9, 5.2))
     dens = result.density.loc[region]
     mcp = result.mcp.loc[region]
     pci = result.pci
@@ -144,10 +144,7 @@ def eci_vs_daed(
     data = table.dropna(subset=["eci", "daed_index"]).sort_values("region")
     if data.empty:
         raise ValueError("nothing to plot: no region has both ECI and the DAED index")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8.5, 6))
-    else:
-        fig = ax.figure
+    fig, ax = figure_and_axes(ax, (8.5, 6))
     x = data["eci"].to_numpy(dtype=float)
     y = data["daed_index"].to_numpy(dtype=float)
     types = data["type"] if "type" in data.columns else pd.Series(pd.NA, index=data.index)
