@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from exportlab.hs_sections import OTHER, section_name
+from exportlab.labels import t
 from exportlab.plot.colors import section_color
 from exportlab.plot.style import add_note
 
@@ -24,6 +25,20 @@ def section_legend_handles(sections: Iterable[str], lang: str, width: int = 40) 
         label = "\n".join(textwrap.wrap(label, width))
         handles.append(Patch(facecolor=section_color(s), edgecolor="none", label=label))
     return handles
+
+
+def section_legend(ax: Axes, sections: Iterable[str], lang: str, *, y: float) -> None:
+    """The legend of HS section colours under ``ax`` (its top at ``y``, in axes fractions), three columns."""
+    ax.legend(
+        handles=section_legend_handles(sections, lang),
+        loc="upper left",
+        bbox_to_anchor=(0.0, y),
+        ncol=3,
+        fontsize=7,
+        title=t("HS section", "Раздел ТН ВЭД", lang),
+        title_fontsize=8,
+        alignment="left",
+    )
 
 
 def figure_and_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:

@@ -14,7 +14,7 @@ from matplotlib.patheffects import withStroke
 
 from exportlab.hs_sections import section_order
 from exportlab.labels import number, t
-from exportlab.plot._common import finish, section_legend_handles
+from exportlab.plot._common import finish, section_legend
 from exportlab.plot.colors import section_color
 
 __all__ = ["basket_change", "treemap", "treemap_layout"]
@@ -139,16 +139,7 @@ def treemap(
             color="white", zorder=4, clip_on=True, path_effects=halo,
         )  # fmt: skip
     present = [s for s in section_order() if s in set(layout["section"])]
-    ax.legend(
-        handles=section_legend_handles(present, lang),
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.01),
-        ncol=3,
-        fontsize=7,
-        title=t("HS section", "Раздел ТН ВЭД", lang),
-        title_fontsize=8,
-        alignment="left",
-    )
+    section_legend(ax, present, lang, y=-0.01)
     return finish(fig, note)
 
 

@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from exportlab.hs_sections import section_order
 from exportlab.labels import t
-from exportlab.plot._common import finish, section_legend_handles
+from exportlab.plot._common import finish, section_legend
 from exportlab.plot.colors import section_color
 
 __all__ = ["product_space"]
@@ -114,14 +114,5 @@ def product_space(
         handlelength=1.2,
     )  # fmt: skip
     ax.add_artist(first)
-    ax.legend(
-        handles=section_legend_handles(present, lang),
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.085),
-        ncol=3,
-        fontsize=7,
-        title=t("HS section", "Раздел ТН ВЭД", lang),
-        title_fontsize=8,
-        alignment="left",
-    )
+    section_legend(ax, present, lang, y=-0.085)
     return finish(fig, note)
