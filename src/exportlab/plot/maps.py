@@ -465,6 +465,30 @@ def _legend(ax, handles, title: str | None, kind: str, *, ncol: int = 1) -> None
     legend.set_zorder(5)
 
 
+def _classified(
+    values: pd.Series,
+    scheme: str,
+    k: int,
+    bins: Sequence[float] | None,
+    cmap: str | Colormap,
+    lang: str,
+    fmt: str | None,
+) -> tuple[pd.Series, list[float], list, pd.Series, list[str]]:
+    """The classes of ``values`` (see :func:`exportlab.maps.classify`), one colour per class, the
+    finite values and the legend's class labels."""
+    classes, bounds = classify(values, scheme=scheme, k=k, bins=bins)
+    finite = pd.to_numeric(values, errors="coerce")
+    finite = finite[np.isfinite(finite)]
+    minimum = float(finite.min()) if len(finite) else 0.0
+    return (
+        classes,
+        bounds,
+        _colors(cmap, len(bounds)),
+        finite,
+        class_labels(bounds, minimum, lang, fmt),
+    )
+
+
 def choropleth(
     geo,
     values: pd.Series,
@@ -500,12 +524,10 @@ def choropleth(
     gdf = _layer(geo)
     kind = _geo.layout_kind(gdf)
     values = region_series(values)
-    classes, bounds = classify(values, scheme=scheme, k=k, bins=bins)
-    palette = _colors(cmap, len(bounds))
+    classes, bounds, palette, finite, legend_labels = _classified(
+        values, scheme, k, bins, cmap, lang, fmt
+    )
     facecolor = {iso: palette[c] for iso, c in classes.items() if c >= 0}
-    finite = pd.to_numeric(values, errors="coerce")
-    finite = finite[np.isfinite(finite)]
-    legend_labels = class_labels(bounds, float(finite.min()) if len(finite) else 0.0, lang, fmt)
     decimals = label_decimals([float(finite.min()), *bounds]) if len(finite) else 0
 
     def formatter(x: float) -> str:
@@ -609,12 +631,9 @@ def choropleth_grid(
     table = table.copy()
     table.index = table.index.astype(str)
     stacked = table.stack(future_stack=True)
-    classes, bounds = classify(stacked, scheme=scheme, k=k, bins=bins)
-    palette = _colors(cmap, len(bounds))
-    finite = pd.to_numeric(stacked, errors="coerce")
-    finite = finite[np.isfinite(finite)]
-    minimum = float(finite.min()) if len(finite) else 0.0
-    legend_labels = class_labels(bounds, minimum, lang, fmt)
+    classes, bounds, palette, finite, legend_labels = _classified(
+        stacked, scheme, k, bins, cmap, lang, fmt
+    )
     columns = list(table.columns)
     nrows = math.ceil(len(columns) / ncols)
     minx, miny, maxx, maxy = gdf.total_bounds
