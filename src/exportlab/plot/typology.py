@@ -141,24 +141,7 @@ def scatter_types(
     y_line = float(np.median(y)) if y_thr is None else 100 * float(y_thr)
     ax.axvline(x_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
     ax.axhline(y_line, color="#444444", linestyle="--", linewidth=0.8, zorder=1)
-    ax.annotate(
-        number(x_line, ".3g", lang),
-        (x_line, 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(2, -10),
-        textcoords="offset points",
-        fontsize=7,
-        color="#444444",
-    )
-    ax.annotate(
-        number(y_line, ".1f", lang) + "%",
-        (1.0, y_line),
-        xycoords=("axes fraction", "data"),
-        xytext=(-30, 2),
-        textcoords="offset points",
-        fontsize=7,
-        color="#444444",
-    )
+    _threshold_values(ax, x_line, y_line, lang)
     regions = data["region"].astype(str)
     named = [*highlight, *regions[border]]
     name = label or (lambda code: region_label(code, lang))
@@ -193,7 +176,8 @@ def scatter_types(
     ax.set_ylabel(
         t("Resource specialisation, % of export", "Сырьевая специализация, % экспорта", lang)
     )
-    ax.set_title(title or t("Four types of regions", "Четыре типа регионов", lang))
+    # pad: a row above the frame for the DAED threshold's value
+    ax.set_title(title or t("Four types of regions", "Четыре типа регионов", lang), pad=14)
     if rule:  # under the legend, clear of the source note at the bottom
         ax.text(
             1.02,
@@ -207,6 +191,46 @@ def scatter_types(
         )
     fig.tight_layout()
     return fig
+
+
+def _threshold_values(ax: Any, x_line: float, y_line: float, lang: str) -> None:
+    """Write the values of the quadrant lines outside the frame, where no region label goes: the
+    DAED threshold above the top edge, the resource threshold among the y tick labels (hiding a
+    tick label it would touch), each on a white box. Region labels stay inside the axes (they
+    may run a few points past the right edge, never past the top or the left)."""
+    box = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"}
+    style = {"fontsize": 7, "color": "#444444", "bbox": box, "annotation_clip": False}
+    ax.annotate(
+        number(x_line, ".3g", lang),
+        (x_line, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 2),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        **style,
+    )
+    low, high = ax.get_ylim()
+    ticks = ax.yaxis.get_major_locator().tick_values(low, high)
+    clear = (high - low) * _TICK_GAP
+    ax.set_yticks([v for v in ticks if low <= v <= high and abs(v - y_line) >= clear])
+    ax.set_ylim(low, high)
+    pad = ax.yaxis.get_major_ticks()[0].get_pad() if ax.yaxis.get_major_ticks() else 3.5
+    ax.annotate(
+        number(y_line, ".1f", lang) + "%",
+        (0.0, y_line),
+        xycoords=("axes fraction", "data"),
+        xytext=(-(plt.rcParams["ytick.major.size"] + pad), 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        **style,
+    )
+
+
+#: Share of the y range around the resource threshold in which a y tick label is hidden (it would
+#: touch the threshold's value written among the tick labels).
+_TICK_GAP = 0.04
 
 
 def interactive_explorer(
