@@ -35,6 +35,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -42,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exportlab import __version__, paths
+from exportlab import __version__, kernels, paths
 from exportlab.config import (
     DEFAULT_DEMO_DIR,
     Profile,
@@ -59,7 +60,7 @@ from exportlab.stages import STAGES, Stage
 # "iri" format, so the runner's processes go without that checker.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-KERNEL_NAME = "python3"
+KERNEL_NAME = kernels.KERNEL_NAME
 REPORTED_PACKAGES = (
     "exportlab",
     "numpy",
@@ -99,42 +100,8 @@ RUNNER_DIR = "reports/.runner"
 JOURNAL = "journal.json"
 
 
-def _current_interpreter_kernel_manager(on_start: Callable[[int], None] | None = None) -> type:
-    """A kernel manager that starts ``sys.executable``'s ipykernel, ignoring registered kernelspecs.
-
-    A ``python3`` kernelspec in the user's Jupyter folders may point at another Python without this
-    package (papermill's best-known pitfall); the pipeline always runs on the interpreter running it.
-    ``on_start`` is called with the kernel's process id once it runs (the stage journal records it).
-    """
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-
-    class CurrentInterpreterKernelManager(AsyncKernelManager):
-        @property
-        def kernel_spec(self) -> KernelSpec:
-            if self._kernel_spec is None:
-                self._kernel_spec = KernelSpec(
-                    argv=[
-                        sys.executable,
-                        "-m",
-                        "ipykernel_launcher",
-                        "-f",
-                        "{connection_file}",
-                        "--IPKernelApp.log_level=CRITICAL",  # cell errors come in the notebook
-                    ],
-                    display_name=f"Python ({Path(sys.executable).parent.parent.name})",
-                    language="python",
-                    name=KERNEL_NAME,
-                )
-            return self._kernel_spec
-
-        async def _async_post_start_kernel(self, **kw: Any) -> None:
-            await super()._async_post_start_kernel(**kw)
-            pid = getattr(self.provisioner, "pid", None)
-            if on_start is not None and pid:
-                on_start(int(pid))
-
-    return CurrentInterpreterKernelManager
+#: The kernel manager the stages run on (``sys.executable``'s ipykernel, whatever kernelspecs say).
+_current_interpreter_kernel_manager = kernels.current_interpreter_kernel_manager
 
 
 def available_stages(root: Path | None = None) -> list[Stage]:
@@ -522,10 +489,17 @@ def prepare_inputs(
     root: Path | None = None,
 ) -> InputPlan:
     """:func:`preflight`, then write (or regenerate) the demo data set when the plan says so."""
-    from exportlab import demo
 
     root = root or paths.project_root()
     plan = preflight(profile, stages, root)
+    _write_demo(plan, profile, log, root)
+    return plan
+
+
+def _write_demo(plan: InputPlan, profile: Profile, log: Callable[[str], None], root: Path) -> None:
+    """Write (or regenerate) the demo data set when ``plan`` says so."""
+    from exportlab import demo
+
     if plan.write_demo:
         started = time.perf_counter()
         size, seed = profile.runner("demo_size"), profile.runner("demo_seed")
@@ -538,7 +512,6 @@ def prepare_inputs(
             f"demo data ({size}, seed {seed}) {again} to {_rel(plan.raw_dir, root)} "
             f"({time.perf_counter() - started:.1f} s)"
         )
-    return plan
 
 
 # ---------------------------------------------------------------------------------------- the lock
@@ -797,6 +770,46 @@ def _write_html(
     )
 
 
+def concurrency(stages: Sequence[Stage]) -> int:
+    """The most of ``stages`` that can run at the same time: the largest set of them none of which
+    needs another (directly or through others), as :class:`_Run` starts them.
+
+    >>> from exportlab.stages import STAGES
+    >>> concurrency([s for s in STAGES if s.id in ("01", "02", "04")]), concurrency(STAGES)
+    (1, 5)
+    """
+    ids = [s.id for s in stages]
+    needs = {s.id: _dependencies(s.id, stages) for s in stages}
+    best: list[str] = []
+
+    def grow(chosen: list[str], rest: list[str]) -> None:
+        nonlocal best
+        if len(chosen) > len(best):
+            best = list(chosen)
+        for n, candidate in enumerate(rest):
+            if len(chosen) + len(rest) - n <= len(best):
+                return
+            if all(candidate not in needs[c] and c not in needs[candidate] for c in chosen):
+                grow([*chosen, candidate], rest[n + 1 :])
+
+    grow([], ids)
+    return max(1, len(best))
+
+
+def _dependencies(stage_id: str, stages: Sequence[Stage]) -> set[str]:
+    """Ids of the ``stages`` that ``stage_id`` waits for, directly or through others of them (a
+    stage outside ``stages`` is not waited for, as in :class:`_Run`)."""
+    by_id = {s.id: s for s in stages}
+    found: set[str] = set()
+    frontier = [d for d in by_id[stage_id].after if d in by_id]
+    while frontier:
+        needed = frontier.pop()
+        if needed not in found:
+            found.add(needed)
+            frontier.extend(d for d in by_id[needed].after if d in by_id)
+    return found
+
+
 def _dependents(stage_id: str, stages: Sequence[Stage]) -> set[str]:
     """Ids of the stages that depend on ``stage_id``, directly or through others."""
     found: set[str] = set()
@@ -825,6 +838,24 @@ def _code_level_hint(stage: Stage, params: dict[str, Any], error: str) -> str:
     )
 
 
+def _preload_reports() -> None:
+    """Import what writing a stage's HTML report needs (nbconvert, its filters, the report module)."""
+    with contextlib.suppress(Exception):
+        import nbconvert
+        import nbconvert.exporters.html  # noqa: F401
+
+        from exportlab import report  # noqa: F401
+
+
+def _warm_worker(root: str, notebooks: Sequence[str]) -> None:
+    """A worker's first task: start its spare kernel for ``notebooks``, then import papermill and
+    the report writer while the kernel starts (the stage it runs next needs both)."""
+    kernels.prepare_spare(root, notebooks)
+    with contextlib.suppress(Exception):
+        import papermill  # noqa: F401
+    _preload_reports()
+
+
 def _worker_init() -> None:
     """Worker processes die with the runner (Linux): a killed run leaves no stage running."""
     if sys.platform.startswith("linux"):
@@ -844,6 +875,7 @@ def execute_stage(
     show_code: bool = False,
     profile_name: str | None = None,
     recorded: Iterable[str] | None = None,
+    warm: Sequence[str] = (),
 ) -> list[Path]:
     """Run one stage notebook with papermill; return its output files. Raises :class:`StageFailed`.
 
@@ -859,11 +891,15 @@ def execute_stage(
     filesystems), and a disk-full or permission error is a :class:`StageFailed` naming the file.
     ``cell_timeout``: seconds a cell may run (``None``: no limit); a cell that runs longer, or a
     kernel that stops answering, fails the stage instead of leaving it waiting.
+
+    The notebook runs on this process's spare kernel when one was started for it
+    (:mod:`exportlab.kernels`), else on a new one. ``warm``: notebooks of the stages that may come
+    next; a spare kernel is started for them (with their imports) while this stage runs.
     """
     tree = paths.tree_name(profile_name or paths.DEFAULT_PROFILE)
     with _profile_env(tree):  # the kernel works in the profile's tree
         return _execute_stage(
-            stage, params, root, tree, progress, cell_timeout, show_code, recorded
+            stage, params, root, tree, progress, cell_timeout, show_code, recorded, warm
         )
 
 
@@ -876,10 +912,8 @@ def _execute_stage(
     cell_timeout: float | None,
     show_code: bool,
     recorded: Iterable[str] | None,
+    warm: Sequence[str] = (),
 ) -> list[Path]:
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
     profile_name = tree
     reports = root / "reports" / tree
     runner = root / RUNNER_DIR
@@ -917,14 +951,32 @@ def _execute_stage(
         _drop_staging(staging)
         raise StageFailed(stage, None, error, None) from None
 
-    def kernel_started(pid: int) -> None:
-        journal["processes"].append([pid, _process_start(pid)])
-        with contextlib.suppress(OSError):
-            _write_journal(staging, journal)
-
     executed = staging / stage.notebook
     failure: str | None = None  # the error, when the exception itself says it best
+    manager: Any = None
+    start_error: Exception | None = None
     try:
+        # the spare kernel started (and warmed) while the stage before ran, else a new one (it
+        # starts while papermill is imported)
+        manager = kernels.SPARE.take(root) or kernels.start_kernel(root)
+    except Exception as exc:
+        start_error = exc
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        if start_error is not None:
+            raise start_error
+        # the kernel's process is in the journal before the notebook's first cell runs
+        pid = kernels.kernel_pid(manager)
+        if pid:
+            journal["processes"].append([pid, _process_start(pid)])
+            with contextlib.suppress(OSError):
+                _write_journal(staging, journal)
+        if warm:  # the next stage's kernel starts while this one runs
+            kernels.SPARE.prepare(root, [root / "notebooks" / name for name in warm])
+        if "nbconvert" not in sys.modules:  # the report writer loads while the notebook runs
+            threading.Thread(target=_preload_reports, daemon=True).start()
         pm.execute_notebook(
             str(root / "notebooks" / stage.notebook),
             str(executed),
@@ -934,7 +986,7 @@ def _execute_stage(
             cwd=str(root),
             progress_bar=progress,
             request_save_on_cell_execute=False,
-            kernel_manager_class=_current_interpreter_kernel_manager(kernel_started),
+            km=manager,
             execution_timeout=cell_timeout,
         )
     except PapermillExecutionError as exc:
@@ -944,10 +996,17 @@ def _execute_stage(
     except Exception as exc:
         failure, authoritative = f"{type(exc).__name__}: {exc}", False
     except BaseException:  # Ctrl-C: put the earlier outputs back, then stop
+        if manager is not None:
+            kernels.shutdown_kernel(manager, now=True)
         with contextlib.suppress(OSError):
             _put_back(root, staging, patterns, running=True)
             _drop_staging(staging)
         raise
+    if manager is not None:
+        if failure is None:  # it ends while the report is written
+            kernels.request_shutdown(manager)
+        else:  # a kernel that failed may be stuck: killed
+            kernels.shutdown_kernel(manager, now=True)
     if failure is None:
         try:
             _write_html(
@@ -961,6 +1020,9 @@ def _execute_stage(
             )
             move_file(executed, reports / stage.notebook)
             (reports / f"{stage.name}.failed.ipynb").unlink(missing_ok=True)
+            if manager is not None:
+                kernels.shutdown_kernel(manager)  # it has ended before its outputs are listed
+                manager = None
             outputs = _glob(patterns, root)
         except OSError as exc:
             failure, authoritative = (
@@ -977,6 +1039,9 @@ def _execute_stage(
                 ) from None
             _drop_staging(staging)
             return [p for p in outputs if p not in foreign]
+        finally:
+            if manager is not None:  # the report could not be written: the kernel ends anyway
+                kernels.shutdown_kernel(manager)
     failed: Path | None = reports / f"{stage.name}.failed.ipynb"
     cell, error = None, failure
     try:
@@ -1107,8 +1172,16 @@ def _run_locked(
     """
     log = options["log"]
     started_all = time.perf_counter()
-    prepare_inputs(profile, log, selected, root)
+    plan = preflight(profile, selected, root)
     state = _Run(profile, selected, root, **options)
+    try:
+        if plan.write_demo:
+            # stage 01 reads what is being written, so it runs: its kernel starts meanwhile
+            state.warm_first()
+        _write_demo(plan, profile, log, root)
+    except BaseException:
+        state.close()
+        raise
     state.loop()
     manifest = state.manifest
     ran = [
@@ -1156,7 +1229,9 @@ class _Run:
             force,
             log,
         )
-        self.jobs = max(1, min(jobs or os.cpu_count() or 1, 4))
+        # never more workers than stages that can run at once: a chain (the seminar's 01, 02, 04)
+        # runs in this process, with no worker to start
+        self.jobs = max(1, min(jobs or os.cpu_count() or 1, 4, concurrency(selected)))
         self.show_code = bool(profile.runner("show_code")) if show_code is None else show_code
         self.tree = paths.tree_name(profile.name)
         self.reports = root / "reports" / self.tree
@@ -1187,6 +1262,8 @@ class _Run:
         self.done: set[str] = set()
         self.running: dict[Any, tuple[Stage, tuple, float, int]] = {}
         self.executor: ProcessPoolExecutor | None = None
+        self.spares = 0  # spare kernels started for stages to come (kernels.SPARE of a process)
+        self.warming: Any = None  # a worker starting the first stage's spare kernel
 
     def header(self, stage: Stage) -> str:
         return f"[{self.number[stage.id]}/{len(self.selected)}] stage {stage.id} {stage.name}"
@@ -1305,6 +1382,64 @@ class _Run:
                 self.log(f"{self.header(stage)}: not run (stage {', '.join(roots)} failed)")
                 failed_ids.add(stage.id)
 
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+            )
+        return self.executor
+
+    def _next_up(self, starting: Stage) -> list[Stage]:
+        """Pending stages that can start once those running (and ``starting``) are done, the
+        critical path first: the stages a spare kernel started now would serve."""
+        busy = {s.id for s, *_ in self.running.values()} | {starting.id} | self.done
+        candidates = [
+            s
+            for s in self.pending
+            if s is not starting and all(d in busy or d not in self.number for d in s.after)
+        ]
+        return sorted(candidates, key=lambda s: -self.downstream[s.id])
+
+    def _warm_for(self, starting: Stage) -> tuple[str, ...]:
+        """The notebook a spare kernel started with ``starting`` is warmed for (empty: start none).
+
+        One spare per stage expected to follow, counting those already started; a stage starting
+        takes one (its process's, if that process has one)."""
+        self.spares = max(0, self.spares - 1)
+        following = self._next_up(starting)
+        if len(following) <= self.spares:
+            return ()
+        self.spares += 1
+        return (following[self.spares - 1].notebook,)
+
+    def warm_first(self) -> None:
+        """Start the kernel of the first stage to run now (while the demo data are written)."""
+        ready = sorted(
+            (s for s in self.pending if self._can_start(s)), key=lambda s: -self.downstream[s.id]
+        )
+        if not ready:
+            return
+        notebooks = [str(self.root / "notebooks" / ready[0].notebook)]
+        if self.jobs == 1:
+            kernels.prepare_spare(str(self.root), notebooks)
+        else:
+            self.warming = self._pool().submit(_warm_worker, str(self.root), notebooks)
+        self.spares = 1
+
+    def close(self) -> None:
+        """Stop the worker processes and the spare kernels (none outlives the run)."""
+        if self.warming is not None:
+            with contextlib.suppress(Exception):
+                self.warming.result()
+            self.warming = None
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)  # a worker's spare kernel ends with it
+            self.executor = None
+        kernels.SPARE.close()
+        self.spares = 0
+
     def start_ready(self) -> None:
         """Start the stages whose inputs are done, critical path first, while a slot is free."""
         ready = sorted(
@@ -1332,6 +1467,7 @@ class _Run:
                 show_code=self.show_code,
                 profile_name=self.profile.name,
                 recorded=sorted(self.previous.get(stage.id, {}).get("outputs", {})),
+                warm=self._warm_for(stage),
             )
             if self.jobs == 1:
                 try:
@@ -1341,13 +1477,12 @@ class _Run:
                     return
                 self.record(stage, planned, outputs, time.perf_counter() - started)
                 continue
-            if self.executor is None:
-                self.executor = ProcessPoolExecutor(
-                    max_workers=self.jobs,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_worker_init,
-                )
-            self.running[self.executor.submit(call)] = (stage, planned, started, slot)
+            if self.warming is not None:
+                # the worker holding the first stage's kernel is free again: the stage goes to it
+                with contextlib.suppress(Exception):
+                    self.warming.result()
+                self.warming = None
+            self.running[self._pool().submit(call)] = (stage, planned, started, slot)
 
     def collect(self) -> None:
         """Wait for a running stage to end; record it or its failure."""
@@ -1377,8 +1512,9 @@ class _Run:
                 ):
                     break
         finally:
-            if self.executor is not None:
-                self.executor.shutdown(wait=True)
+            pooled = self.executor is not None
+            self.close()
+            if pooled:
                 recover(self.root, self.log)  # what a worker that died left in flight
 
 
