@@ -226,3 +226,95 @@ def test_write_report_passes_its_options_to_prepare_and_refuses_unknown_ones(tmp
     with pytest.raises(TypeError, match="titel"):
         report.write_report(source, tmp_path / "typo.html", titel="03")
     assert not (tmp_path / "typo.html").exists()
+
+
+# ------------------------------------------------------------------ wide tables at 1,280 pixels
+
+#: Headers of the widest stage table (stage 03's trajectory table against the published one).
+WIDE_HEADERS = [
+    "Сегмент",
+    "№ п/п",
+    "Индекс высокотехнологичной экспортной траектории",
+    "Объем экспорта по товарной группе, тыс. долл.",
+    "Доля экспорта региона в общем объеме экспорта страны, %",
+    "Доля высокотехнологичного экспорта региона в общем объеме экспорта региона, %",
+    "Регион (как в статье)",
+    "Экспорт региона по расчету, млрд долл.",
+    "Экспорт страны по расчету, млрд долл.",
+    "мин., млрд долл.",
+    "макс., млрд долл.",
+    "Согласована",
+    "Одна доля во всех таблицах",
+    "Макс. возможный RCA",
+    "Индекс возможен как RCA",
+    "Доля группы / индекс (= доля страны)",
+]
+
+
+def _table_notebook(columns: int) -> nbformat.NotebookNode:
+    import pandas as pd
+
+    from exportlab import tables
+
+    row = ["Электроника и телекоммуникации", 1, 8.88, 1574879.0, 3.22, 19.83]
+    row += ["Республика Татарстан", 12.5, 340.2, 1.1, 2.2, "да", "да", 40.5, "да", 0.31]
+    frame = pd.DataFrame([row, row], columns=WIDE_HEADERS)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("tables.show(frame, lang)")
+    html = tables.show(frame.iloc[:, :columns], "ru").to_html()
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Этап 03"), cell]
+    return nb
+
+
+def test_wide_reader_tables_are_marked_for_the_smaller_layout():
+    wide = report.prepare(_table_notebook(len(WIDE_HEADERS)), lang="ru")
+    narrow = report.prepare(_table_notebook(5), lang="ru")
+    assert 'class="exportlab-table exportlab-wide"' in wide.cells[1].outputs[0]["data"]["text/html"]
+    assert "exportlab-wide" not in narrow.cells[1].outputs[0]["data"]["text/html"]
+
+
+_MEASURE = """<script>
+window.addEventListener('load', function () {
+  var cut = [];
+  document.querySelectorAll('table.exportlab-table').forEach(function (t) {
+    var box = t.parentElement.getBoundingClientRect(), r = t.getBoundingClientRect();
+    if (r.right > box.right + 1 || r.right > document.documentElement.clientWidth) {
+      cut.push(Math.round(r.right) + '>' + Math.round(box.right));
+    }
+  });
+  document.body.setAttribute('data-cut', cut.join(' ') || 'none');
+});
+</script>"""
+
+
+@pytest.mark.slow
+def test_the_widest_russian_table_fits_a_1280_pixel_window(tmp_path: Path):
+    """Rendered by headless Chromium at 1,280 px: no reader table runs past its box (the last
+    columns of the 16-column stage 03 table used to be cut off)."""
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium not installed (apt install chromium)")
+    source = tmp_path / "executed.ipynb"
+    nbformat.write(_table_notebook(len(WIDE_HEADERS)), source)
+    page = report.write_report(source, tmp_path / "r.html", lang="ru")
+    html = page.read_text(encoding="utf-8").replace("</head>", _MEASURE + "</head>", 1)
+    page.write_text(html, encoding="utf-8")
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--window-size=1280,2000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert re.search(r'data-cut="none"', dom), re.search(r'data-cut="[^"]*"', dom)

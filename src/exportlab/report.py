@@ -35,6 +35,14 @@ PARAMETER_TAGS = ("parameters", "injected-parameters")
 #: Tags of narrative cells written in one language; the report keeps those of its ``lang``.
 LANG_TAGS = {"en": "lang-en", "ru": "lang-ru"}
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: A reader table (:func:`exportlab.tables.show`) with this many columns or more is *wide*: the
+#: report writes it smaller and tighter (class ``exportlab-wide``), so that it fits a 1,280-pixel
+#: window (the widest stage tables, 12-16 columns with Russian headers, were cut at the right);
+#: a table wider still scrolls inside its output box.
+WIDE_COLUMNS = 10
+
+_READER_TABLE = re.compile(r'<table\b([^>]*)\bclass="exportlab-table"')
+_COLUMN_HEADING = re.compile(r'class="col_heading level0 col\d+"')
 
 _DISPLAY_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$", re.DOTALL)
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?!\d)")
@@ -46,7 +54,12 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block html_head_css -%}
 <style type="text/css">
-  main { max-width: 1180px; margin: 0 auto; }
+  main { max-width: 1240px; margin: 0 auto; }
+  .jp-OutputArea-output { overflow-x: auto; }
+  .jp-RenderedHTMLCommon table.exportlab-table thead th { white-space: normal; }
+  .jp-RenderedHTMLCommon table.exportlab-wide { font-size: 0.78em; }
+  .jp-RenderedHTMLCommon table.exportlab-wide th,
+  .jp-RenderedHTMLCommon table.exportlab-wide td { padding: 0.3em 0.35em; }
   math { font-size: 1.08em; }
   math[display="block"] { margin: 0.6em 0; }
   .jp-RenderedHTMLCommon table.exportlab-params { font-size: 0.85em; margin: 0.4em 0 1em 0; }
@@ -221,6 +234,22 @@ def tex_to_mathml(text: str) -> str:
     return _INLINE_MATH.sub(replace("inline"), text)
 
 
+def mark_wide_tables(text: str) -> str:
+    """Add the class ``exportlab-wide`` to a reader table of :data:`WIDE_COLUMNS` columns or more
+    (the HTML of one output of :func:`exportlab.tables.show`).
+
+    >>> import pandas as pd
+    >>> from exportlab.tables import show
+    >>> "exportlab-wide" in mark_wide_tables(show(pd.DataFrame([range(12)]), "en").to_html())
+    True
+    >>> "exportlab-wide" in mark_wide_tables(show(pd.DataFrame([range(3)]), "en").to_html())
+    False
+    """
+    if len(_COLUMN_HEADING.findall(text)) < WIDE_COLUMNS:
+        return text
+    return _READER_TABLE.sub(r'<table\1class="exportlab-table exportlab-wide"', text, count=1)
+
+
 def _source(cell: Mapping[str, Any]) -> str:
     source = cell.get("source", "")
     return source if isinstance(source, str) else "".join(source)
@@ -282,6 +311,10 @@ def prepare(
                 if output.get("output_type") == "stream" and output.get("name") == "stderr":
                     continue
                 data = output.get("data", {})
+                if "text/html" in data:
+                    shown = data["text/html"]
+                    shown = shown if isinstance(shown, str) else "".join(shown)
+                    data["text/html"] = mark_wide_tables(shown)
                 if WIDGET_MIME in data:
                     output = nbformat.v4.new_output(
                         "display_data",
