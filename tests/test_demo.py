@@ -214,3 +214,48 @@ def test_the_basket_ladder_is_nested_and_excludes_high_tech():
     assert ladder.index(rare) > 2 * len(demo._LADDER_SECTORS)
     probs = demo._commonness(5)
     assert probs.sum() == pytest.approx(1.0) and (probs[:-1] > probs[1:]).all()
+
+
+def test_start_small_caps_an_entrant_and_ramps_it_to_its_own_level():
+    old, big, small = demo.CATALOGUE[0], demo.CATALOGUE[1], demo.CATALOGUE[2]
+    records = [(year, old, "CN", 100.0) for year in range(2015, 2020)]
+    records += [(year, big, p, 25.0) for year in range(2016, 2020) for p in ("CN", "KZ")]
+    records += [(year, small, "TR", 1.0) for year in range(2016, 2020)]
+    out = demo.start_small(records, cap=0.02, ramp=3)
+    assert [r[:3] for r in out] == [r[:3] for r in records]  # same lines in the same order
+    value = {(y, p.hs2012, c): v for y, p, c, v in out}
+    # incumbents export 100 in 2016 (the other entrant is not one of them): big's 50 becomes 2,
+    # factor 2 / 50 = 0.04, then 0.04 ** (2/3) and 0.04 ** (1/3), its own level from 2019
+    factor = 0.02 * 100.0 / 50.0
+    for year, k in ((2016, 0), (2017, 1), (2018, 2), (2019, 3)):
+        expected = 25.0 * factor ** max(1.0 - k / 3, 0.0)
+        assert value[(year, big.hs2012, "CN")] == pytest.approx(expected, rel=1e-12)
+        assert value[(year, big.hs2012, "KZ")] == pytest.approx(expected, rel=1e-12)
+        assert value[(year, small.hs2012, "TR")] == 1.0  # 1 <= 0.02 * 100: kept
+        assert value[(year, old.hs2012, "CN")] == 100.0  # the first year's products: kept
+    assert demo.start_small([]) == []
+
+
+def test_new_products_of_the_default_demo_start_small():
+    """No product appears from nothing as a large share of a region's export (K1 was noisy)."""
+    from exportlab import hs
+
+    exports = _demo_exports("full", 2021)
+    annual = exports.groupby(["year", "region", "hs6", "partner", "flow"], as_index=False)[
+        "value_usd"
+    ].sum()
+    annual = hs.convert(annual, "HS2012").trade  # the demo's renumbered codes are not new
+    cells = annual.groupby(["region", "hs6", "year"])["value_usd"].sum().reset_index()
+    cells["first"] = cells.groupby(["region", "hs6"])["year"].transform("min")
+    start = cells.groupby("region")["year"].transform("min")
+    incumbent = cells["first"] < cells["year"]
+    base = cells[incumbent].groupby(["region", "year"])["value_usd"].sum()
+    entrants = cells[(cells["first"] == cells["year"]) & (cells["year"] > start)]
+    ratio = (
+        entrants["value_usd"].to_numpy()
+        / base.loc[list(zip(entrants["region"], entrants["year"], strict=True))].to_numpy()
+    )
+    assert len(entrants) > 300
+    # the cap, up to the confidential rows the demo masks and cents rounding
+    assert ratio.max() <= demo.ENTRY_CAP * 1.05, ratio.max()
+    assert (ratio > demo.ENTRY_CAP / 2).mean() > 0.2  # many entrants are large enough to be capped

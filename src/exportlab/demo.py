@@ -12,7 +12,9 @@ deterministic generator of *synthetic* data with a plausible structure to teach 
   a basket of common products whose reach grows with the region's breadth; :func:`_rows_for_region`),
   so ECI rises with diversity;
 * every year some regions start exporting new products and serve new partner countries, and the
-  partner mix drifts from European to Asian markets;
+  partner mix drifts from European to Asian markets; a new product starts small (at most
+  :data:`ENTRY_CAP` of the export of the region's other products in its first year, growing to its
+  own level over :data:`ENTRY_RAMP` years; :func:`start_small`);
 * codes are real HS 6-digit codes (edition-specific where HS 2017 changed them) extended to 10-digit
   TN VED codes; partners are real ISO 3166-1 alpha-2 codes.
 
@@ -387,6 +389,11 @@ HIGHTECH: dict[str, list[tuple[str, float]]] = {
 ZIPF = 1.5
 BASKET = 0.7
 BASKET_SHARE = 0.15
+#: New products start small (:func:`start_small`): in its first year a product the region did not
+#: export before exports at most ``ENTRY_CAP`` of the region's export of the products it already
+#: exports, and reaches its own level after ``ENTRY_RAMP`` years.
+ENTRY_CAP = 0.02
+ENTRY_RAMP = 3
 #: Sectors from the commonest to the rarest, for the ladder of common products.
 _LADDER_SECTORS = (
     "food",
@@ -538,7 +545,62 @@ def _rows_for_region(rng: np.random.Generator, iso: str, size: str) -> pd.DataFr
             value = base_musd * 1e6 * share * np.exp((trend + east) * t) * shock
             value *= rng.lognormal(0, 0.15)
             records.append((year, product, partner, value))
-    return records
+    return start_small(records)
+
+
+def start_small(
+    records: list[tuple[int, Product, str, float]],
+    cap: float = ENTRY_CAP,
+    ramp: int = ENTRY_RAMP,
+) -> list[tuple[int, Product, str, float]]:
+    """New products start small: cap a product's first-year export and let it grow to its level.
+
+    ``records`` are one region's annual ``(year, product, partner, value_usd)``. A product first
+    exported in year ``f`` after the region's first year, with ``v`` USD that year while the products
+    the region already exported (first exported before ``f``, earlier entrants at their capped
+    values) export ``I``, is an *entrant*; when
+    ``v > cap · I`` its export in year ``f + k`` (every partner) is multiplied by
+    ``(cap · I / v) ** (1 - k / ramp)`` for ``k < ramp``: ``cap · I`` in its first year, its own
+    level from year ``f + ramp`` on. Entrants below the cap, the first year's products and later
+    re-entries are kept as drawn.
+
+    New export lines start small and grow (Besedeš & Prusa 2006, "Ins, outs, and the duration of
+    trade", Canadian Journal of Economics 39(1); Eaton, Eslava, Kugler & Tybout 2008, "The margins
+    of entry into export markets: evidence from Colombia"): without the cap, a small region's
+    product drawn as half of its export could appear from nothing in one year, and the demo's
+    K1 jumped from year to year by a few such draws.
+
+    >>> from exportlab.demo import CATALOGUE, start_small
+    >>> old, new = CATALOGUE[0], CATALOGUE[1]
+    >>> rec = [(2015, old, "CN", 100.0), (2016, old, "CN", 100.0), (2016, new, "CN", 50.0),
+    ...        (2017, old, "CN", 100.0), (2017, new, "CN", 50.0)]
+    >>> [round(v, 2) for *_, v in start_small(rec, cap=0.02, ramp=2)]
+    [100.0, 100.0, 2.0, 100.0, 10.0]
+    """
+    if not records:
+        return records
+    by_year: dict[int, dict[str, float]] = {}
+    first: dict[str, int] = {}
+    for year, product, _, value in records:
+        cell = by_year.setdefault(year, {})
+        cell[product.hs2012] = cell.get(product.hs2012, 0.0) + value
+        first[product.hs2012] = min(first.get(product.hs2012, year), year)
+    factor: dict[str, float] = {}
+
+    def scale(code: str, year: int) -> float:
+        k = year - first[code]
+        return factor[code] ** (1.0 - k / ramp) if code in factor and k < ramp else 1.0
+
+    start = min(first.values())
+    for year in sorted(by_year):  # earlier entrants count at their capped, ramping values
+        if year == start:
+            continue
+        cell = by_year[year]
+        incumbents = sum(v * scale(c, year) for c, v in cell.items() if first[c] < year)
+        for code in sorted(c for c in cell if first[c] == year):
+            if incumbents > 0 and cell[code] > cap * incumbents:
+                factor[code] = cap * incumbents / cell[code]
+    return [(y, p, c, v * scale(p.hs2012, y)) for y, p, c, v in records]
 
 
 def _monthly(rng: np.random.Generator, records: list, size: str) -> pd.DataFrame:
