@@ -107,6 +107,7 @@ __all__ = [
     "load_sector_mapping",
     "opportunities",
     "opportunities_table",
+    "products_table",
     "product_classes",
     "proximity",
     "rca",
@@ -2235,11 +2236,26 @@ def opportunities_table(opp: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     become one ``name`` column in ``lang`` (the other language where ``lang``'s is missing).
     Numeric columns are unchanged.
     """
-    from exportlab.classify import group_label
     from exportlab.labels import check_lang
 
     check_lang(lang)
-    out = opp.drop(columns=[c for c in ("hightech", "resource") if c in opp.columns]).copy()
+    out = _reader_names(
+        opp.drop(columns=[c for c in ("hightech", "resource") if c in opp.columns]), lang
+    )
+    for col in ("nne", "exported"):
+        if col in out.columns:
+            out[col] = _yes_no(out[col], lang)
+    first = ["rank", "product", "name", "hightech_group", "nne", "exported"]
+    cols = [c for c in first if c in out.columns] + [c for c in out.columns if c not in first]
+    return out[cols].reset_index(drop=True)
+
+
+def _reader_names(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Product names as one ``name`` column in ``lang`` (the other language where ``lang``'s is
+    missing, ``—`` where none), high-tech group ids and resource classes by their names."""
+    from exportlab.classify import group_label, resource_label
+
+    out = table.copy()
     other = "ru" if lang == "en" else "en"
     order = [f"name_{lang}", f"label_{lang}", "name", "label", f"name_{other}", f"label_{other}"]
     found = [c for c in order if c in out.columns]
@@ -2249,14 +2265,39 @@ def opportunities_table(opp: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             name = name.fillna(out[col])
         out = out.drop(columns=found)
         out["name"] = name.fillna("—")
-    if "hightech_group" in out.columns:
-        out["hightech_group"] = [
-            group_label(g, lang) if isinstance(g, str) else "—" for g in out["hightech_group"]
-        ]
-    for col in ("nne", "exported"):
+    for col, label in (("hightech_group", group_label), ("resource", resource_label)):
         if col in out.columns:
-            out[col] = _yes_no(out[col], lang)
-    first = ["rank", "product", "name", "hightech_group", "nne", "exported"]
+            out[col] = [label(v, lang) if isinstance(v, str) else "—" for v in out[col]]
+    return out
+
+
+def products_table(
+    result: ComplexityResult, products_meta: pd.DataFrame | None = None, lang: str = "en"
+) -> pd.DataFrame:
+    """The products by complexity, for readers: ``product`` (code), ``name`` (one column in
+    ``lang``), ``pci`` (dimensionless, standardised), ``ubiquity`` (regions with RCA ≥ 1) and,
+    from ``products_meta`` (:func:`product_classes`), the high-tech group and the resource class by
+    their names in ``lang`` (``—`` where none). Sorted by PCI, descending.
+
+    Example
+    -------
+    >>> x = pd.DataFrame([[10, 8, 1, 1], [4, 12, 14, 10], [16, 0, 20, 4]], index=["A", "B", "C"],
+    ...                  columns=["8517", "3004", "2709", "8802"])
+    >>> meta = pd.DataFrame({"hightech_group": ["electronics_telecom", None, None, None],
+    ...                      "resource": ["nne", "nne", "energy", "nne"]}, index=x.columns)
+    >>> table = products_table(complexity(x), meta, "ru")
+    >>> table.loc[0, "product"], int(table.loc[0, "ubiquity"]), table.loc[0, "resource"]
+    ('8802', 1, 'Несырьевые неэнергетические товары')
+    """
+    from exportlab.labels import check_lang
+
+    check_lang(lang)
+    out = result.product_table().rename_axis("product").reset_index()
+    out["ubiquity"] = out["ubiquity"].round().astype("Int64")
+    if products_meta is not None:
+        out = out.join(products_meta, on="product")
+    out = _reader_names(out, lang)
+    first = ["product", "name", "pci", "ubiquity", "hightech_group", "resource"]
     cols = [c for c in first if c in out.columns] + [c for c in out.columns if c not in first]
     return out[cols].reset_index(drop=True)
 
