@@ -1330,7 +1330,8 @@ class _Run:
     def finished(self, stage: Stage) -> None:
         self.done.add(stage.id)
         if stage.id == "01":
-            # once stage 01 has read the data, ``year`` is checked before the next kernels start
+            # once stage 01 has read the data, ``year`` is checked before the next stages start
+            # (a spare kernel started meanwhile has only imported modules; it is stopped)
             declaring = [
                 self.declared[s.id]
                 for s in self.selected
@@ -1419,7 +1420,7 @@ class _Run:
         ready = sorted(
             (s for s in self.pending if self._can_start(s)), key=lambda s: -self.downstream[s.id]
         )
-        if not ready:
+        if not ready or ready[0].id != "01":  # only stage 01 reads the demo data set
             return
         notebooks = [str(self.root / "notebooks" / ready[0].notebook)]
         if self.jobs == 1:
