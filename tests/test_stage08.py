@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import copy_project
+from test_bilingual import cyrillic_share
 from test_realdata_brazil import STATES_FILE, _brazil_reference
+from test_reports import check_report, parse_report
+from test_stage07_tables import INTERNAL
 
 from exportlab import pipeline
 
 pytestmark = pytest.mark.slow
 STAGES = ["01", "02", "04", "08"]
+#: The seminar run also draws stage 07, whose product table and printed lines are checked in Russian.
+SEMINAR_STAGES = ["01", "02", "04", "07", "08"]
 FIGURES = [
     "atlas_product_space_",
     "atlas_basket_",
@@ -45,6 +52,45 @@ class _Root:
             os.environ["EXPORTLAB_ROOT"] = self.saved
 
 
+class _ReaderTables(HTMLParser):
+    """The header and cell texts of the reader tables (``exportlab-table``) of a report page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headers: list[str] = []
+        self.cells: list[str] = []
+        self._depth = 0
+        self._cell: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and "exportlab-table" in (dict(attrs).get("class") or ""):
+            self._depth += 1
+        elif self._depth and tag in ("th", "td"):
+            self._cell = tag
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._depth:
+            self._depth -= 1
+        elif tag in ("th", "td"):
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell and data.strip():
+            (self.headers if self._cell == "th" else self.cells).append(data.strip())
+
+
+def _printed(executed: Path) -> list[str]:
+    """The lines the code cells of an executed notebook printed."""
+    cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    return [
+        line
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if output.get("name") == "stdout"
+        for line in "".join(output["text"]).splitlines()
+    ]
+
+
 def _figures(root: Path, tree: str = "seminar") -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / "figures" / tree).glob("atlas_*"))}
 
@@ -53,9 +99,26 @@ def test_stage08_on_the_small_demo_in_russian(tmp_path: Path):
     root = copy_project(tmp_path / "project")
     with _Root(root):
         manifest = pipeline.run(
-            "seminar", stages=STAGES, progress=False, jobs=1, log=lambda m: None
+            "seminar", stages=SEMINAR_STAGES, progress=False, jobs=1, log=lambda m: None
         )
-        assert manifest["run"]["ran"] == STAGES
+        assert manifest["run"]["ran"] == SEMINAR_STAGES
+        reports = root / "reports" / "seminar"
+        # stage 07: the tables show localized headers and value labels, never an internal name
+        page = _ReaderTables()
+        page.feed((reports / "07_smart_specialisation.html").read_text(encoding="utf-8"))
+        assert "Распространённость (регионов с RCA ≥ 1)" in page.headers
+        assert "Несырьевые неэнергетические товары" in page.cells
+        assert not INTERNAL & {*page.headers, *page.cells}
+        # numbers the notebook prints have the decimal comma
+        printed = _printed(reports / "07_smart_specialisation.ipynb")
+        (rho,) = [line for line in printed if line.startswith("Корреляция Спирмена ECI и ДАЭД:")]
+        (eigen,) = [line for line in printed if "второе собственное число:" in line]
+        for line in (rho, eigen):
+            assert re.search(r"\d,\d{3}", line) and not re.search(r"\d\.\d", line), line
+        # stage 08 names products by their Russian chapter: the report reads in Russian
+        check_report(reports / "08_atlas_analyses.html")
+        share = cyrillic_share(" ".join(parse_report(reports / "08_atlas_analyses.html").text))
+        assert share >= 0.6, share
         figures = _figures(root)
         for stem in FIGURES:
             assert any(n.startswith(stem) and n.endswith(".png") for n in figures), stem
