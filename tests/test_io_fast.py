@@ -119,7 +119,7 @@ def _few_cells(n: int) -> list[str]:
 
 
 @pytest.mark.parametrize("copy", [False, True])
-def test_dense_files_keep_typed_rows_with_the_same_result(tmp_path, monkeypatch, copy):
+def test_dense_files_read_as_raw_cells_give_the_same_result(tmp_path, monkeypatch, copy):
     from exportlab.io import fast
 
     rows = _few_cells(400)
@@ -140,6 +140,57 @@ def test_dense_files_keep_typed_rows_with_the_same_result(tmp_path, monkeypatch,
         assert _digest(tmp_path / "dense" / name) == _digest(tmp_path / "plain" / name)
     trade = pd.read_parquet(tmp_path / "dense" / "trade.parquet")
     assert trade["value_usd"].sum() == sum(1000.25 + k for k in range(400))
+
+
+def _dense_and_plain(tmp_path, monkeypatch, files: dict[str, list[str]], unseen: bool = False):
+    """Ingest ``files`` read as raw cells (dense) and as typed rows; both reports.
+
+    ``unseen``: the sample shows no label, so every flow and period is found in the raw cells.
+    """
+    from exportlab.io import fast
+
+    for name, rows in files.items():
+        (tmp_path / name).write_text(HEADER + "".join(rows), encoding="utf-8")
+    paths = [tmp_path / name for name in files]
+    sample = fast.sample
+    empty = {f: set() for f in fast.LABEL_FIELDS}
+    monkeypatch.setattr(
+        fast,
+        "sample",
+        lambda s: replace(sample(s), dense=True, **({"seen": empty} if unseen else {})),
+    )
+    dense = xio.ingest(paths, tmp_path / "dense", skip_invalid=True)
+    monkeypatch.setattr(fast, "sample", lambda s: replace(sample(s), dense=False))
+    plain = xio.ingest(paths, tmp_path / "plain", skip_invalid=True)
+    for name in ("trade.parquet", "trade_fine.parquet", "quality.json", "quality_rejected.csv"):
+        assert _digest(tmp_path / "dense" / name) == _digest(tmp_path / "plain" / name)
+    return dense, plain
+
+
+def test_dense_copies_spelt_otherwise_or_in_another_file_are_found(tmp_path, monkeypatch):
+    rows = _few_cells(60)
+    # the same row with its flow in lower case is a copy, and so is a row of another file
+    respelt = rows[5].replace("ЭК", "эк", 1)
+    dense, plain = _dense_and_plain(
+        tmp_path, monkeypatch, {"a.tsv": rows + [respelt], "b.tsv": [rows[7]]}
+    )
+    assert dense.engine == plain.engine == "general"
+    assert dense.duplicates == plain.duplicates == 2
+    listed = pd.read_csv(tmp_path / "dense" / "quality_rejected.csv", dtype=str)
+    assert sorted(listed["value"]) == ["same as a.tsv, line 7", "same as a.tsv, line 9"]
+
+
+def test_dense_annual_copies_and_labels_missed_by_the_sample(tmp_path, monkeypatch):
+    # annual periods (no month) written two ways: " 2021" and "2021" are one period
+    rows = [r.replace("01/2021", "2021").replace("02/2021", " 2021") for r in _few_cells(40)]
+    dense, _ = _dense_and_plain(tmp_path, monkeypatch, {"x.tsv": rows}, unseen=True)
+    assert dense.engine == "fast" and dense.rows_read == 40
+    trade = pd.read_parquet(tmp_path / "dense" / "trade.parquet")
+    assert trade["year"].unique().tolist() == [2021]
+    assert trade["value_usd"].sum() == sum(1000.25 + k for k in range(40))
+    copied = rows + [rows[0].replace("\t2021\t", "\t 2021\t")]  # a copy in the other spelling
+    dense, plain = _dense_and_plain(tmp_path, monkeypatch, {"x.tsv": copied}, unseen=True)
+    assert dense.engine == plain.engine == "general" and dense.duplicates == 1
 
 
 def test_sample_sees_repeated_cells_only_when_there_are(tmp_path):

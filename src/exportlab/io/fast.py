@@ -191,10 +191,8 @@ def _enum(con: duckdb.DuckDBPyConnection, name: str, values: Sequence[str]) -> N
 
 
 def _lookup(values: Sequence[object], sql_type: str) -> str:
-    items = ", ".join(
-        "NULL" if v is None else (_q(v) if isinstance(v, str) else str(v)) for v in values
-    )
-    return f"([{items}, NULL]::{sql_type}[])"
+    items = [("NULL" if v is None else (_q(v) if isinstance(v, str) else str(v))) for v in values]
+    return f"([{', '.join([*items, 'NULL'])}]::{sql_type}[])"
 
 
 @dataclass
@@ -284,29 +282,136 @@ def _col(src: Source, fld: str) -> str:
     return f'r."{cols[fld]}"' if fld in cols else "NULL::VARCHAR"
 
 
-def _rows_select(src: Source, i: int, decimal: str, lk: dict[str, str], flow: str | None) -> str:
-    """The typed, mapped rows of one source (read as they are scanned, never stored)."""
-    yc = int("period" not in src.layout.columns)
-    f, p, pa, rg, code = (_col(src, x) for x in ("flow", "period", "partner", "region", "code"))
-    value = _col(src, "value")
-    netto = _col(src, "netto") if "netto" in src.layout.columns else f"NULL::{NUMBER}"
+def _mapped_select(
+    i: int,
+    yc: int,
+    lk: dict[str, str],
+    flow: str | None,
+    labels: tuple[str, str, str, str, str],
+    carry: Sequence[tuple[str, str]],
+    relation: str,
+) -> str:
+    """Labels of ``relation`` mapped through the lookups ``lk``; the ``carry`` columns kept.
+
+    ``labels``: SQL of the raw flow, period (or year), partner, region and code; ``carry``:
+    ``(expression, name)`` pairs passed through. Each label is cast once to its ENUM of raw labels;
+    the lookups index the casts' codes (no string function per label).
+    """
+    f, p, pa, rg, code = labels
     default = _q(flow) + "::e_flow" if flow else "NULL::e_flow"
-    # each label is cast once to its ENUM of raw labels; the lookups index the casts' codes
+    inner = ", ".join(f"{expr} AS {name}" for expr, name in carry)
+    outer = ", ".join(name for _, name in carry)
     return f"""
   SELECT {i}::USMALLINT AS file_id,
     CASE WHEN f_raw IS NULL THEN {default} ELSE {lk["flow"]}[cf + 1] END AS flow,
     {lk[f"year{yc}"]}[cp + 1] AS year, {lk[f"month{yc}"]}[cp + 1] AS month,
     {lk[f"pf{yc}"]}[cp + 1] AS pf, {lk["partner"]}[cpa + 1] AS partner,
     {lk["region"]}[crg + 1] AS region, CASE WHEN restored THEN '0' || c ELSE c END AS code,
-    restored, value_usd, netto_kg
+    restored, {outer}
   FROM (
     SELECT {f} AS f_raw, {code} AS c,
       (length({code}) % 2 = 1 AND left({code}, 1) <> 'X') AS restored,
       enum_code(TRY_CAST({f} AS raw_flow)) AS cf, enum_code(TRY_CAST({p} AS raw_period)) AS cp,
       enum_code(TRY_CAST({pa} AS raw_partner)) AS cpa,
       enum_code(TRY_CAST({rg} AS raw_region)) AS crg,
+      {inner}
+    FROM {relation})"""
+
+
+def _labels_of(src: Source) -> tuple[str, str, str, str, str]:
+    return tuple(_col(src, x) for x in ("flow", "period", "partner", "region", "code"))  # type: ignore[return-value]
+
+
+def _numbers_of(src: Source) -> tuple[str, str]:
+    netto = _col(src, "netto") if "netto" in src.layout.columns else f"NULL::{NUMBER}"
+    return _col(src, "value"), netto
+
+
+def _rows_select(src: Source, i: int, decimal: str, lk: dict[str, str], flow: str | None) -> str:
+    """The typed, mapped rows of one source (read as they are scanned, never stored)."""
+    yc = int("period" not in src.layout.columns)
+    value, netto = _numbers_of(src)
+    carry = [(value, "value_usd"), (netto, "netto_kg")]
+    return _mapped_select(i, yc, lk, flow, _labels_of(src), carry, f"{_reader(src, decimal)} r")
+
+
+#: Columns of table ``raw_cells`` holding the raw label text of each field of LABEL_FIELDS.
+RAW_LABELS = ("f_raw", "p_raw", "pa_raw", "rg_raw")
+
+
+def _raw_select(src: Source, i: int, decimal: str) -> str:
+    """Rows of one source grouped by their raw text labels (flow, period, partner, region, code).
+
+    Only the reader's work per row (no mapping): a raw cell is one cell in one period label, with
+    the row count, exact sums, the count of rows with a missing or negative number and the hashes
+    of the rows' numbers (``hs``), which find exact copies without a second pass over the text.
+    """
+    f, p, pa, rg, code = _labels_of(src)
+    value, netto = _numbers_of(src)
+    return f"""
+  SELECT {i}::USMALLINT AS file_id, f_raw, p_raw, pa_raw, rg_raw, c_raw, count(*) AS n,
+    sum(value_usd) AS v, sum(netto_kg) AS w,
+    count(*) FILTER (WHERE value_usd IS NULL OR value_usd < 0 OR netto_kg < 0) AS bad,
+    list(hash(value_usd, netto_kg)) AS hs
+  FROM (
+    SELECT {f} AS f_raw, {p} AS p_raw, {pa} AS pa_raw, {rg} AS rg_raw, {code} AS c_raw,
       {value} AS value_usd, {netto} AS netto_kg
-    FROM {_reader(src, decimal)} r)"""
+    FROM {_reader(src, decimal)} r)
+  GROUP BY ALL"""
+
+
+def _raw_mapped(src: Source, i: int, lk: dict[str, str], flow: str | None) -> str:
+    """The raw cells of source ``i`` (table ``raw_cells``) with their labels mapped."""
+    yc = int("period" not in src.layout.columns)
+    carry = [(c, c) for c in ("n", "v", "w", "bad", "hs")]
+    labels = (*RAW_LABELS, "c_raw")
+    return _mapped_select(
+        i,
+        yc,
+        lk,
+        flow,
+        labels,
+        carry,
+        f"raw_cells WHERE file_id = {i}",  # type: ignore[arg-type]
+    )
+
+
+def _cells_from_raw(months: bool) -> str:
+    """Table ``mapped`` (raw cells, labels mapped) grouped into cells as :func:`cells_sql` does."""
+    month_key = "month, " if months else ""
+    return f"""
+SELECT file_id, year, {month_key}region, code, partner, flow, sum(n)::BIGINT AS n,
+  bit_or(1::USMALLINT << coalesce(month, 0)) AS months_mask,
+  bit_or(1::UINTEGER << pf) AS formats_mask,
+  coalesce(sum(n) FILTER (WHERE restored), 0)::BIGINT AS restored,
+  sum(v) AS v, sum(w) AS w, sum(bad)::BIGINT AS bad
+FROM mapped
+GROUP BY ALL"""
+
+
+def _raw_copies(con: duckdb.DuckDBPyConnection) -> int:
+    """Cell-months of table ``mapped`` (over every file) where two rows' numbers hash alike.
+
+    Two rows that are exact copies share the cell, the month and the hash of their numbers, so no
+    copy is missed; a hash collision only sends the ingest to the general path, which is exact.
+    Each raw cell is checked on its own; the hashes of raw cells that map to one cell and month
+    (labels spelt two ways, or two files) are pooled and checked again.
+    """
+    within = con.execute(
+        "SELECT count(*) FROM mapped WHERE len(list_distinct(hs)) < len(hs)"
+    ).fetchall()[0][0]
+    if within:
+        return int(within)
+    # cells and months by a hash of their key (a null month, of annual data, hashes too); a
+    # collision only pools more hashes
+    key = "hash(year, month, region, code, partner, flow)"
+    return con.execute(
+        f"""WITH shared AS (SELECT {key} AS k FROM mapped GROUP BY k HAVING count(*) > 1)
+            SELECT count(*) FROM (
+              SELECT sum(len(hs)) AS n, len(list_distinct(flatten(list(hs)))) AS d
+              FROM (SELECT {key} AS k, hs FROM mapped) SEMI JOIN shared USING (k) GROUP BY k)
+            WHERE d < n"""
+    ).fetchall()[0][0]
 
 
 def cells_sql(rows: str, months: bool) -> str:
@@ -368,13 +473,12 @@ def _missing_labels(con, sources, plan: Plan) -> dict[str, set[str]]:
     return found
 
 
-def _checks(con: duckdb.DuckDBPyConnection, hs_digits: int, n_files: int) -> tuple[int, int, int]:
-    """``(unmapped, invalid, repeated)`` cells of table ``cells``.
+def _cell_checks(con: duckdb.DuckDBPyConnection, hs_digits: int) -> tuple[int, int]:
+    """``(unmapped, invalid)`` cells of table ``cells``.
 
     Unmapped: a flow, period, partner or region that maps to nothing (a label the sample missed,
     or an invalid one). Invalid: a row with a missing or negative number, or a malformed or too
-    short code. Repeated: two rows of a cell in the same month, in one file or two; their keys go
-    to table ``repeated`` (exact copies among them are duplicates, other rows are kept).
+    short code.
     """
     unmapped, invalid = con.execute(
         f"""SELECT count(*) FILTER (WHERE flow IS NULL OR year IS NULL OR region IS NULL
@@ -384,6 +488,16 @@ def _checks(con: duckdb.DuckDBPyConnection, hs_digits: int, n_files: int) -> tup
                      OR (code NOT LIKE 'X%' AND length(code) < {hs_digits}))
             FROM cells"""
     ).fetchall()[0]
+    return int(unmapped), int(invalid)
+
+
+def _checks(con: duckdb.DuckDBPyConnection, hs_digits: int, n_files: int) -> tuple[int, int, int]:
+    """``(unmapped, invalid, repeated)`` cells of table ``cells`` (see :func:`_cell_checks`).
+
+    Repeated: two rows of a cell in the same month, in one file or two; their keys go to table
+    ``repeated`` (exact copies among them are duplicates, other rows are kept).
+    """
+    unmapped, invalid = _cell_checks(con, hs_digits)
     over_files = "GROUP BY year, region, code, partner, flow" if n_files > 1 else ""
     n, mask = ("sum(n)", "bit_or(months_mask)") if n_files > 1 else ("n", "months_mask")
     con.execute(
@@ -394,7 +508,7 @@ def _checks(con: duckdb.DuckDBPyConnection, hs_digits: int, n_files: int) -> tup
             WHERE n > bit_count(m)"""
     )
     repeated = con.execute("SELECT count(*) FROM repeated").fetchall()[0][0]
-    return int(unmapped), int(invalid), int(repeated)
+    return unmapped, invalid, int(repeated)
 
 
 def build_cells(
@@ -412,34 +526,34 @@ def build_cells(
     given, zero restored), partner and flow, with the row count ``n``, the exact sums ``v`` (value)
     and ``w`` (net weight), the months and period layouts seen (bit masks) and the count of
     restored codes. Grouping while reading is what makes the pass fast: the large input is never
-    held in memory, only its cells. Cells with two rows in one month (rare in customs data) cost
-    one more pass, which looks for exact copies among their rows; when the sample already shows
-    such cells (few cells, many rows each), the typed rows are kept in a DuckDB table (spilled to
-    disk beyond its memory limit) so that both the grouping and the copy check read them instead
-    of the text. ``False`` means an invalid row,
+    held in memory, only its cells. When the sample shows cells with two rows in one month (few
+    cells, many rows each), the text is grouped by its raw labels instead, with the hashes of
+    each raw cell's numbers, and mapped, checked and searched for exact copies on that small
+    table (:func:`_build_cells_raw`: one pass). Otherwise such cells (rare in customs data) cost
+    one more pass, which looks for exact copies among their rows. ``False`` means an invalid row,
     an exact copy or a reader error: the general path then finds the file, line and column of each
     problem.
     """
     try:
-        return _build_cells(con, sources, maps, regions, hs_digits, flow, months)
+        sample_plan = sample(sources)
+        for fld in LABEL_FIELDS:
+            maps.add(fld, sample_plan.seen[fld])
+        if sample_plan.dense:
+            return _build_cells_raw(
+                con, sources, maps, regions, hs_digits, flow, months, sample_plan
+            )
+        return _build_cells(con, sources, maps, regions, hs_digits, flow, months, sample_plan)
     finally:
-        con.execute("DROP TABLE IF EXISTS typed")
+        for table in ("raw_cells", "mapped", "repeated"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _build_cells(con, sources, maps, regions, hs_digits, flow, months) -> bool:
-    plan = sample(sources)
-    for fld in LABEL_FIELDS:
-        maps.add(fld, plan.seen[fld])
+def _build_cells(con, sources, maps, regions, hs_digits, flow, months, plan) -> bool:
+    """Cells grouped while the typed rows are read (few rows per cell and month)."""
     for attempt in range(2):
         lk = maps.define(con, regions)
         rows = [_rows_select(src, i, plan.decimal[i], lk, flow) for i, src in enumerate(sources)]
         try:
-            if plan.dense:  # the copy check will need the rows: typed once, kept in DuckDB
-                con.execute(
-                    "CREATE OR REPLACE TEMP TABLE typed AS "
-                    + " UNION ALL ".join(f"({r})" for r in rows)
-                )
-                rows = ["SELECT * FROM typed"]
             con.execute(
                 "CREATE OR REPLACE TABLE cells AS "
                 + " UNION ALL ".join(f"({cells_sql(r, months)})" for r in rows)
@@ -457,3 +571,56 @@ def _build_cells(con, sources, maps, regions, hs_digits, flow, months) -> bool:
         for fld, labels in missing.items():
             maps.add(fld, labels)
     return False
+
+
+def _build_cells_raw(con, sources, maps, regions, hs_digits, flow, months, plan) -> bool:
+    """Cells from raw cells (many rows per cell and month): one pass over the text.
+
+    The text is grouped by its raw labels into table ``raw_cells`` (small: a few rows per
+    distinct label combination); labels are mapped, cells built, labels missed by the sample
+    found and exact copies looked for on that table, never on the rows again.
+    """
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE raw_cells AS "
+            + " UNION ALL ".join(
+                f"({_raw_select(src, i, plan.decimal[i])})" for i, src in enumerate(sources)
+            )
+        )
+    except duckdb.Error:
+        return False
+    for attempt in range(2):
+        lk = maps.define(con, regions)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE mapped AS "
+            + " UNION ALL ".join(
+                f"({_raw_mapped(src, i, lk, flow)})" for i, src in enumerate(sources)
+            )
+        )
+        con.execute("CREATE OR REPLACE TABLE cells AS " + _cells_from_raw(months))
+        unmapped, invalid = _cell_checks(con, hs_digits)
+        if not unmapped:
+            return not invalid and not _raw_copies(con)
+        if attempt:
+            return False
+        missing = _raw_missing(con)
+        if not any(missing.values()):
+            return False
+        for fld, labels in missing.items():
+            maps.add(fld, labels)
+    return False
+
+
+def _raw_missing(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Labels of table ``raw_cells`` that are not in the maps (the ENUMs of raw labels)."""
+    found: dict[str, set[str]] = {}
+    enums = ("raw_flow", "raw_period", "raw_partner", "raw_region")
+    for fld, col, enum in zip(LABEL_FIELDS, RAW_LABELS, enums, strict=True):
+        found[fld] = {
+            v
+            for (v,) in con.execute(
+                f"""SELECT DISTINCT {col} FROM raw_cells
+                    WHERE {col} IS NOT NULL AND TRY_CAST({col} AS {enum}) IS NULL"""
+            ).fetchall()
+        }
+    return found
