@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -51,6 +52,14 @@ def test_warm_code_imports_each_statement_on_its_own_and_leaves_no_name(tmp_path
     assert set(namespace) == {"__builtins__"}
     assert code.count("import json") == 1 and "from fractions import Fraction" in code
     assert kernels.warm_code([]) == ""
+
+
+def test_warm_code_also_loads_what_package_modules_load_on_first_use(tmp_path: Path):
+    tables = _notebook(tmp_path / "t.ipynb", "from exportlab import paths, tables")
+    code = kernels.warm_code([tables])
+    assert all(statement in code for statement in kernels.FIRST_USE["exportlab.tables"])
+    plain = kernels.warm_code([_notebook(tmp_path / "p.ipynb", "from exportlab import paths")])
+    assert "openpyxl" not in plain
 
 
 def test_the_seminar_warms_each_next_stage_and_nothing_after_the_last(monkeypatch):
@@ -191,3 +200,40 @@ def test_a_failing_stage_leaves_no_kernel_behind(fork: Path):
         run("default", progress=False, jobs=1, log=lambda m: None)
     assert kernels.SPARE.manager is None and not _kernel_children()
     assert [p.name for p in (fork / "reports" / ".runner").iterdir()] == ["lock"]
+
+
+@pytest.mark.slow
+def test_a_spare_kernel_is_handed_over_once_its_imports_have_run(tmp_path: Path):
+    """The kernel answers requests while its warm-up runs: without waiting for it, the notebook's
+    first cell would wait (and count that against ``cell_timeout``)."""
+    (tmp_path / "slow_module.py").write_text("import time\ntime.sleep(3)\n")  # a slow import
+    spare = kernels.SpareKernel()
+    spare.prepare(tmp_path, [_notebook(tmp_path / "x.ipynb", "import slow_module")])
+    started = time.monotonic()
+    manager = spare.take(tmp_path)
+    try:
+        assert manager is not None and spare.manager is None
+        assert time.monotonic() - started > 1.5, "handed over before its imports had run"
+        client = manager.blocking_client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        started = time.monotonic()
+        reply = client.execute_interactive(
+            "import sys\nassert 'slow_module' in sys.modules", store_history=False, timeout=60
+        )
+        assert reply["content"]["status"] == "ok" and time.monotonic() - started < 1.5
+        client.stop_channels()
+    finally:
+        if manager is not None:
+            kernels.shutdown_kernel(manager, now=True)
+    assert not _kernel_children()
+
+
+@pytest.mark.slow
+def test_a_spare_kernel_of_another_profile_is_not_used(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("EXPORTLAB_PROFILE", "seminar")
+    spare = kernels.SpareKernel()
+    spare.prepare(tmp_path)
+    monkeypatch.setenv("EXPORTLAB_PROFILE", "default")
+    assert spare.take(tmp_path) is None and spare.manager is None
+    assert not _kernel_children()

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 KERNEL_NAME = "python3"
+#: Seconds a stage waits for its spare kernel to finish importing before it starts a new one.
+WARM_TIMEOUT = 120.0
 #: Environment variables a kernel reads at its start: a spare kernel started under other values
 #: (another profile's tree, another figure mode) is not used.
 ENVIRONMENT = (
@@ -107,9 +109,30 @@ def notebook_imports(notebook: Path) -> list[str]:
     return found
 
 
+#: What modules of the package load on first use, imported with them in a spare kernel: writing a
+#: table (``tables.write_table``: XLSX) and showing one (``tables.show``: a pandas Styler).
+FIRST_USE = {
+    "exportlab.tables": ("import openpyxl", "import pandas.io.formats.style"),
+}
+
+
+def _package_modules(statements: Iterable[str]) -> set[str]:
+    """The ``exportlab`` modules that import statements name (``from exportlab import tables``)."""
+    found: set[str] = set()
+    for statement in statements:
+        node = ast.parse(statement).body[0]
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] == "exportlab"}
+
+
 def warm_code(notebooks: Iterable[Path]) -> str:
-    """Code importing what ``notebooks`` import, each statement on its own (a failing import is left
-    for the notebook's own cell to report), leaving no name behind in the kernel's namespace.
+    """Code importing what ``notebooks`` import (and what the package modules they import load on
+    first use, :data:`FIRST_USE`), each statement on its own (a failing import is left for the
+    notebook's own cell to report), leaving no name behind in the kernel's namespace.
 
     >>> import json, tempfile
     >>> from pathlib import Path
@@ -128,6 +151,8 @@ def warm_code(notebooks: Iterable[Path]) -> str:
     statements: list[str] = []
     for notebook in notebooks:
         statements.extend(s for s in notebook_imports(Path(notebook)) if s not in statements)
+    for module in sorted(_package_modules(statements)):
+        statements.extend(s for s in FIRST_USE.get(module, ()) if s not in statements)
     if not statements:
         return ""
     return (
@@ -157,6 +182,7 @@ def start_kernel(root: Path, code: str = "") -> Any:
     manager = current_interpreter_kernel_manager()()
     manager._exportlab_environment = _environment()
     manager._exportlab_warm_client = None
+    manager._exportlab_warm_id = None
     manager._exportlab_shutdown_requested = False
     _run_sync(manager.start_kernel)(cwd=str(root))
     if code:
@@ -164,9 +190,40 @@ def start_kernel(root: Path, code: str = "") -> Any:
         client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         # not stored in the history, so the notebook's cells keep their numbers from 1; the
         # kernel answers the stage's first request once this has run (one shell queue)
-        client.execute(code, silent=True, store_history=False, allow_stdin=False)
+        manager._exportlab_warm_id = client.execute(
+            code, silent=True, store_history=False, allow_stdin=False
+        )
         manager._exportlab_warm_client = client
     return manager
+
+
+def wait_warm(manager: Any, timeout: float = WARM_TIMEOUT) -> bool:
+    """Wait until a kernel has run its warm-up code (if any); ``False`` if it died or took longer
+    than ``timeout`` seconds.
+
+    The kernel answers a client's first requests while the warm-up still runs, so without this the
+    notebook's first cell would wait for it (and count that time against ``cell_timeout``).
+    """
+    import queue
+    import time
+
+    client = getattr(manager, "_exportlab_warm_client", None)
+    if client is None:
+        return True
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        try:
+            reply = client.get_shell_msg(timeout=min(1.0, remaining))
+        except queue.Empty:
+            if not _run_sync(manager.is_alive)():
+                return False
+            continue
+        if reply.get("parent_header", {}).get("msg_id") == manager._exportlab_warm_id:
+            _drop_warm_client(manager)
+            return True
 
 
 def kernel_pid(manager: Any) -> int | None:
@@ -261,15 +318,19 @@ class SpareKernel:
             return False
 
     def take(self, root: Path) -> Any:
-        """The spare kernel, if one runs for ``root`` (then it is no longer the spare), else ``None``."""
+        """The spare kernel, if one runs for ``root`` (then it is no longer the spare), else ``None``;
+        it has run its warm-up (:func:`wait_warm`) when it is returned."""
         if self.manager is None:
             return None
         usable = self._usable(root)
         manager, self.manager = self.manager, None
+        try:
+            usable = usable and wait_warm(manager)
+        except Exception:
+            usable = False
         if not usable:
             kill_kernel(manager)
             return None
-        _drop_warm_client(manager)
         return manager
 
     def close(self) -> None:

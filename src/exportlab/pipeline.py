@@ -847,13 +847,18 @@ def _preload_reports() -> None:
         from exportlab import report  # noqa: F401
 
 
-def _warm_worker(root: str, notebooks: Sequence[str]) -> None:
-    """A worker's first task: start its spare kernel for ``notebooks``, then import papermill and
-    the report writer while the kernel starts (the stage it runs next needs both)."""
-    kernels.prepare_spare(root, notebooks)
+def _preload_runner() -> None:
+    """Import papermill and the report writer (a stage needs both)."""
     with contextlib.suppress(Exception):
         import papermill  # noqa: F401
     _preload_reports()
+
+
+def _warm_worker(root: str, notebooks: Sequence[str]) -> None:
+    """A worker's first task: start its spare kernel for ``notebooks``, then import papermill and
+    the report writer while the kernel starts."""
+    kernels.prepare_spare(root, notebooks)
+    _preload_runner()
 
 
 def _worker_init() -> None:
@@ -1425,6 +1430,8 @@ class _Run:
         notebooks = [str(self.root / "notebooks" / ready[0].notebook)]
         if self.jobs == 1:
             kernels.prepare_spare(str(self.root), notebooks)
+            # papermill and the report writer load while the demo is written
+            threading.Thread(target=_preload_runner, daemon=True).start()
         else:
             self.warming = self._pool().submit(_warm_worker, str(self.root), notebooks)
         self.spares = 1
