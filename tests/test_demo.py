@@ -12,7 +12,7 @@ import pandas as pd
 import pycountry
 import pytest
 
-from exportlab import classify, demo
+from exportlab import classify, daed, demo
 from exportlab.regions import load_regions
 
 
@@ -220,20 +220,33 @@ def test_start_small_caps_an_entrant_and_ramps_it_to_its_own_level():
     old, big, small = demo.CATALOGUE[0], demo.CATALOGUE[1], demo.CATALOGUE[2]
     records = [(year, old, "CN", 100.0) for year in range(2015, 2020)]
     records += [(year, big, p, 25.0) for year in range(2016, 2020) for p in ("CN", "KZ")]
-    records += [(year, small, "TR", 1.0) for year in range(2016, 2020)]
+    records += [(year, small, "TR", 0.2) for year in range(2016, 2020)]
     out = demo.start_small(records, cap=0.02, ramp=3)
     assert [r[:3] for r in out] == [r[:3] for r in records]  # same lines in the same order
     value = {(y, p.hs2012, c): v for y, p, c, v in out}
-    # incumbents export 100 in 2016 (the other entrant is not one of them): big's 50 becomes 2,
-    # factor 2 / 50 = 0.04, then 0.04 ** (2/3) and 0.04 ** (1/3), its own level from 2019
-    factor = 0.02 * 100.0 / 50.0
+    # incumbents export 100 in 2016 (the other entrant is not one of them), cap * I = 2:
+    # big's 50 is multiplied by s = 1 / (1 + 50 / 2) = 1/26 (50/26 = 1.92 < 2), then by
+    # s ** (2/3) and s ** (1/3), its own level from 2019; small's 0.2 by 1 / (1 + 0.1) only
     for year, k in ((2016, 0), (2017, 1), (2018, 2), (2019, 3)):
-        expected = 25.0 * factor ** max(1.0 - k / 3, 0.0)
-        assert value[(year, big.hs2012, "CN")] == pytest.approx(expected, rel=1e-12)
-        assert value[(year, big.hs2012, "KZ")] == pytest.approx(expected, rel=1e-12)
-        assert value[(year, small.hs2012, "TR")] == 1.0  # 1 <= 0.02 * 100: kept
+        ramp = max(1.0 - k / 3, 0.0)
+        assert value[(year, big.hs2012, "CN")] == pytest.approx(25 / 26**ramp, rel=1e-12)
+        assert value[(year, big.hs2012, "KZ")] == pytest.approx(25 / 26**ramp, rel=1e-12)
+        assert value[(year, small.hs2012, "TR")] == pytest.approx(0.2 / 1.1**ramp, rel=1e-12)
         assert value[(year, old.hs2012, "CN")] == 100.0  # the first year's products: kept
     assert demo.start_small([]) == []
+
+
+def test_a_later_entrant_is_capped_against_the_capped_earlier_ones():
+    old, first, second = demo.CATALOGUE[0], demo.CATALOGUE[1], demo.CATALOGUE[2]
+    records = [(2015, old, "CN", 100.0), (2016, old, "CN", 100.0), (2017, old, "CN", 100.0)]
+    records += [(2016, first, "CN", 100.0), (2017, first, "CN", 100.0)]
+    records += [(2017, second, "CN", 1000.0)]
+    out = demo.start_small(records, cap=0.1, ramp=2)
+    # first: s = 1 / (1 + 100 / 10) = 1/11, in 2017 100 / sqrt(11); second is capped against
+    # I = 100 + 100 / sqrt(11), not against the drawn 200
+    incumbents = 100.0 + 100.0 / 11**0.5
+    assert out[4][3] == pytest.approx(100.0 / 11**0.5, rel=1e-12)
+    assert out[5][3] == pytest.approx(1000.0 / (1 + 1000.0 / (0.1 * incumbents)), rel=1e-12)
 
 
 def test_new_products_of_the_default_demo_start_small():
@@ -256,6 +269,11 @@ def test_new_products_of_the_default_demo_start_small():
         / base.loc[list(zip(entrants["region"], entrants["year"], strict=True))].to_numpy()
     )
     assert len(entrants) > 300
-    # the cap, up to the confidential rows the demo masks and cents rounding
-    assert ratio.max() <= demo.ENTRY_CAP * 1.05, ratio.max()
-    assert (ratio > demo.ENTRY_CAP / 2).mean() > 0.2  # many entrants are large enough to be capped
+    # below the cap (up to the confidential rows the demo masks and cents rounding), and no
+    # pile-up just below it: a hard cap gave a third of the regions with new goods the same K1
+    assert ratio.max() <= demo.ENTRY_CAP * 1.01, ratio.max()
+    assert (ratio > demo.ENTRY_CAP / 2).mean() > 0.2  # many entrants were drawn large
+    assert (ratio > 0.95 * demo.ENTRY_CAP).mean() < 0.1
+    shares = daed.new_goods_share(annual, novelty_window=1)
+    positive = shares.loc[shares["k1"] > 0, "k1"].round(5)
+    assert positive.value_counts().max() <= 3, positive.value_counts().head()

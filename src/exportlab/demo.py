@@ -12,7 +12,7 @@ deterministic generator of *synthetic* data with a plausible structure to teach 
   a basket of common products whose reach grows with the region's breadth; :func:`_rows_for_region`),
   so ECI rises with diversity;
 * every year some regions start exporting new products and serve new partner countries, and the
-  partner mix drifts from European to Asian markets; a new product starts small (at most
+  partner mix drifts from European to Asian markets; a new product starts small (less than
   :data:`ENTRY_CAP` of the export of the region's other products in its first year, growing to its
   own level over :data:`ENTRY_RAMP` years; :func:`start_small`);
 * codes are real HS 6-digit codes (edition-specific where HS 2017 changed them) extended to 10-digit
@@ -390,8 +390,8 @@ ZIPF = 1.5
 BASKET = 0.7
 BASKET_SHARE = 0.15
 #: New products start small (:func:`start_small`): in its first year a product the region did not
-#: export before exports at most ``ENTRY_CAP`` of the region's export of the products it already
-#: exports, and reaches its own level after ``ENTRY_RAMP`` years.
+#: export before exports less than ``ENTRY_CAP`` of the region's export of the products it already
+#: exports (a soft cap), and reaches its own level after ``ENTRY_RAMP`` years.
 ENTRY_CAP = 0.02
 ENTRY_RAMP = 3
 #: Sectors from the commonest to the rarest, for the ladder of common products.
@@ -558,11 +558,12 @@ def start_small(
     ``records`` are one region's annual ``(year, product, partner, value_usd)``. A product first
     exported in year ``f`` after the region's first year, with ``v`` USD that year while the products
     the region already exported (first exported before ``f``, earlier entrants at their capped
-    values) export ``I``, is an *entrant*; when
-    ``v > cap · I`` its export in year ``f + k`` (every partner) is multiplied by
-    ``(cap · I / v) ** (1 - k / ramp)`` for ``k < ramp``: ``cap · I`` in its first year, its own
-    level from year ``f + ramp`` on. Entrants below the cap, the first year's products and later
-    re-entries are kept as drawn.
+    values) export ``I``, is an *entrant*: its export in year ``f + k`` (every partner) is
+    multiplied by ``s ** (1 - k / ramp)`` for ``k < ramp``, with ``s = 1 / (1 + v / (cap · I))``.
+    In its first year it exports ``v / (1 + v / (cap · I))`` — about ``v`` when that is small, less
+    than ``cap · I`` however large ``v`` was drawn (a soft cap: no two regions' shares of new
+    products pile up at the cap) — and its own level from year ``f + ramp`` on. The first year's
+    products and later re-entries are kept as drawn.
 
     New export lines start small and grow (Besedeš & Prusa 2006, "Ins, outs, and the duration of
     trade", Canadian Journal of Economics 39(1); Eaton, Eslava, Kugler & Tybout 2008, "The margins
@@ -575,7 +576,7 @@ def start_small(
     >>> rec = [(2015, old, "CN", 100.0), (2016, old, "CN", 100.0), (2016, new, "CN", 50.0),
     ...        (2017, old, "CN", 100.0), (2017, new, "CN", 50.0)]
     >>> [round(v, 2) for *_, v in start_small(rec, cap=0.02, ramp=2)]
-    [100.0, 100.0, 2.0, 100.0, 10.0]
+    [100.0, 100.0, 1.92, 100.0, 9.81]
     """
     if not records:
         return records
@@ -598,8 +599,8 @@ def start_small(
         cell = by_year[year]
         incumbents = sum(v * scale(c, year) for c, v in cell.items() if first[c] < year)
         for code in sorted(c for c in cell if first[c] == year):
-            if incumbents > 0 and cell[code] > cap * incumbents:
-                factor[code] = cap * incumbents / cell[code]
+            if incumbents > 0:  # v -> v / (1 + v / (cap * I)): below cap * I, no pile-up at it
+                factor[code] = 1.0 / (1.0 + cell[code] / (cap * incumbents))
     return [(y, p, c, v * scale(p.hs2012, y)) for y, p, c, v in records]
 
 
