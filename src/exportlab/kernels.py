@@ -71,6 +71,13 @@ def current_interpreter_kernel_manager(on_start: Callable[[int], None] | None = 
                 )
             return self._kernel_spec
 
+        def client(self, **kwargs: Any) -> Any:
+            # nbclient leaves the channels of a client it made for a kernel it did not start
+            # open: they are closed with the kernel (:func:`shutdown_kernel`)
+            made = super().client(**kwargs)
+            self.__dict__.setdefault("_exportlab_clients", []).append(made)
+            return made
+
         async def _async_post_start_kernel(self, **kw: Any) -> None:
             await super()._async_post_start_kernel(**kw)
             pid = getattr(self.provisioner, "pid", None)
@@ -262,8 +269,15 @@ def shutdown_kernel(manager: Any, *, now: bool = False) -> None:
     except Exception:  # the kernel may be gone already; make sure the process is
         kill_kernel(manager)
     finally:
+        _close_clients(manager)
         with contextlib.suppress(Exception):
             _run_sync(manager.cleanup_resources)()
+
+
+def _close_clients(manager: Any) -> None:
+    for made in manager.__dict__.pop("_exportlab_clients", []):
+        with contextlib.suppress(Exception):
+            made.stop_channels()
 
 
 def kill_kernel(manager: Any) -> None:
@@ -277,6 +291,7 @@ def kill_kernel(manager: Any) -> None:
             process.wait(5)
         elif pid:
             os.kill(pid, signal.SIGKILL)
+    _close_clients(manager)
     with contextlib.suppress(Exception):
         manager.cleanup_connection_file()
 
