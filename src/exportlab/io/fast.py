@@ -16,6 +16,10 @@ millions of rows. The fast path therefore
 4. checks every validation rule on the cells: unmapped labels, negative or missing numbers,
    malformed codes; cells with two rows in one month are read once more to look for exact copies.
 
+When the sample shows many rows per cell and month (few cells), step 3 groups the text by its raw
+labels instead, keeping the hashes of each raw cell's numbers: mapping, checks and the search for
+exact copies then run on that small table, and the text is read once (:func:`_build_cells_raw`).
+
 A label that was not in the sample is looked up in one extra pass and the cells are rebuilt; any
 invalid row, exact copy of a row or reader error makes :func:`build_cells` return ``False`` and the
 caller falls back to the general path, which finds the file, line and column of every problem.
