@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from exportlab import classify, hs_sections, tables
+from exportlab import classify, hs, hs_sections, tables
 from exportlab import complexity as cx
 
 #: Column names and coded values of the computing tables that a reader must never see.
@@ -71,15 +71,22 @@ def test_product_table_names_in_the_run_language_then_the_other_and_labels_class
     assert en["ubiquity"].tolist() == result.ubiquity.reindex(en.index).round().tolist()
 
 
-def test_a_russian_run_names_products_by_their_chapter():
-    """The names table stages 07 and 08 use in Russian runs: the chapters' short Russian names."""
+def test_a_russian_run_names_products_by_their_chapter_then_in_english():
+    """The names table stages 07 and 08 use in Russian runs: the chapter's short Russian name, then the
+    product's own English name (the package has Russian names of the chapters only)."""
     result, _ = _result_and_meta()
     trade = pd.DataFrame(
         {"hs6": ["851712", "300490", "270900"], "value_usd": [1.0, 2.0, 3.0], "resource": "nne"}
     )
-    chapters = hs_sections.load_chapters().set_index("chapter")[["name_ru"]]
-    meta = cx.product_classes(trade, level="hs4", names=chapters)
+    names = hs.reader_names("HS2017", "ru")
+    meta = cx.product_classes(trade, level="hs4", names=names)
     table = cx.products_table(result, meta, "ru").set_index("product")
-    assert table.at["8517", "name"] == hs_sections.chapter_name("85", "ru")
-    assert table.at["2709", "name"] == hs_sections.chapter_name("27", "ru")
+    english = hs.names("HS2017")["name_en"]
+    for code in ("8517", "2709"):
+        chapter = hs_sections.chapter_name(code[:2], "ru")
+        assert table.at[code, "name"] == f"{chapter}: {english[code]}"
+    assert hs.reader_names("HS2017", "en").equals(hs.names("HS2017"))
+    assert (
+        names.loc["85", "name_ru"] == hs.chapter_names_ru()["85"]
+    )  # chapters keep their own title
     assert table.at["8802", "name"] == "—"  # not in the trade table

@@ -115,7 +115,7 @@ def test_stage08_on_the_small_demo_in_russian(tmp_path: Path):
         (eigen,) = [line for line in printed if "второе собственное число:" in line]
         for line in (rho, eigen):
             assert re.search(r"\d,\d{3}", line) and not re.search(r"\d\.\d", line), line
-        # stage 08 names products by their Russian chapter: the report reads in Russian
+        # stage 08 names products by their Russian chapter, then in English: the report reads in Russian
         check_report(reports / "08_atlas_analyses.html")
         share = cyrillic_share(" ".join(parse_report(reports / "08_atlas_analyses.html").text))
         assert share >= 0.6, share

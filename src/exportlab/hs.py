@@ -625,6 +625,37 @@ def names(edition: str) -> pd.DataFrame:
     return _names_table(edition).copy()
 
 
+def reader_names(edition: str, lang: str = "en") -> pd.DataFrame:
+    """The names table a run's tables and figures use (:func:`names` shaped), in ``lang``.
+
+    In English, UN Comtrade's names. In Russian, the package has names of the chapters only, so a
+    heading or subheading is named by its chapter's short Russian name, then its English name:
+    ``"Фармацевтическая продукция: Medicaments; …"`` — the reader sees where the product belongs in Russian and
+    which product it is. A code without an English name keeps its chapter's title.
+
+    >>> reader_names("HS2017", "ru").loc["300490", "name_ru"][:31]
+    'Фармацевтическая продукция: Med'
+    >>> reader_names("HS2017", "ru").loc["30", "name_ru"]
+    'Фармацевтическая продукция'
+    """
+    check_lang(lang)
+    table = names(edition)
+    if lang == "en":
+        return table
+    from exportlab.hs_sections import load_chapters
+
+    short = load_chapters().set_index("chapter")["name_ru"]
+    codes = table.index.to_series()
+    chapter = short.reindex(codes.str[:2]).to_numpy()
+    finer = (
+        (codes.str.len() > 2).to_numpy() & pd.notna(chapter) & table["name_en"].notna().to_numpy()
+    )
+    table.loc[finer, "name_ru"] = [
+        f"{c}: {n}" for c, n in zip(chapter[finer], table["name_en"].to_numpy()[finer], strict=True)
+    ]
+    return table
+
+
 def product_labels(codes: Iterable[str], lang: Lang = "en", edition: str = "HS2017") -> pd.Series:
     """The name of each HS code in ``lang``, falling back to English and to the chapter.
 
