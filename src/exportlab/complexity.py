@@ -1322,7 +1322,7 @@ def eci_diagnostics(result: ComplexityResult, *, samples: int = 200_000, seed: i
 
 def diagnostics_note(diag: dict, lang: str = "en") -> str:
     """One sentence (``lang``) on what the :func:`eci_diagnostics` values mean for this data."""
-    from exportlab.labels import t
+    from exportlab.labels import number, t
 
     share, r_div, r_ubi = (
         diag["log_supermodular_share"],
@@ -1330,13 +1330,18 @@ def diagnostics_note(diag: dict, lang: str = "en") -> str:
         diag["pci_ubiquity_rho"],
     )
     signs_ok = r_div > 0 and r_ubi < 0
+    values = {
+        "share": number(share, ".0%", lang),
+        "rd": number(r_div, ".2f", lang),
+        "ru": number(r_ubi, ".2f", lang),
+    }
     text = t(
-        "{share:.0%} of region and product pairs are log-supermodular, ECI correlates with "
-        "diversity at ρ = {rd:.2f} and PCI with ubiquity at ρ = {ru:.2f}: ",
-        "{share:.0%} пар регионов и товаров логарифмически супермодулярны, ECI коррелирует с "
-        "диверсифицированностью с ρ = {rd:.2f}, PCI с повсеместностью с ρ = {ru:.2f}: ",
+        "{share} of region and product pairs are log-supermodular, ECI correlates with "
+        "diversity at ρ = {rd} and PCI with ubiquity at ρ = {ru}: ",
+        "{share} пар регионов и товаров логарифмически супермодулярны, ECI коррелирует с "
+        "диверсифицированностью с ρ = {rd}, PCI с повсеместностью с ρ = {ru}: ",
         lang,
-    ).format(share=share, rd=r_div, ru=r_ubi)
+    ).format(**values)
     if signs_ok and share >= 0.5:
         return text + t(
             "the ranking is consistent with the export matrix (diverse regions make rare products).",

@@ -46,7 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from exportlab import classify
-from exportlab.labels import Label, pick, t, vocabulary
+from exportlab.labels import Label, number, pick, t, vocabulary
 from exportlab.schema import exports, require
 
 COMPONENTS: tuple[str, ...] = ("k1", "k2", "k3", "k4")
@@ -625,8 +625,9 @@ class ExpertWeights:
             "permutation": t("permutation", "перестановочное", lang),
         }.get(self.p_method, self.p_method)
         return (
-            f"Kendall W = {self.kendall_w:.3f}, χ²({self.df}) = {self.chi2:.2f}, "
-            f"p(χ²) = {self.p_value:.4f}, p ({how}) = {self.p_exact:.4f} ({self.n_experts} "
+            f"Kendall W = {number(self.kendall_w, '.3f', lang)}, χ²({self.df}) = "
+            f"{number(self.chi2, '.2f', lang)}, p(χ²) = {number(self.p_value, '.4f', lang)}, "
+            f"p ({how}) = {number(self.p_exact, '.4f', lang)} ({self.n_experts} "
             f"{t('experts', 'экспертов', lang)}): {verdict}"
         )
 
@@ -971,7 +972,7 @@ def availability_note(
     missing = {c: r for c, r in availability.items() if r}
     used = [c for c in COMPONENTS if not availability.get(c)]
     w = effective_weights(weights, used)
-    shares = ", ".join(f"{c} {w[c]:.3f}" for c in used)
+    shares = (", " if lang == "en" else "; ").join(f"{c} {number(w[c], '.3f', lang)}" for c in used)
     if not missing:
         text = t(
             f"All four components are available; weights: {shares}.",

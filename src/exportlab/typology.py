@@ -919,11 +919,11 @@ def region_sheet(
     lines = [
         f"## {label(region)} ({region}), {year}",
         "",
-        f"**{t('DAED index', 'Индекс ДАЭД', lang)}:** {r['daed_index']:.3f} — "
+        f"**{t('DAED index', 'Индекс ДАЭД', lang)}:** {number(r['daed_index'], '.3f', lang)} — "
         f"{t('rank', 'место', lang)} {int(r['rank'])} {t('of', 'из', lang)} {ranked}",
         "",
         f"**{t('Resource specialisation', 'Сырьевая специализация', lang)}:** "
-        f"{100 * r['resource_share']:.1f}%",
+        f"{number(100 * r['resource_share'], '.1f', lang)}%",
         "",
         f"**{t('Type', 'Тип', lang)}:** {type_label(type_, lang, short=False)} "
         f"({type_label(type_, lang)}). {POLICY_INSTRUMENTS[type_]['profile'][lang]}",
@@ -936,16 +936,18 @@ def region_sheet(
     for c in COMPONENTS:
         norm = r.get(f"{c}_norm", np.nan)
         med = year_df[f"{c}_norm"].median() if f"{c}_norm" in year_df else np.nan
-        cells = [f"{v:.4g}" if c == "raw" else f"{v:.3f}" for c, v in (("raw", r[c]), ("n", norm))]
-        cells = ["—" if cell == "nan" else cell for cell in cells]
-        lines.append(f"| {pick(COMPONENT_LABELS[c], lang)} | {cells[0]} | {cells[1]} | {med:.3f} |")
+        cells = [
+            "—" if pd.isna(v) else number(v, spec, lang)
+            for v, spec in ((r[c], ".4g"), (norm, ".3f"), (med, ".3f"))
+        ]
+        lines.append(f"| {pick(COMPONENT_LABELS[c], lang)} | {' | '.join(cells)} |")
     peers = year_df[(year_df["type"] == type_) & (year_df["region"] != region)].copy()
     peers["distance"] = (peers["daed_index"] - r["daed_index"]).abs()
     peers = peers.sort_values(["distance", "region"]).head(n_peers)
     lines += ["", f"**{t('Peers of the same type', 'Регионы того же типа', lang)}:** "]
     lines.append(
         ", ".join(
-            f"{label(p)} ({v:.3f})"
+            f"{label(p)} ({number(v, '.3f', lang)})"
             for p, v in zip(peers["region"], peers["daed_index"], strict=True)
         )
         or t("none", "нет", lang)
@@ -973,9 +975,11 @@ def _position_lines(r: pd.Series, lang: str, thresholds: tuple[float, float] | N
         hx, hy = r["daed_index"] > x_thr, r["resource_share"] > y_thr
         lines += [
             f"**{t('Own position', 'Собственное положение', lang)}:** "
-            f"{t('DAED', 'ДАЭД', lang)} {r['daed_index']:.3f} {'>' if hx else '≤'} {x_thr:.3f} "
+            f"{t('DAED', 'ДАЭД', lang)} {number(r['daed_index'], '.3f', lang)} {'>' if hx else '≤'} "
+            f"{number(x_thr, '.3f', lang)} "
             f"({high if hx else low}), {t('resource share', 'сырьевая доля', lang)} "
-            f"{100 * r['resource_share']:.1f}% {'>' if hy else '≤'} {100 * y_thr:.1f}% "
+            f"{number(100 * r['resource_share'], '.1f', lang)}% {'>' if hy else '≤'} "
+            f"{number(100 * y_thr, '.1f', lang)}% "
             f"({high if hy else low}).",
             "",
         ]
