@@ -353,6 +353,14 @@ def test_region_sheet():
     table = typology.year_table(df, 2021, "ru")
     assert table.loc[table["region"] == region, "borderline"].item() == "да"
     assert (table["borderline"] == "да").sum() == 1 and "quadrant" in table.columns
+    assert set(table["borderline"]) == {"да", "нет"}
+    df["k3_basis"], df["index_components"] = "per_nne_export", "k1,k2,k4"
+    for lang, basis, used in (
+        ("ru", "на долл. экспорта ННЭ", "K1, K2, K4"),
+        ("en", "per USD of NNE export", "K1, K2, K4"),
+    ):
+        table = typology.year_table(df, 2021, lang)
+        assert set(table["k3_basis"]) == {basis} and set(table["index_components"]) == {used}
 
 
 def test_scatter_draws_in_both_languages():

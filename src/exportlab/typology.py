@@ -48,7 +48,7 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
-from exportlab.daed import COMPONENT_LABELS, COMPONENTS
+from exportlab.daed import COMPONENT_LABELS, COMPONENTS, K3_BASIS_LABELS
 from exportlab.labels import Label, check_lang, number, pick, t, vocabulary
 from exportlab.regions import region_label
 
@@ -841,8 +841,8 @@ def moved_regions(types_a: pd.Series, types_b: pd.Series) -> pd.DataFrame:
 def year_table(table: pd.DataFrame, year: int, lang: str = "en") -> pd.DataFrame:
     """The DAED ranking of ``year`` for authors: rank, region code and name, K1–K4, index,
     resource share, type and its label and — when the table has them — the region's own quadrant,
-    the borderline mark ("yes" where the two differ), the K3 scale and the components used,
-    sorted by rank (ties by code). Headers: ``exportlab.daed.HEADERS``."""
+    the borderline mark ("yes" where the two differ, else "no"), the K3 scale by its name and the
+    components used ("K1, K2, K4"), sorted by rank (ties by code). Headers: ``exportlab.daed.HEADERS``."""
     check_lang(lang)
     df = table[(table["year"] == year) & table["daed_index"].notna()].copy()
     if df.empty:
@@ -855,9 +855,20 @@ def year_table(table: pd.DataFrame, year: int, lang: str = "en") -> pd.DataFrame
     if "borderline" in df:
         df["quadrant"] = df["quadrant"].astype("Int64")
         df["borderline"] = [
-            t("yes", "да", lang) if _flag(flag) else "" for flag in df["borderline"]
+            t("yes", "да", lang) if _flag(flag) else t("no", "нет", lang)
+            for flag in df["borderline"]
         ]
         columns += ["quadrant", "borderline"]
+    if "k3_basis" in df:
+        df["k3_basis"] = [
+            pick(K3_BASIS_LABELS[b], lang) if b in K3_BASIS_LABELS else (b or "—")
+            for b in df["k3_basis"].fillna("")
+        ]
+    if "index_components" in df:
+        df["index_components"] = [
+            ", ".join(c.upper() for c in str(used).split(",") if c) if pd.notna(used) else "—"
+            for used in df["index_components"]
+        ]
     columns += [c for c in ("k3_basis", "index_components") if c in df]
     return df[columns].reset_index(drop=True)
 
