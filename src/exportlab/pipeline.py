@@ -15,6 +15,11 @@ filesystems) and raises :class:`StageFailed` naming the notebook and the cell, a
 depend on it still run. A run killed in the middle of a stage leaves the journal: the next run puts the
 earlier outputs back before it starts (:func:`recover`).
 
+Kernels start ahead of their stage (:mod:`exportlab.kernels`): the next stage's kernel starts, and
+imports what its notebook imports, while the current stage runs (stage 01's while the demo data are
+written), so a stage's first cell runs at once. Stages run in worker processes when several can run
+at the same time (:func:`concurrency`); a chain of stages, as the seminar's, runs in this process.
+
 >>> from exportlab.pipeline import run
 >>> manifest = run("seminar")                       # doctest: +SKIP
 """
