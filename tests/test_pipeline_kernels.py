@@ -237,3 +237,18 @@ def test_a_spare_kernel_of_another_profile_is_not_used(tmp_path: Path, monkeypat
     monkeypatch.setenv("EXPORTLAB_PROFILE", "default")
     assert spare.take(tmp_path) is None and spare.manager is None
     assert not _kernel_children()
+
+
+def test_kernels_of_a_run_know_they_are_batch(monkeypatch):
+    """The runner's kernels see EXPORTLAB_BATCH (no live widgets to build); outside a run it is unset."""
+    from exportlab import paths
+    from exportlab.pipeline import _profile_env
+
+    monkeypatch.delenv(paths.BATCH_ENV, raising=False)
+    assert not paths.batch_run()
+    with _profile_env("seminar", "screen"):
+        assert paths.batch_run() and os.environ[paths.BATCH_ENV] == "1"
+        assert (
+            paths.BATCH_ENV in kernels.ENVIRONMENT
+        )  # a spare kernel started outside a run is not used
+    assert not paths.batch_run()

@@ -94,6 +94,19 @@ def figure_mode() -> str:
     return mode
 
 
+BATCH_ENV = "EXPORTLAB_BATCH"
+
+
+def batch_run() -> bool:
+    """True in a kernel the runner started (``$EXPORTLAB_BATCH``): nobody is there to move a slider,
+    and the report shows a note where a live widget would be.
+
+    >>> isinstance(batch_run(), bool)
+    True
+    """
+    return os.environ.get(BATCH_ENV) == "1"
+
+
 def current_profile() -> str:
     """The profile whose tree the package reads and writes: ``$EXPORTLAB_PROFILE`` or ``default``."""
     return tree_name(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)

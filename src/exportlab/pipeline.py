@@ -1156,8 +1156,9 @@ def run(
 @contextlib.contextmanager
 def _profile_env(tree: str, figures: str | None = None):
     """``EXPORTLAB_PROFILE`` set to ``tree`` (and ``EXPORTLAB_FIGURES`` to ``figures`` if given) for
-    the block, then as they were: the kernels and worker processes started in it inherit them."""
-    values = {paths.PROFILE_ENV: tree}
+    the block, then as they were: the kernels and worker processes started in it inherit them, and
+    ``EXPORTLAB_BATCH`` (:func:`exportlab.paths.batch_run`: no live widgets)."""
+    values = {paths.PROFILE_ENV: tree, paths.BATCH_ENV: "1"}
     if figures is not None:
         values[paths.FIGURES_ENV] = figures
     before = {key: os.environ.get(key) for key in values}
