@@ -318,3 +318,23 @@ def test_the_widest_russian_table_fits_a_1280_pixel_window(tmp_path: Path):
         check=True,
     ).stdout
     assert re.search(r'data-cut="none"', dom), re.search(r'data-cut="[^"]*"', dom)
+
+
+def test_printed_lines_wrap_between_words(tmp_path: Path):
+    """JupyterLab's style breaks printed lines anywhere ("диверсиф|ицированные"); the report's own rule,
+    written after it, wraps them between words."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(note)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "stream", name="stdout", text="ECI коррелирует с диверсифицированностью\n"
+        )
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Этап 07"), cell]
+    source = tmp_path / "executed.ipynb"
+    nbformat.write(nb, source)
+    html = report.write_report(source, tmp_path / "r.html", lang="ru").read_text(encoding="utf-8")
+    ours = html.index(
+        ".jp-OutputArea-output pre { word-break: normal; overflow-wrap: break-word; }"
+    )
+    assert ours > html.rindex("word-break: break-all")

@@ -56,6 +56,8 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 <style type="text/css">
   main { max-width: 1240px; margin: 0 auto; }
   .jp-OutputArea-output { overflow-x: auto; }
+  /* printed lines wrap between words, never inside one */
+  .jp-OutputArea-output pre { word-break: normal; overflow-wrap: break-word; }
   .jp-RenderedHTMLCommon table.exportlab-table thead th { white-space: normal; }
   .jp-RenderedHTMLCommon table.exportlab-wide { font-size: 0.78em; }
   .jp-RenderedHTMLCommon table.exportlab-wide th,
