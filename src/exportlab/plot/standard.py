@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from exportlab.labels import Label, check_lang, pick, t
+from exportlab.labels import Label, check_lang, number, pick, t
 from exportlab.regions import region_label
 from exportlab.standard import (
     GROUP_NAMES,
@@ -70,9 +70,18 @@ def scorecard_heatmap(
     code = card.assign(code=card["status"].map({"met": 1.0, "not_met": 0.0}))
     matrix = code.pivot(index="region", columns="indicator", values="code").loc[order, indicators]
     values = card.pivot(index="region", columns="indicator", values="value").loc[order, indicators]
-    annot = values.map(lambda v: "—" if pd.isna(v) else f"{v:.0f}" if abs(v) >= 10 else f"{v:.1f}")
+    annot = values.map(
+        lambda v: "—" if pd.isna(v) else number(v, ".0f" if abs(v) >= 10 else ".1f", lang)
+    )
+    # column headers wrap between words; a column is as wide as its longest line (7 pt: ~0.055 in a letter)
+    heads = [
+        textwrap.fill(pick(names[i], lang) if i in names else i, 16, break_long_words=False)
+        for i in indicators
+    ]
+    longest = max((len(line) for head in heads for line in head.splitlines()), default=0)
+    column = max(1.15, 0.055 * longest + 0.2)
     height = max(2.5, 0.22 * len(order) + 2.0)
-    fig, ax = plt.subplots(figsize=(1.15 * len(indicators) + 3, height), layout="constrained")
+    fig, ax = plt.subplots(figsize=(column * len(indicators) + 3, height), layout="constrained")
     fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))  # room for the source note
     ax.set_facecolor("#d9d9d9")
     sns.heatmap(
@@ -88,11 +97,7 @@ def scorecard_heatmap(
         linewidths=0.5,
         linecolor="white",
     )
-    ax.set_xticklabels(
-        [textwrap.fill(pick(names[i], lang) if i in names else i, 18) for i in indicators],
-        rotation=0,
-        fontsize=7,
-    )
+    ax.set_xticklabels(heads, rotation=0, fontsize=7)
     ax.set_yticklabels([region_label(r, lang) for r in order], rotation=0, fontsize=7)
     ax.set_xlabel("")
     ax.set_ylabel("")
