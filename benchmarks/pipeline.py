@@ -11,28 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _profile_run import run_profile
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(root: Path, profile: str) -> tuple[float, dict]:
-    env = {**os.environ, "EXPORTLAB_ROOT": str(root)}
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "exportlab.cli", "run", "--quiet", "--profile", profile],
-        cwd=root,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    seconds = time.perf_counter() - started
+    seconds = run_profile(root, profile)
     manifest_path = root / "reports" / profile / "manifest.json"  # the profile's own tree
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return seconds, manifest

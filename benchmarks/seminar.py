@@ -18,12 +18,11 @@ import json
 import os
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
+
+from _profile_run import run_profile
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,18 +57,9 @@ def _cells(executed: Path) -> dict:
 
 
 def _run(root: Path, profile: str) -> dict:
-    env = {**os.environ, "EXPORTLAB_ROOT": str(root)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_before = _load()
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "exportlab.cli", "run", "--quiet", "--profile", profile],
-        cwd=root,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    wall = time.perf_counter() - started
+    wall = run_profile(root, profile)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     tree = "default" if profile == "default" else Path(profile).stem
     reports = root / "reports" / tree

@@ -32,14 +32,20 @@ def _write_notebook(path: Path, parameters: str, *cells: str) -> None:
     nbformat.write(nb, path)
 
 
+def _scratch_project(root: Path, trade: bytes) -> Path:
+    """An empty project at ``root`` (no demo) whose default tree holds ``trade.parquet`` = ``trade``."""
+    (root / "config").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    (root / "config" / "default.yaml").write_text("demo: false\n")
+    (root / "data" / "processed" / "default").mkdir(parents=True)
+    (root / "data" / "processed" / "default" / "trade.parquet").write_bytes(trade)
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A tiny project whose stage 02 notebook copies its input and writes a figure file."""
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "default.yaml").write_text("demo: false\n")
-    (tmp_path / "data" / "processed" / "default").mkdir(parents=True)
-    (tmp_path / "data" / "processed" / "default" / "trade.parquet").write_bytes(b"input v1")
+    _scratch_project(tmp_path, b"input v1")
     _write_notebook(
         tmp_path / "notebooks" / "02_hightech_classification.ipynb",
         'lang = "en"\nscale = 1\nfail = False\nname = "test"',

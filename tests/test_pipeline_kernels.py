@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_pipeline import _write_notebook
+from test_pipeline import _scratch_project, _write_notebook
 
 from exportlab import kernels, pipeline
 from exportlab.config import load_profile
@@ -132,12 +132,7 @@ def _stage_notebook(root: Path, notebook: str, table: str) -> None:
 @pytest.fixture
 def fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project of three stages: 02, then 03 and 06 (both need only 02)."""
-    root = tmp_path / "project"
-    (root / "config").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("")
-    (root / "config" / "default.yaml").write_text("demo: false\n")
-    (root / "data" / "processed" / "default").mkdir(parents=True)
-    (root / "data" / "processed" / "default" / "trade.parquet").write_bytes(b"v1")
+    root = _scratch_project(tmp_path / "project", b"v1")
     _write_notebook(
         root / "notebooks" / "02_hightech_classification.ipynb",
         'lang = "en"',

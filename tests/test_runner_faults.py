@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_pipeline import _write_notebook
+from test_pipeline import _scratch_project, _write_notebook
 
 from exportlab import pipeline
 from exportlab.cli import main
@@ -34,12 +34,7 @@ NOTEBOOK_02 = "02_hightech_classification.ipynb"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project whose stage 02 writes three outputs from its input, and can fail."""
-    root = tmp_path / "project"
-    (root / "config").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("")
-    (root / "config" / "default.yaml").write_text("demo: false\n")
-    (root / "data" / "processed" / "default").mkdir(parents=True)
-    (root / "data" / "processed" / "default" / "trade.parquet").write_bytes(b"v1")
+    root = _scratch_project(tmp_path / "project", b"v1")
     _write_notebook(
         root / "notebooks" / NOTEBOOK_02,
         'lang = "en"\nfail = False\nnap = 0',
