@@ -202,3 +202,17 @@ def test_a_stage_list_takes_ids_numbers_and_notebook_names(project: Path):
     assert stage_ids(profile.runner("stages")) == ["01", "02", "04"]
     (project / "config" / "all.yaml").write_text("year: 2021\n")
     assert load_profile("all").runner("stages") is None  # every stage
+
+
+def test_profile_description_in_the_language_of_the_run(tmp_path):
+    """The index page of a Russian run describes the profile in Russian; a profile that writes its own
+    English description does not inherit its parent's Russian one."""
+    from exportlab.config import load_profile
+
+    seminar = load_profile("seminar")
+    assert seminar.describe("ru").startswith("Небольшой и быстрый профиль")
+    assert seminar.describe("en").startswith("Small and fast")
+    assert load_profile("default").describe("ru") == load_profile("default").description
+    child = tmp_path / "lesson.yaml"
+    child.write_text("description: My own lesson.\nextends: seminar\n", encoding="utf-8")
+    assert load_profile(child).describe("ru") == "My own lesson."

@@ -44,7 +44,7 @@ RUNNER_PARAMETERS: dict[str, Any] = {
     "stages": None,
     "figures": "publication",
 }
-META_KEYS = ("description", "extends")
+META_KEYS = ("description", "description_ru", "extends")
 #: Where the demo data set lives unless a profile names another folder.
 DEFAULT_DEMO_DIR = "data/raw/demo"
 #: Parameters that are shares (0 to 1) or percentages (0 to 100).
@@ -65,9 +65,15 @@ class Profile:
     params: dict[str, Any]
     description: str = ""
     chain: tuple[str, ...] = field(default=())
+    #: The description in Russian (``description_ru``), for the index page of a Russian run.
+    description_ru: str = ""
     #: ``key -> level`` of the profile file that set it: 0 is the profile itself, 1 the one it
     #: extends, and so on.
     origin: dict[str, int] = field(default_factory=dict)
+
+    def describe(self, lang: str = "en") -> str:
+        """The profile's description in ``lang`` (the English one where no Russian is written)."""
+        return self.description_ru if lang == "ru" and self.description_ru else self.description
 
     def runner(self, key: str) -> Any:
         """A runner parameter of this profile, or its default."""
@@ -185,7 +191,7 @@ def load_profile(
     declared = declared_parameters(notebooks)
     chain: list[str] = []
     params: dict[str, Any] = {}
-    description = ""
+    description = description_ru = ""
     path = profile_path(name_or_path)
     layers = []
     while True:
@@ -201,7 +207,13 @@ def load_profile(
     origin: dict[str, int] = {}
     for level in range(len(layers) - 1, -1, -1):
         layer_path, data = layers[level]
-        description = str(data.get("description", description))
+        if (
+            "description" in data
+        ):  # a layer's own English text replaces the Russian it does not write
+            description, description_ru = (
+                str(data["description"]),
+                str(data.get("description_ru", "")),
+            )
         for key, value in data.items():
             if key in META_KEYS:
                 continue
@@ -214,6 +226,7 @@ def load_profile(
         path=Path(chain[0]),
         params=params,
         description=description,
+        description_ru=description_ru,
         chain=tuple(chain),
         origin=origin,
     )

@@ -1547,7 +1547,7 @@ def _write_index(
             root / "reports" / tree / "index.html",
             lang=lang if lang in ("en", "ru") else "en",
             titles=titles,
-            description=profile.description,
+            description=profile.describe(lang),
         )
     except OSError as exc:
         log(describe_os_error(exc, "the index page could not be written"))
