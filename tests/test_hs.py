@@ -467,6 +467,7 @@ def _mean_k1(table: pd.DataFrame) -> pd.Series:
     return _k1(table).groupby("year")["k1"].mean()
 
 
+@pytest.mark.slow  # generates the full demo (about 20 s)
 def test_demo_k1_after_conversion_is_that_of_the_demo_without_renumbering():
     """The demo renumbers 440320 and 440710 in 2017, as HS2017 did; converted to HS2012, every
     region's K1 is that of the same draws written without the renumbering."""
@@ -482,6 +483,7 @@ def test_demo_k1_after_conversion_is_that_of_the_demo_without_renumbering():
         np.testing.assert_allclose(converted[column], counterfactual[column], rtol=1e-9)
 
 
+@pytest.mark.slow  # generates the full demo (about 20 s)
 def test_demo_k1_of_2017_is_within_1_25_of_its_neighbours():
     """Issue #17's check: the default demo's 2017 K1 (novelty_window 1, mean over regions,
     converted to one edition) is at most 1.25 times the mean of 2016 and 2018. Before new

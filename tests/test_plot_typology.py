@@ -26,8 +26,16 @@ def _crowded_table(seed: int) -> pd.DataFrame:
     return typology.add_types(df, typology.RegionTypes("quadrants", (0.06, 0.07)))
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-@pytest.mark.parametrize("seed", [0, 2])
+@pytest.mark.parametrize(
+    ("lang", "seed"),
+    [
+        ("en", 0),
+        ("ru", 2),
+        # two more crowded layouts in the slow tier (adjustText on 70 labels: about 10 s each)
+        pytest.param("ru", 0, marks=pytest.mark.slow),
+        pytest.param("en", 2, marks=pytest.mark.slow),
+    ],
+)
 def test_threshold_values_touch_no_region_label_tick_label_or_title(lang: str, seed: int):
     style.apply_style(lang)
     try:
