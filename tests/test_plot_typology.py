@@ -29,9 +29,9 @@ def _crowded_table(seed: int) -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("lang", "seed"),
     [
-        ("en", 0),
         ("ru", 2),
-        # two more crowded layouts in the slow tier (adjustText on 70 labels: about 10 s each)
+        # three more crowded layouts in the slow tier (adjustText on 70 labels: about 10 s each)
+        pytest.param("en", 0, marks=pytest.mark.slow),
         pytest.param("ru", 0, marks=pytest.mark.slow),
         pytest.param("en", 2, marks=pytest.mark.slow),
     ],
