@@ -106,6 +106,18 @@ class Profile:
         return "auto"
 
 
+def cell_source(cell: Mapping[str, Any]) -> str:
+    """A notebook cell's source as one string (the file holds a string or a list of lines)."""
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def code_cells(notebook: str | Path) -> list[dict[str, Any]]:
+    """The code cells of a notebook file, read as JSON (no kernel, no nbformat validation)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    return [cell for cell in cells if cell.get("cell_type") == "code"]
+
+
 def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     """The parameters a notebook declares: ``name -> default`` from its cell tagged ``parameters``.
 
@@ -113,12 +125,9 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     dicts, ``None``), so the defaults can be read without running the notebook.
     """
     notebook = Path(notebook)
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
-            "tags", []
-        ):
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    for cell in code_cells(notebook):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell_source(cell)
             params: dict[str, Any] = {}
             for node in ast.parse(source).body:
                 if not (

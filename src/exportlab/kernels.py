@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import json
 import multiprocessing.util
 import os
 import signal
@@ -93,18 +92,16 @@ def notebook_imports(notebook: Path) -> list[str]:
 
     Cells that do not parse (IPython magics) are passed over.
     """
+    from exportlab.config import cell_source, code_cells
+
     try:
-        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        cells = code_cells(notebook)
     except (OSError, ValueError):
         return []
     found: list[str] = []
     for cell in cells:
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
         try:
-            tree = ast.parse(source)
+            tree = ast.parse(cell_source(cell))
         except SyntaxError:
             continue
         for node in tree.body:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from exportlab.config import cell_source
 from exportlab.labels import check_lang, t
 
 #: Notebook cell tags: the default parameters and the values papermill injected.
@@ -252,11 +253,6 @@ def mark_wide_tables(text: str) -> str:
     return _READER_TABLE.sub(r'<table\1class="exportlab-table exportlab-wide"', text, count=1)
 
 
-def _source(cell: Mapping[str, Any]) -> str:
-    source = cell.get("source", "")
-    return source if isinstance(source, str) else "".join(source)
-
-
 def prepare(
     notebook: Any,
     *,
@@ -282,7 +278,7 @@ def prepare(
         defaults = {}
         for cell in nb.cells:
             if "parameters" in cell.get("metadata", {}).get("tags", []):
-                defaults = _literal_assignments(_source(cell))
+                defaults = _literal_assignments(cell_source(cell))
     values = dict(defaults)
     values.update(parameters or {})
     widget_note = t(
@@ -306,7 +302,7 @@ def prepare(
                 table_done = True
             continue
         if cell.cell_type == "markdown":
-            cell.source = tex_to_mathml(_source(cell))
+            cell.source = tex_to_mathml(cell_source(cell))
         elif cell.cell_type == "code":
             outputs = []
             for output in cell.get("outputs", []):
