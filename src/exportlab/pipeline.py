@@ -784,7 +784,7 @@ def concurrency(stages: Sequence[Stage]) -> int:
     (1, 5)
     """
     ids = [s.id for s in stages]
-    needs = {s.id: _dependencies(s.id, stages) for s in stages}
+    below = {s.id: _dependents(s.id, stages) for s in stages}
     best: list[str] = []
 
     def grow(chosen: list[str], rest: list[str]) -> None:
@@ -794,25 +794,11 @@ def concurrency(stages: Sequence[Stage]) -> int:
         for n, candidate in enumerate(rest):
             if len(chosen) + len(rest) - n <= len(best):
                 return
-            if all(candidate not in needs[c] and c not in needs[candidate] for c in chosen):
+            if all(candidate not in below[c] and c not in below[candidate] for c in chosen):
                 grow([*chosen, candidate], rest[n + 1 :])
 
     grow([], ids)
     return max(1, len(best))
-
-
-def _dependencies(stage_id: str, stages: Sequence[Stage]) -> set[str]:
-    """Ids of the ``stages`` that ``stage_id`` waits for, directly or through others of them (a
-    stage outside ``stages`` is not waited for, as in :class:`_Run`)."""
-    by_id = {s.id: s for s in stages}
-    found: set[str] = set()
-    frontier = [d for d in by_id[stage_id].after if d in by_id]
-    while frontier:
-        needed = frontier.pop()
-        if needed not in found:
-            found.add(needed)
-            frontier.extend(d for d in by_id[needed].after if d in by_id)
-    return found
 
 
 def _dependents(stage_id: str, stages: Sequence[Stage]) -> set[str]:
