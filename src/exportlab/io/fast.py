@@ -245,6 +245,13 @@ class Maps:
         _enum(con, "e_partner", sorted(self.partner_codes))
         _enum(con, "e_region", sorted(regions))
         out = {
+            # the labels themselves, by ENUM code (as _enum created them)
+            **{
+                f"{fld}_label": _lookup(values or [""], "VARCHAR")
+                for fld, values in zip(
+                    LABEL_FIELDS, (flows, periods, partners, labels), strict=True
+                )
+            },
             "flow": _lookup([self.flow[v] for v in flows], "e_flow"),
             "partner": _lookup([self.partner[v] for v in partners], "e_partner"),
             "region": _lookup([self.region[v] for v in labels], "e_region"),
@@ -343,25 +350,45 @@ def _rows_select(src: Source, i: int, decimal: str, lk: dict[str, str], flow: st
 RAW_LABELS = ("f_raw", "p_raw", "pa_raw", "rg_raw")
 
 
-def _raw_select(src: Source, i: int, decimal: str) -> str:
+def _raw_select(src: Source, i: int, decimal: str, lk: dict[str, str]) -> str:
     """Rows of one source grouped by their raw text labels (flow, period, partner, region, code).
 
-    Only the reader's work per row (no mapping): a raw cell is one cell in one period label, with
-    the row count, exact sums, the count of rows with a missing or negative number and the hashes
-    of the rows' numbers (``hs``), which find exact copies without a second pass over the text.
+    Only the reader's work per row and no mapping: a raw cell is one cell in one period label,
+    with the row count, exact sums, the count of rows with a missing or negative number and the
+    hashes of the rows' numbers (``hs``), which find exact copies without a second pass over the
+    text. The rows are grouped by the codes of their labels in the ENUMs of raw labels (small
+    integers hash faster than text); a label outside those ENUMs is kept as text (``*_miss``).
+    The codes are turned back into the labels on the grouped table (``lk``: the label lists of
+    :meth:`Maps.define`).
     """
     f, p, pa, rg, code = _labels_of(src)
     value, netto = _numbers_of(src)
+    enums = ("raw_flow", "raw_period", "raw_partner", "raw_region")
+    raw = [f, p, pa, rg]
+    short = ("f", "p", "pa", "rg")
+    casts = ", ".join(
+        f"enum_code(TRY_CAST({x} AS {e})) AS c{k}"
+        for x, e, k in zip(raw, enums, short, strict=True)
+    )
+    misses = ", ".join(f"CASE WHEN c{k} IS NULL THEN {k}_text END AS {k}_miss" for k in short)
+    texts = ", ".join(f"{x} AS {k}_text" for x, k in zip(raw, short, strict=True))
+    labels = ", ".join(
+        f"coalesce({lk[f'{fld}_label']}[c{k} + 1], {k}_miss) AS {name}"
+        for fld, k, name in zip(LABEL_FIELDS, short, RAW_LABELS, strict=True)
+    )
     return f"""
-  SELECT {i}::USMALLINT AS file_id, f_raw, p_raw, pa_raw, rg_raw, c_raw, count(*) AS n,
-    sum(value_usd) AS v, sum(netto_kg) AS w,
-    count(*) FILTER (WHERE value_usd IS NULL OR value_usd < 0 OR netto_kg < 0) AS bad,
-    list(hash(value_usd, netto_kg)) AS hs
+  SELECT {i}::USMALLINT AS file_id, {labels}, c_raw, n, v, w, bad, hs
   FROM (
-    SELECT {f} AS f_raw, {p} AS p_raw, {pa} AS pa_raw, {rg} AS rg_raw, {code} AS c_raw,
-      {value} AS value_usd, {netto} AS netto_kg
-    FROM {_reader(src, decimal)} r)
-  GROUP BY ALL"""
+    SELECT cf, cp, cpa, crg, c_raw, f_miss, p_miss, pa_miss, rg_miss, count(*) AS n,
+      sum(value_usd) AS v, sum(netto_kg) AS w,
+      count(*) FILTER (WHERE value_usd IS NULL OR value_usd < 0 OR netto_kg < 0) AS bad,
+      list(hash(value_usd, netto_kg)) AS hs
+    FROM (
+      SELECT cf, cp, cpa, crg, c_raw, {misses}, value_usd, netto_kg
+      FROM (
+        SELECT {casts}, {texts}, {code} AS c_raw, {value} AS value_usd, {netto} AS netto_kg
+        FROM {_reader(src, decimal)} r))
+    GROUP BY ALL)"""
 
 
 def _raw_mapped(src: Source, i: int, lk: dict[str, str], flow: str | None) -> str:
@@ -401,9 +428,9 @@ def _raw_copies(con: duckdb.DuckDBPyConnection) -> int:
     Each raw cell is checked on its own; the hashes of raw cells that map to one cell and month
     (labels spelt two ways, or two files) are pooled and checked again.
     """
-    within = con.execute(
-        "SELECT count(*) FROM mapped WHERE len(list_distinct(hs)) < len(hs)"
-    ).fetchall()[0][0]
+    within = con.execute("SELECT count(*) FROM mapped WHERE list_unique(hs) < len(hs)").fetchall()[
+        0
+    ][0]
     if within:
         return int(within)
     # cells and months by a hash of their key (a null month, of annual data, hashes too); a
@@ -412,7 +439,7 @@ def _raw_copies(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(
         f"""WITH shared AS (SELECT {key} AS k FROM mapped GROUP BY k HAVING count(*) > 1)
             SELECT count(*) FROM (
-              SELECT sum(len(hs)) AS n, len(list_distinct(flatten(list(hs)))) AS d
+              SELECT sum(len(hs)) AS n, list_unique(flatten(list(hs))) AS d
               FROM (SELECT {key} AS k, hs FROM mapped) SEMI JOIN shared USING (k) GROUP BY k)
             WHERE d < n"""
     ).fetchall()[0][0]
@@ -584,17 +611,19 @@ def _build_cells_raw(con, sources, maps, regions, hs_digits, flow, months, plan)
     distinct label combination); labels are mapped, cells built, labels missed by the sample
     found and exact copies looked for on that table, never on the rows again.
     """
+    lk = maps.define(con, regions)
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE raw_cells AS "
             + " UNION ALL ".join(
-                f"({_raw_select(src, i, plan.decimal[i])})" for i, src in enumerate(sources)
+                f"({_raw_select(src, i, plan.decimal[i], lk)})" for i, src in enumerate(sources)
             )
         )
     except duckdb.Error:
         return False
     for attempt in range(2):
-        lk = maps.define(con, regions)
+        if attempt:
+            lk = maps.define(con, regions)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE mapped AS "
             + " UNION ALL ".join(

@@ -317,7 +317,9 @@ def _ingest(
         # every partner code and FCS region label is known beforehand: rare ones need no sample
         maps.add("partner", set(maps.partner_codes))
         maps.add("region", _fcs_labels(matcher))
-        if fast.build_cells(con, sources, maps, matcher.codes, hs_digits, flow, months):
+        built = fast.build_cells(con, sources, maps, matcher.codes, hs_digits, flow, months)
+        # the search for values only the general path checks ran beside the pass
+        if built and not any(s.general_only() for s in sources):
             report.engine = "fast"
             reads = "SELECT file_id, sum(n) AS rows, 0 AS rejected FROM cells GROUP BY file_id"
             return _write_outputs(con, report, sources, stage, hs_digits, months, reads)

@@ -15,6 +15,7 @@ import re
 import shutil
 import zipfile
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,12 @@ class Source:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # shown to the user (e.g. a cut last line)
     needs_general: bool = False  # text the fast path cannot check (e.g. "1_000" read as 1000)
+    #: the search of the text for such values, run in the background while the fast path reads
+    underscore_scan: Future[bool] | None = None
+
+    def general_only(self) -> bool:
+        """True when only the general path can read this source (waits for the text search)."""
+        return self.needs_general or bool(self.underscore_scan and self.underscore_scan.result())
 
 
 @dataclass
@@ -330,11 +337,22 @@ def _open_text(path: Path, name: str, workdir: Path) -> Source:
             ) from err
         if encoding not in ("utf-8", "utf-8-sig"):
             notes.append(f"encoding {encoding} converted to UTF-8")
-    underscore = _has_underscore(read_path) if underscore or read_path == path else False
     source = Source(name, read_path, "text", layout_of(header), encoding, delim, notes=notes)
-    source.needs_general = underscore
+    if underscore or read_path == path:
+        source.underscore_scan = _scanner().submit(_has_underscore, read_path)
     source.warnings.extend(_cut_last_line(source))
     return source
+
+
+_SCANNER: list[ThreadPoolExecutor] = []
+
+
+def _scanner() -> ThreadPoolExecutor:
+    """The background thread that searches text files for ``_`` while the fast path's DuckDB
+    pass, which leaves a part of a core idle, reads them."""
+    if not _SCANNER:
+        _SCANNER.append(ThreadPoolExecutor(1, thread_name_prefix="exportlab-scan"))
+    return _SCANNER[0]
 
 
 def _has_underscore(path: Path) -> bool:
