@@ -231,3 +231,32 @@ def test_load_quality_holds_only_the_first_rejected_rows(tmp_path, monkeypatch):
     report = xio.load_quality(tmp_path / "out")
     assert report.rows_rejected == 39 and len(report.rejections) == 5
     assert [r.line for r in report.rejections] == [3, 4, 5, 6, 7]
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_an_underscore_found_beside_the_fast_pass_sends_the_file_to_the_general_path(
+    tmp_path, monkeypatch, dense
+):
+    # the fast pass reads "1_000" as 1000; the search for "_" runs beside it and wins
+    from exportlab.io import fast
+
+    sample = fast.sample
+    monkeypatch.setattr(fast, "sample", lambda s: replace(sample(s), dense=dense))
+    rows = _rows(40)
+    fields = rows[30].split("\t")
+    fields[5] = "1_000"
+    (tmp_path / "bad.tsv").write_text(
+        HEADER + "".join(rows[:30]) + "\t".join(fields) + "".join(rows[31:]), encoding="utf-8"
+    )
+    with pytest.raises(IngestError, match='line 32.*got "1_000"'):
+        xio.ingest([tmp_path / "bad.tsv"], tmp_path / "out")
+    assert not (tmp_path / "out" / "trade.parquet").exists()
+    # an underscore in a column the ingest does not read costs the general path, nothing else
+    fields = rows[30].rstrip("\n").split("\t")
+    fields[-1] = "округ_1"
+    (tmp_path / "ok.tsv").write_text(
+        HEADER + "".join(rows[:30]) + "\t".join(fields) + "\n" + "".join(rows[31:]),
+        encoding="utf-8",
+    )
+    report = xio.ingest([tmp_path / "ok.tsv"], tmp_path / "out")
+    assert report.engine == "general" and report.rows_read == 40
