@@ -143,3 +143,29 @@ def test_raw_provenance_bad_file_names_file_line_and_column(tmp_path):
     (tmp_path / "PROVENANCE.json").write_text('{"source": "x"}', encoding="utf-8")
     with pytest.raises(IngestError, match="synthetic"):
         raw_provenance(tmp_path)
+
+
+def test_skipped_files_are_named_in_russian(tmp_path):
+    # every reason the folder reader writes has its Russian wording (the tables cannot drift apart)
+    from exportlab import io as xio
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "README.txt").write_text("notes\n", encoding="utf-8")
+    (raw / "experts.csv").write_text("expert,k1,k2,k3,k4\nA,1,2,3,4\n", encoding="utf-8")
+    (raw / "other.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (raw / "x.tsv").write_text(
+        "napr\tperiod\tnastranapr\ttnved\tedizm\tStoim\tNetto\tKol\tSubject\tdistrict\n"
+        "ЭК\t01/2021\tCN\t8471300000\t\t100,5\t1\t0\t46000 - МОСКОВСКАЯ ОБЛАСТЬ\t\n",
+        encoding="utf-8",
+    )
+    report = xio.ingest([raw], tmp_path / "out")
+    en = quality.skipped_table(report, "en")
+    ru = quality.skipped_table(report, "ru")
+    assert len(ru) == len(report.skipped) >= 3
+    assert ru.columns.tolist() == ["Файл", "Причина"]
+    assert set(en["Reason"]) == {s["reason"] for s in report.skipped}
+    assert all(
+        not any("a" <= ch <= "z" for ch in reason.replace("read_indicators", ""))
+        for reason in ru["Причина"]
+    )

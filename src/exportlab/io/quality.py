@@ -163,6 +163,9 @@ REJECTED: dict[str, Label] = vocabulary("io.quality.REJECTED")
 FILE_HEADERS: dict[str, Label] = vocabulary("io.quality.FILE_HEADERS")
 REASON_HEADERS: dict[str, Label] = vocabulary("io.quality.REASON_HEADERS")
 TOTAL_HEADERS: dict[str, Label] = vocabulary("io.quality.TOTAL_HEADERS")
+#: Why a file was skipped (``IngestReport.skipped`` keeps the English wording), and the headers.
+SKIPPED: dict[str, Label] = vocabulary("io.quality.SKIPPED")
+SKIPPED_HEADERS: dict[str, Label] = vocabulary("io.quality.SKIPPED_HEADERS")
 
 
 def _localized(df: pd.DataFrame, headers: dict[str, Label], lang: str) -> pd.DataFrame:
@@ -187,6 +190,21 @@ def reasons_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
     """Rows rejected by reason (an empty table when nothing was rejected)."""
     rows = [(pick(REJECTED[k], lang), v) for k, v in sorted(report.rejected_by_reason.items())]
     return _localized(pd.DataFrame(rows, columns=["reason", "rows"]), REASON_HEADERS, lang)
+
+
+def skipped_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
+    """The files skipped and why, in ``lang`` (a reason given by an error is shown as it is).
+
+    >>> r = IngestReport(skipped=[{"file": "raw/README.txt", "reason": "not a data file (by name)"}])
+    >>> skipped_table(r, "ru").values.tolist()
+    [['raw/README.txt', 'не файл данных (по имени)']]
+    """
+    by_text = {label["en"]: label for label in SKIPPED.values()}
+    rows = [
+        (s["file"], pick(by_text[s["reason"]], lang) if s["reason"] in by_text else s["reason"])
+        for s in report.skipped
+    ]
+    return _localized(pd.DataFrame(rows, columns=["file", "reason"]), SKIPPED_HEADERS, lang)
 
 
 def totals_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:

@@ -196,6 +196,7 @@ def _add_source(source: Source, out: Expansion, explicit: bool) -> None:
             )
         out.sources.append(source)
         return
+    # the English wording of io.quality.SKIPPED, which names them in the reader's language
     reason = {
         "indicators": "a regional indicator table (read by read_indicators)",
         "experts": "an expert assessment table",
