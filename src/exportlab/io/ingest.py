@@ -475,11 +475,13 @@ def _rejections(
     ``mapped``: the ``file_id`` of the sources whose record numbers are not their physical lines.
     """
     names = [s.name for s in sources]
+    # plain lists: iterating Arrow-backed frame columns row by row costs ~10 µs a value
+    col = {c: rejected[c].tolist() for c in rejected.columns}
     # DuckDB numbers records; messages give physical lines (blank lines, quoted line breaks)
     wanted: dict[int, set[int]] = {i: set() for i in range(len(sources))}
-    for fid, line, dup_file, dup_line, reason in rejected[
-        ["file_id", "line", "dup_file", "dup_line", "reason"]
-    ].itertuples(index=False):
+    for fid, line, dup_file, dup_line, reason in zip(
+        col["file_id"], col["line"], col["dup_file"], col["dup_line"], col["reason"], strict=True
+    ):
         wanted[int(fid)].add(int(line))
         if reason == "duplicate":
             wanted[int(dup_file)].add(int(dup_line))
@@ -488,23 +490,23 @@ def _rejections(
         for i, w in wanted.items()
     }
     rejections = []
-    for row in rejected.itertuples(index=False):
-        src = sources[row.file_id]
-        fld = _REASON_FIELD[row.reason]
+    for k, reason in enumerate(col["reason"]):
+        fid = int(col["file_id"][k])
+        src = sources[fid]
+        fld = _REASON_FIELD[reason]
         cols = src.layout.columns
         column = cols.get(fld) or (cols.get("year") if fld == "period" else None) or fld
         column = column if fld else "(whole row)"
-        if row.reason == "duplicate":
-            value = f"same as {names[row.dup_file]}, line {lines[row.dup_file][int(row.dup_line)]}"
-        elif fld == "period":
-            value = row.period_raw
+        if reason == "duplicate":
+            dup_file = int(col["dup_file"][k])
+            value = f"same as {names[dup_file]}, line {lines[dup_file][int(col['dup_line'][k])]}"
         else:
-            value = getattr(row, f"{fld}_raw")
+            value = col[f"{fld}_raw"][k]
         value = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-        if row.reason == "region" and row.suggestions:
-            value = f"{value} ({row.suggestions})"
-        line = lines[row.file_id][int(row.line)]
-        rejections.append(Rejection(src.name, line, column, REASONS[row.reason], value))
+        if reason == "region" and col["suggestions"][k]:
+            value = f"{value} ({col['suggestions'][k]})"
+        line = lines[fid][int(col["line"][k])]
+        rejections.append(Rejection(src.name, line, column, REASONS[reason], value))
     return rejections
 
 
