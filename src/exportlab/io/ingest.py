@@ -464,7 +464,7 @@ def _careful(
 #: Rejected rows held in memory (``IngestReport.rejections``: the first ones by file and line, also
 #: listed in ``quality.json``); ``quality_rejected.csv`` lists every one, written in batches.
 MAX_LISTED = 1000
-REJECTED_BATCH = 100_000
+REJECTED_BATCH = 50_000
 
 
 def _rejections(
@@ -476,7 +476,9 @@ def _rejections(
     """
     names = [s.name for s in sources]
     # plain lists: iterating Arrow-backed frame columns row by row costs ~10 µs a value
-    col = {c: rejected[c].tolist() for c in rejected.columns}
+    needed = ["file_id", "line", "dup_file", "dup_line", "reason", "suggestions"]
+    needed += [f"{f}_raw" for f in set(_REASON_FIELD.values()) if f]
+    col = {c: rejected[c].tolist() for c in needed if c in rejected.columns}
     # DuckDB numbers records; messages give physical lines (blank lines, quoted line breaks)
     wanted: dict[int, set[int]] = {i: set() for i in range(len(sources))}
     for fid, line, dup_file, dup_line, reason in zip(
