@@ -351,7 +351,7 @@ RAW_LABELS = ("f_raw", "p_raw", "pa_raw", "rg_raw")
 
 
 def _raw_select(src: Source, i: int, decimal: str, lk: dict[str, str]) -> str:
-    """Rows of one source grouped by their raw text labels (flow, period, partner, region, code).
+    """Rows of one source grouped by their raw labels (flow, period, partner, region, code).
 
     Only the reader's work per row and no mapping: a raw cell is one cell in one period label,
     with the row count, exact sums, the count of rows with a missing or negative number and the
@@ -428,9 +428,9 @@ def _raw_copies(con: duckdb.DuckDBPyConnection) -> int:
     Each raw cell is checked on its own; the hashes of raw cells that map to one cell and month
     (labels spelt two ways, or two files) are pooled and checked again.
     """
-    within = con.execute("SELECT count(*) FROM mapped WHERE list_unique(hs) < len(hs)").fetchall()[
+    within = con.execute("SELECT count(*) FROM mapped WHERE list_unique(hs) < len(hs)").fetchone()[
         0
-    ][0]
+    ]
     if within:
         return int(within)
     # cells and months by a hash of their key (a null month, of annual data, hashes too); a

@@ -306,7 +306,7 @@ def _ingest(
     )
     codes = sorted(set(partners) if partners is not None else set(partner_codes()))
     con.register("partner_ref", pd.DataFrame({"code": [c.upper() for c in codes]}))
-    if fast.eligible(sources) and not any(s.needs_general for s in sources):
+    if fast.eligible(sources):
         matcher = as_matcher(reference)
         maps = fast.Maps(
             FLOW_LABELS,

@@ -163,7 +163,8 @@ REJECTED: dict[str, Label] = vocabulary("io.quality.REJECTED")
 FILE_HEADERS: dict[str, Label] = vocabulary("io.quality.FILE_HEADERS")
 REASON_HEADERS: dict[str, Label] = vocabulary("io.quality.REASON_HEADERS")
 TOTAL_HEADERS: dict[str, Label] = vocabulary("io.quality.TOTAL_HEADERS")
-#: Why a file was skipped (``IngestReport.skipped`` keeps the English wording), and the headers.
+#: Why a folder's file was skipped: ``io.sources`` writes the English wording into
+#: ``IngestReport.skipped``, :func:`skipped_table` shows it in the reader's language.
 SKIPPED: dict[str, Label] = vocabulary("io.quality.SKIPPED")
 SKIPPED_HEADERS: dict[str, Label] = vocabulary("io.quality.SKIPPED_HEADERS")
 

@@ -17,12 +17,14 @@ import zipfile
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from exportlab.errors import IngestError
+from exportlab.io.quality import SKIPPED
 from exportlab.io.sniff import (
     FIELD_EXPECTED,
     Layout,
@@ -67,13 +69,13 @@ class Source:
     first_line: int = 2  # line number of the first data row (text files)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # shown to the user (e.g. a cut last line)
-    needs_general: bool = False  # text the fast path cannot check (e.g. "1_000" read as 1000)
-    #: the search of the text for such values, run in the background while the fast path reads
+    #: the search of the text for values the fast path cannot check ("1_000", which DuckDB reads
+    #: as 1000), run in the background while the fast path reads the file
     underscore_scan: Future[bool] | None = None
 
     def general_only(self) -> bool:
         """True when only the general path can read this source (waits for the text search)."""
-        return self.needs_general or bool(self.underscore_scan and self.underscore_scan.result())
+        return bool(self.underscore_scan and self.underscore_scan.result())
 
 
 @dataclass
@@ -139,9 +141,7 @@ def expand_inputs(inputs: list[Path], workdir: Path, skip_invalid: bool = False)
             for path in sorted(p for p in item.rglob("*") if p.is_file()):
                 rel = path.relative_to(item)
                 if any(part.startswith(".") for part in rel.parts) or _is_skippable_name(path):
-                    out.skipped.append(
-                        {"file": name_of(path), "reason": "not a data file (by name)"}
-                    )
+                    out.skipped.append({"file": name_of(path), "reason": SKIPPED["by_name"]["en"]})
                     continue
                 _add_file(path, name_of(path), workdir, out, explicit=False, skip=skip_invalid)
         else:
@@ -196,11 +196,7 @@ def _add_source(source: Source, out: Expansion, explicit: bool) -> None:
             )
         out.sources.append(source)
         return
-    # the English wording of io.quality.SKIPPED, which names them in the reader's language
-    reason = {
-        "indicators": "a regional indicator table (read by read_indicators)",
-        "experts": "an expert assessment table",
-    }.get(kind, "not a trade table (no recognised header)")
+    reason = SKIPPED[kind if kind in ("indicators", "experts") else "not_trade"]["en"]
     if explicit and kind == "unknown":
         delim_hint = (
             "" if source.delim else "; no tab, ';' or ',' separator was found in the header"
@@ -233,7 +229,7 @@ def _add_zip(path: Path, name: str, workdir: Path, out: Expansion, skip: bool = 
                 member_name = f"{name}!{member.filename}"
                 base = Path(member.filename).name
                 if not base or _is_skippable_name(Path(base)):
-                    out.skipped.append({"file": member_name, "reason": "not a data file (by name)"})
+                    out.skipped.append({"file": member_name, "reason": SKIPPED["by_name"]["en"]})
                     continue
                 dest = target / f"{i}_{base}"
                 _extract(zf, member, member_name, dest)
@@ -345,15 +341,11 @@ def _open_text(path: Path, name: str, workdir: Path) -> Source:
     return source
 
 
-_SCANNER: list[ThreadPoolExecutor] = []
-
-
+@cache
 def _scanner() -> ThreadPoolExecutor:
     """The background thread that searches text files for ``_`` while the fast path's DuckDB
     pass, which leaves a part of a core idle, reads them."""
-    if not _SCANNER:
-        _SCANNER.append(ThreadPoolExecutor(1, thread_name_prefix="exportlab-scan"))
-    return _SCANNER[0]
+    return ThreadPoolExecutor(1, thread_name_prefix="exportlab-scan")
 
 
 def _has_underscore(path: Path) -> bool:
